@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from core import views as core_views
+from residents import views as resident_views
+
+admin.site.site_header = _("Hongguanjia administration")
+admin.site.site_title = _("Hongguanjia")
+admin.site.index_title = _("Master data")
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/resident/", resident_views.resident_signin, name="resident_signin"),
+    path("accounts/resident/code/", resident_views.resident_send_code, name="resident_send_code"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("orgs/", include("orgs.urls")),
+    path("residents/", include("residents.urls")),
+    path("admin/", admin.site.urls),
+]

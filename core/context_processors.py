@@ -1,0 +1,13 @@
+from orgs.roles import Permission, Role
+from orgs.selectors import scope_for
+
+
+def navigation(request):
+    """The role-dependent parts of the layout."""
+    scope = scope_for(request.user)
+    return {
+        "scope": scope,
+        "primary_role_label": Role(scope.primary_role).label if scope.primary_role else "",
+        "can_view_residents": scope.has(Permission.VIEW_RESIDENTS),
+        "can_reveal_personal_data": scope.has(Permission.REVEAL_PERSONAL_DATA),
+    }

@@ -1,0 +1,42 @@
+"""The one error hierarchy. Domain code raises; API handlers and `core.http` render."""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class ApplicationError(Exception):
+    code = "error"
+    status = 400
+    default_message = _("The request could not be completed.")
+
+    def __init__(self, message=None, *, code=None, data=None):
+        self.message = message or self.default_message
+        if code:
+            self.code = code
+        self.data = data or {}
+        super().__init__(str(self.message))
+
+
+class NotFound(ApplicationError):
+    """Missing and out of scope look the same."""
+
+    code = "not_found"
+    status = 404
+    default_message = _("Not found.")
+
+
+class Forbidden(ApplicationError):
+    code = "forbidden"
+    status = 403
+    default_message = _("You may not do this.")
+
+
+class Conflict(ApplicationError):
+    code = "conflict"
+    status = 409
+    default_message = _("Someone else changed this first. Reload and try again.")
+
+
+class RateLimited(ApplicationError):
+    code = "rate_limited"
+    status = 429
+    default_message = _("Too many requests. Please wait and try again.")

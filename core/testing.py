@@ -1,0 +1,84 @@
+"""Test personas: a small world with an inside and an outside for every role.
+
+subdistrict S
+  community C1 -- grid G1 -- micro-grid M1 -- building B1 (estate E1, company P1) -- H1: R1
+               -- grid G2 -- micro-grid M2 -- building B2 (estate E2, company P2) -- H2: R2
+  community C2 -- grid G3 -- micro-grid M3 -- building B3 (estate E3, company P1) -- H3: R3
+"""
+
+from types import SimpleNamespace
+
+from orgs.models import Building, Estate, Household, PropertyCompany, Unit, User
+from orgs.roles import Role
+from orgs.services import membership_create, org_unit_create
+from residents.models import HouseholdTie, Resident
+
+PASSWORD = "correct-horse-battery"
+
+
+def make_user(username: str, *, role=None, superuser=False, **scope) -> User:
+    user = User(
+        username=username, full_name=username.title(), is_superuser=superuser, is_staff=superuser
+    )
+    user.set_password(PASSWORD)
+    user.save()
+    if role:
+        membership_create(user=user, role=role, **scope)
+    return user
+
+
+def make_resident(*, name: str, mobile: str, household=None, user=None, **fields) -> Resident:
+    resident = Resident.objects.create(name=name, mobile=mobile, user=user, **fields)
+    if household is not None:
+        HouseholdTie.objects.create(
+            resident=resident, household=household, relation=HouseholdTie.Relation.OWNER
+        )
+    return resident
+
+
+def build_world() -> SimpleNamespace:
+    w = SimpleNamespace()
+    w.S = org_unit_create(kind="subdistrict", name="开平路街道", grid_code="370203012000000")
+    w.C1 = org_unit_create(kind="community", name="方城路社区", parent=w.S)
+    w.C2 = org_unit_create(kind="community", name="武定路社区", parent=w.S)
+    w.G1 = org_unit_create(kind="grid", name="第一网格", parent=w.C1)
+    w.G2 = org_unit_create(kind="grid", name="第二网格", parent=w.C1)
+    w.G3 = org_unit_create(kind="grid", name="第三网格", parent=w.C2)
+    w.M1 = org_unit_create(kind="microgrid", name="1号微网格", parent=w.G1)
+    w.M2 = org_unit_create(kind="microgrid", name="2号微网格", parent=w.G2)
+    w.M3 = org_unit_create(kind="microgrid", name="3号微网格", parent=w.G3)
+    w.P1 = PropertyCompany.objects.create(name="方圆物业公司", short_name="方圆物业")
+    w.P2 = PropertyCompany.objects.create(name="德润物业公司", short_name="德润物业")
+    w.E1 = Estate.objects.create(name="方城路小区", code="e1", community=w.C1, company=w.P1)
+    w.E2 = Estate.objects.create(name="华城苑", code="e2", community=w.C1, company=w.P2)
+    w.E3 = Estate.objects.create(name="武定苑", code="e3", community=w.C2, company=w.P1)
+    for n, (estate, microgrid) in enumerate([(w.E1, w.M1), (w.E2, w.M2), (w.E3, w.M3)], 1):
+        building = Building.objects.create(estate=estate, name=f"{n}号楼", microgrid=microgrid)
+        unit = Unit.objects.create(building=building, name="1单元")
+        household = Household.objects.create(unit=unit, number="101", floor=1)
+        setattr(w, f"B{n}", building)
+        setattr(w, f"H{n}", household)
+        setattr(
+            w,
+            f"R{n}",
+            make_resident(
+                name=f"居民{n}",
+                mobile=f"1390532000{n}",
+                household=household,
+                id_number=["370203195001010013", "370203198801020029", "370203200003030038"][n - 1],
+            ),
+        )
+
+    w.admin = make_user("admin", superuser=True)
+    w.subdistrict = make_user("jiedao", role=Role.SUBDISTRICT_STAFF, org_unit=w.S)
+    w.secretary = make_user("shuji", role=Role.COMMUNITY_SECRETARY, org_unit=w.C1)
+    w.community = make_user("shequ", role=Role.COMMUNITY_STAFF, org_unit=w.C1)
+    w.grid_worker = make_user("wanggeyuan", role=Role.GRID_WORKER, org_unit=w.G1)
+    w.microgrid_leader = make_user("weiwangge", role=Role.MICROGRID_LEADER, org_unit=w.M1)
+    w.partner = make_user("hehuoren", role=Role.PARTNER, org_unit=w.C1)
+    w.manager = make_user("wuye_jingli", role=Role.PROPERTY_MANAGER, company=w.P1)
+    w.property_staff = make_user("wuye_kefu", role=Role.PROPERTY_STAFF, company=w.P1)
+    w.technician = make_user("wuye_weixiu", role=Role.TECHNICIAN, company=w.P1)
+    w.other_manager = make_user("wuye2_jingli", role=Role.PROPERTY_MANAGER, company=w.P2)
+    w.nobody = make_user("nobody")
+    return w

@@ -1,0 +1,34 @@
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from orgs.selectors import scope_for, staff_overview_for
+from residents.selectors import resident_count_for, resident_for_user
+
+
+def home(request):
+    if not request.user.is_authenticated:
+        return render(request, "core/landing.html")
+    scope = scope_for(request.user)
+    if scope.is_staff:
+        overview = staff_overview_for(user=request.user)
+        overview["residents"] = resident_count_for(user=request.user)
+        return render(request, "core/home_staff.html", {"overview": overview})
+    resident = resident_for_user(user=request.user)
+    return render(request, "core/home_resident.html", {"resident": resident})
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # the point of a health check is to report any failure
+        return JsonResponse(
+            {"status": "error", "database": str(exc.__class__.__name__)}, status=503
+        )
+    return JsonResponse({"status": "ok", "database": connection.vendor})

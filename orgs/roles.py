@@ -1,0 +1,60 @@
+"""Roles and what each may do, declared once."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    MICROGRID_LEADER = "microgrid_leader", _("Micro-grid leader")
+    GRID_WORKER = "grid_worker", _("Grid worker")
+    COMMUNITY_STAFF = "community_staff", _("Community staff")
+    COMMUNITY_SECRETARY = "community_secretary", _("Community secretary")
+    SUBDISTRICT_STAFF = "subdistrict_staff", _("Subdistrict staff")
+    PROPERTY_MANAGER = "property_manager", _("Property manager")
+    PROPERTY_STAFF = "property_staff", _("Property staff")
+    TECHNICIAN = "technician", _("Technician")
+    PARTNER = "partner", _("Partner organisation")
+
+
+# The org-unit kind a membership of each community-side role is attached to.
+ORG_ROLE_KIND = {
+    Role.MICROGRID_LEADER: "microgrid",
+    Role.GRID_WORKER: "grid",
+    Role.COMMUNITY_STAFF: "community",
+    Role.COMMUNITY_SECRETARY: "community",
+    Role.SUBDISTRICT_STAFF: "subdistrict",
+    Role.PARTNER: "community",
+}
+COMPANY_ROLES = frozenset({Role.PROPERTY_MANAGER, Role.PROPERTY_STAFF, Role.TECHNICIAN})
+
+
+class Permission(models.TextChoices):
+    VIEW_RESIDENTS = "view_residents", _("View residents")
+    REVEAL_PERSONAL_DATA = "reveal_personal_data", _("Reveal personal data")
+
+
+ROLE_PERMISSIONS = {
+    Role.MICROGRID_LEADER: {Permission.VIEW_RESIDENTS, Permission.REVEAL_PERSONAL_DATA},
+    Role.GRID_WORKER: {Permission.VIEW_RESIDENTS, Permission.REVEAL_PERSONAL_DATA},
+    Role.COMMUNITY_STAFF: {Permission.VIEW_RESIDENTS, Permission.REVEAL_PERSONAL_DATA},
+    Role.COMMUNITY_SECRETARY: {Permission.VIEW_RESIDENTS, Permission.REVEAL_PERSONAL_DATA},
+    # Oversight sees the directory with personal data masked.
+    Role.SUBDISTRICT_STAFF: {Permission.VIEW_RESIDENTS},
+    Role.PROPERTY_MANAGER: {Permission.VIEW_RESIDENTS, Permission.REVEAL_PERSONAL_DATA},
+    Role.PROPERTY_STAFF: {Permission.VIEW_RESIDENTS},
+    Role.TECHNICIAN: set(),
+    Role.PARTNER: set(),
+}
+
+# Which role names a user's navigation and home page when they hold several.
+ROLE_PRECEDENCE = [
+    Role.SUBDISTRICT_STAFF,
+    Role.COMMUNITY_SECRETARY,
+    Role.COMMUNITY_STAFF,
+    Role.GRID_WORKER,
+    Role.MICROGRID_LEADER,
+    Role.PROPERTY_MANAGER,
+    Role.PROPERTY_STAFF,
+    Role.TECHNICIAN,
+    Role.PARTNER,
+]

@@ -1,0 +1,170 @@
+"""Reads of the org structure, and the one scope selector every other query goes through."""
+
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+
+from django.db.models import Count, Q, QuerySet
+
+from core.errors import NotFound
+from orgs.models import Building, Estate, Household, OrgUnit, PropertyCompany, StaffMembership
+from orgs.roles import ROLE_PERMISSIONS, ROLE_PRECEDENCE
+
+PATH_END = "~"  # sorts after the digits and dots of every path
+
+
+def subtree_q(field: str, paths) -> Q:
+    """Rows whose `field` (a path) lies in any of the subtrees; an index range per subtree."""
+    parts = [Q(**{f"{field}__gte": p, f"{field}__lt": p + PATH_END}) for p in paths]
+    return reduce(or_, parts) if parts else Q(pk__in=[])
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a user may act on: org subtrees and property companies (and what lies under them)."""
+
+    everything: bool = False
+    org_paths: tuple[str, ...] = ()
+    company_ids: frozenset[int] = frozenset()
+    roles: tuple[str, ...] = ()
+    permissions: frozenset[str] = frozenset()
+
+    @property
+    def is_staff(self) -> bool:
+        return self.everything or bool(self.roles)
+
+    @property
+    def primary_role(self) -> str | None:
+        return self.roles[0] if self.roles else None
+
+    def has(self, permission: str) -> bool:
+        return self.everything or permission in self.permissions
+
+    def org_units(self) -> QuerySet[OrgUnit]:
+        if self.everything:
+            return OrgUnit.objects.all()
+        return OrgUnit.objects.filter(subtree_q("path", self.org_paths))
+
+    def companies(self) -> QuerySet[PropertyCompany]:
+        if self.everything:
+            return PropertyCompany.objects.all()
+        return PropertyCompany.objects.filter(
+            Q(id__in=self.company_ids) | Q(id__in=self.estates().values("company_id"))
+        )
+
+    def estates(self) -> QuerySet[Estate]:
+        if self.everything:
+            return Estate.objects.all()
+        via_buildings = Building.objects.filter(
+            subtree_q("microgrid__path", self.org_paths)
+        ).values("estate_id")
+        return Estate.objects.filter(
+            subtree_q("community__path", self.org_paths)
+            | Q(company_id__in=self.company_ids)
+            | Q(id__in=via_buildings)
+        )
+
+    def buildings(self) -> QuerySet[Building]:
+        if self.everything:
+            return Building.objects.all()
+        return Building.objects.filter(
+            subtree_q("microgrid__path", self.org_paths)
+            | subtree_q("estate__community__path", self.org_paths)
+            | Q(estate__company_id__in=self.company_ids)
+        )
+
+    def households(self) -> QuerySet[Household]:
+        if self.everything:
+            return Household.objects.all()
+        return Household.objects.filter(unit__building__in=self.buildings())
+
+
+NO_SCOPE = Scope()
+
+
+def _outermost(paths) -> tuple[str, ...]:
+    kept: list[str] = []
+    for path in sorted(set(paths)):
+        if not any(path.startswith(k) for k in kept):
+            kept.append(path)
+    return tuple(kept)
+
+
+def scope_for(user) -> Scope:
+    """The scope of any user (anonymous and residents get an empty one). Cached on the user."""
+    if not getattr(user, "is_authenticated", False):
+        return NO_SCOPE
+    cached = getattr(user, "_hgj_scope", None)
+    if cached is not None:
+        return cached
+    memberships = list(
+        StaffMembership.objects.filter(user=user, is_active=True).select_related("org_unit")
+    )
+    roles = {m.role for m in memberships}
+    scope = Scope(
+        everything=user.is_superuser,
+        org_paths=_outermost(m.org_unit.path for m in memberships if m.org_unit_id),
+        company_ids=frozenset(m.company_id for m in memberships if m.company_id),
+        roles=tuple(r for r in ROLE_PRECEDENCE if r in roles),
+        permissions=frozenset(p for r in roles for p in ROLE_PERMISSIONS[r]),
+    )
+    user._hgj_scope = scope
+    return scope
+
+
+def estate_get_for(*, user, estate_id) -> Estate:
+    estate = (
+        scope_for(user)
+        .estates()
+        .select_related("community", "company")
+        .filter(pk=estate_id)
+        .first()
+    )
+    if estate is None:
+        raise NotFound()
+    return estate
+
+
+def estate_list_for(*, user) -> QuerySet[Estate]:
+    return (
+        scope_for(user)
+        .estates()
+        .select_related("community", "company")
+        .annotate(building_count=Count("buildings", distinct=True))
+        .order_by("community__path", "name")
+    )
+
+
+def estate_buildings_for(*, user, estate: Estate) -> QuerySet[Building]:
+    return (
+        scope_for(user)
+        .buildings()
+        .filter(estate=estate)
+        .select_related("microgrid__parent")
+        .annotate(household_count=Count("units__households"))
+        .order_by("id")
+    )
+
+
+def org_unit_tree_for(*, user) -> list[OrgUnit]:
+    """The org units in scope, in tree order, each with `depth` relative to the top shown."""
+    units = list(scope_for(user).org_units().order_by("path"))
+    top = min((u.depth for u in units), default=0)
+    for unit in units:
+        unit.relative_depth = unit.depth - top
+    return units
+
+
+def staff_overview_for(*, user) -> dict:
+    """Headline counts of what a staff member's scope covers, for their home page."""
+    scope = scope_for(user)
+    memberships = StaffMembership.objects.filter(user=user, is_active=True).select_related(
+        "org_unit", "company"
+    )
+    return {
+        "memberships": list(memberships),
+        "org_units": scope.org_units().count(),
+        "estates": scope.estates().count(),
+        "buildings": scope.buildings().count(),
+        "households": scope.households().count(),
+    }

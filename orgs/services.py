@@ -1,0 +1,57 @@
+"""Writes to the org structure. Paths are maintained here and nowhere else."""
+
+from django.db import transaction
+
+from orgs.models import OrgUnit, StaffMembership
+
+
+def _path_for(unit: OrgUnit) -> str:
+    prefix = unit.parent.path if unit.parent_id else ""
+    return f"{prefix}{unit.pk:07d}."
+
+
+@transaction.atomic
+def org_unit_create(
+    *,
+    kind: str,
+    name: str,
+    parent: OrgUnit | None = None,
+    grid_code: str | None = None,
+    sort: int = 0,
+) -> OrgUnit:
+    unit = OrgUnit(kind=kind, name=name, parent=parent, grid_code=grid_code or None, sort=sort)
+    unit.path = f"new-{id(unit)}"
+    unit.full_clean()
+    unit.save()
+    unit.path = _path_for(unit)
+    unit.save(update_fields=["path"])
+    return unit
+
+
+@transaction.atomic
+def org_unit_update(*, unit: OrgUnit, **fields) -> OrgUnit:
+    """Change a unit; moving it under another parent rewrites the paths of its whole subtree."""
+    old_path = unit.path
+    for name, value in fields.items():
+        setattr(unit, name, value)
+    unit.full_clean()
+    unit.save()
+    new_path = _path_for(unit)
+    if new_path != old_path:
+        if unit.parent_id and unit.parent.path.startswith(old_path):
+            raise ValueError("An org unit cannot move under its own subtree.")
+        for node in OrgUnit.objects.filter(path__startswith=old_path).select_for_update():
+            node.path = new_path + node.path[len(old_path) :]
+            node.save(update_fields=["path"])
+    return unit
+
+
+def membership_create(
+    *, user, role: str, org_unit=None, company=None, title: str = ""
+) -> StaffMembership:
+    membership = StaffMembership(
+        user=user, role=role, org_unit=org_unit, company=company, title=title
+    )
+    membership.full_clean()
+    membership.save()
+    return membership

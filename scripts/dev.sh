@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Set up and serve the platform on the embedded database (SQLite) with the demo community.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+
+mkdir -p var
+[ -s var/secret_key ] || python3 -c "import secrets; print(secrets.token_urlsafe(50))" > var/secret_key
+export SECRET_KEY="${SECRET_KEY:-$(cat var/secret_key)}"
+PY=.venv/bin/python
+
+printf '\n==> Database and demo community\n'
+$PY manage.py migrate --noinput -v 0
+$PY manage.py createcachetable
+$PY manage.py demo
+$PY manage.py collectstatic --noinput -v 0
+
+BIND="${BIND:-127.0.0.1:8000}"
+printf '\n==> Serving on http://%s/  (Ctrl-C stops)\n' "$BIND"
+exec .venv/bin/gunicorn config.wsgi --bind "$BIND" --workers "${WEB_WORKERS:-2}" \
+  --no-control-socket --access-logfile - --log-level info
