@@ -1,3 +1,7 @@
+import os
+import shutil
+from pathlib import Path
+
 import pytest
 from django.core.cache import cache
 
@@ -25,3 +29,70 @@ def client_for(client):
         return client
 
     return _client_for
+
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).parent / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def browser(django_db_setup):
+    """Debian's Chromium driven by Playwright (never a downloaded browser)."""
+    from django.db import connections
+    from playwright.sync_api import sync_playwright
+
+    # Playwright runs an event loop in this thread, which gives the ORM a new context and so
+    # new connection objects: carry over the snapshot that restores the seeded rows (domains,
+    # SLA policies, calendar) after each transactional test.
+    snapshots = {
+        alias: getattr(connections[alias], "_test_serialized_contents", None)
+        for alias in connections
+    }
+
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.fail("Chromium is missing: scripts/test.sh installs it (apt-get install chromium)")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls made by the
+    # test itself are still synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        for alias, snapshot in snapshots.items():
+            if snapshot is not None:
+                connections[alias]._test_serialized_contents = snapshot
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    """A phone-sized page on the live server; call `shot(name)` to save a screenshot."""
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=1,
+        locale="zh-CN",
+        base_url=live_server.url,
+    )
+    page = context.new_page()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.shot = lambda name: page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def desktop(browser, live_server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
+    page = context.new_page()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.shot = lambda name: page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+    yield page
+    context.close()

@@ -4,6 +4,7 @@ Each helper fails loudly on a malformed value instead of guessing.
 """
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -39,6 +40,20 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be an integer, got {value!r}") from None
 
 
+def env_periods(name: str, default: str) -> tuple[tuple[str, str], ...]:
+    """Time periods like "08:30-12:00,13:30-17:30" as (("08:30", "12:00"), ...)."""
+    value = os.environ.get(name, default)
+    periods = []
+    for part in value.split(","):
+        start, sep, end = part.strip().partition("-")
+        if not (sep and re.fullmatch(r"\d{2}:\d{2}", start) and re.fullmatch(r"\d{2}:\d{2}", end)):
+            raise ImproperlyConfigured(
+                f"{name} must look like 08:30-12:00,13:30-17:30, got {value!r}"
+            )
+        periods.append((start, end))
+    return tuple(periods)
+
+
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -66,13 +81,14 @@ INSTALLED_APPS = [
     "core",
     "orgs",
     "residents",
+    "catalog",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -163,6 +179,9 @@ OTP_SENDS_PER_NUMBER_PER_HOUR = env_int("OTP_SENDS_PER_NUMBER_PER_HOUR", 5)
 OTP_SENDS_PER_IP_PER_HOUR = env_int("OTP_SENDS_PER_IP_PER_HOUR", 20)
 OTP_VERIFY_PER_IP_PER_HOUR = env_int("OTP_VERIFY_PER_IP_PER_HOUR", 60)
 SMS_BACKEND = env_str("SMS_BACKEND", "residents.sms.OutboxBackend")
+
+# Office hours for working-time clocks, local time: "08:30-12:00,13:30-17:30".
+OFFICE_HOURS = env_periods("OFFICE_HOURS", "08:30-12:00,13:30-17:30")
 
 # Internationalisation: Simplified Chinese by default, English available.
 LANGUAGE_CODE = "zh-hans"

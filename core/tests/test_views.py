@@ -147,3 +147,15 @@ def test_admin_creates_org_unit_with_path(world, client_for):
 
     grid = OrgUnit.objects.get(name="第四网格")
     assert grid.path == f"{world.C2.path}{grid.pk:07d}."
+
+
+def test_chinese_even_when_the_browser_asks_for_english(client):
+    html = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+
+    assert "红管家" in html and 'lang="zh-hans"' in html
+
+
+def test_unknown_language_cookie_falls_back_to_chinese(client):
+    client.cookies["django_language"] = "xx"
+
+    assert 'lang="zh-hans"' in client.get(reverse("home")).content.decode()

@@ -1,10 +1,12 @@
 """Load the demo community (deterministic, idempotent) and print the demo log-ins."""
 
 import time
+import unicodedata
 
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from catalog.services import catalogue_load_seed
 from orgs.demo import DEMO_PASSWORD, seed_structure
 from residents.demo import DEMO_RESIDENT_MOBILE, DEMO_RESIDENT_NAME, seed_residents
 
@@ -16,17 +18,25 @@ class Command(BaseCommand):
         started = time.monotonic()
         structure = seed_structure()
         residents = seed_residents()
+        items = catalogue_load_seed()
         self.stdout.write(
             f"Demo community ready in {time.monotonic() - started:.1f}s "
-            f"(new households: {structure['households']}, new residents: {residents})."
+            f"(new households: {structure['households']}, new residents: {residents}, "
+            f"catalogue items: {items})."
         )
         self.stdout.write("")
         self.stdout.write(
             _("Demo log-ins (staff password: %(password)s)") % {"password": DEMO_PASSWORD}
         )
         for username, full_name, role in structure["staff"]:
-            self.stdout.write(f"  {role:<24} {username:<14} {full_name}")
+            self.stdout.write(f"  {_pad(role, 22)} {username:<14} {full_name}")
         self.stdout.write(
-            f"  {_('Resident'):<24} {DEMO_RESIDENT_MOBILE:<14} {DEMO_RESIDENT_NAME} "
-            "(sign in with the one-time code printed in the server log)"
+            f"  {_pad(_('Resident'), 22)} {DEMO_RESIDENT_MOBILE:<14} {DEMO_RESIDENT_NAME} "
+            + _("(sign in with the one-time code printed in the server log)")
         )
+
+
+def _pad(text: str, width: int) -> str:
+    """Pad to a display width, counting wide (Chinese) characters as two columns."""
+    used = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return text + " " * max(0, width - used)

@@ -1,0 +1,132 @@
+from django.contrib import admin, messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+
+from catalog.excel import catalogue_export, catalogue_import
+from catalog.forms import CatalogueImportForm
+from catalog.models import (
+    CalendarDay,
+    CalendarYear,
+    Category,
+    Domain,
+    Item,
+    RoutingRule,
+    ServiceList,
+    SlaPolicy,
+)
+
+
+@admin.register(Domain)
+class DomainAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "color", "sort"]
+
+
+@admin.register(ServiceList)
+class ServiceListAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "sort"]
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "service_list", "sort"]
+    list_filter = ["service_list"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(SlaPolicy)
+class SlaPolicyAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "code",
+        "priority",
+        "response_amount",
+        "response_unit",
+        "resolution_amount",
+        "resolution_unit",
+    ]
+
+
+@admin.register(Item)
+class ItemAdmin(admin.ModelAdmin):
+    list_display = [
+        "code",
+        "name",
+        "service_list",
+        "category",
+        "domain",
+        "kind",
+        "provider",
+        "fee",
+        "sla",
+        "is_active",
+    ]
+    list_filter = ["service_list", "domain", "kind", "provider", "sla", "is_active"]
+    search_fields = ["code", "name", "description", "keywords"]
+    list_select_related = ["service_list", "category", "domain", "sla"]
+    change_list_template = "admin/catalog/item/change_list.html"
+
+    def get_urls(self):
+        return [
+            path(
+                "export/", self.admin_site.admin_view(self.export_view), name="catalog_item_export"
+            ),
+            path(
+                "import/", self.admin_site.admin_view(self.import_view), name="catalog_item_import"
+            ),
+            *super().get_urls(),
+        ]
+
+    def export_view(self, request):
+        if not self.has_view_permission(request):
+            return redirect("admin:index")
+        response = HttpResponse(
+            catalogue_export(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = 'attachment; filename="catalogue.xlsx"'
+        return response
+
+    def import_view(self, request):
+        if not self.has_change_permission(request) or not self.has_add_permission(request):
+            return redirect("admin:index")
+        form = CatalogueImportForm(request.POST or None, request.FILES or None)
+        result = None
+        if request.method == "POST" and form.is_valid():
+            result = catalogue_import(upload=form.cleaned_data["file"])
+            if not result.errors:
+                messages.success(
+                    request,
+                    _("Imported: %(created)d new, %(updated)d updated.")
+                    % {"created": result.created, "updated": result.updated},
+                )
+                return redirect(reverse("admin:catalog_item_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "result": result,
+            "opts": self.model._meta,
+            "title": _("Import the catalogue from Excel"),
+        }
+        status = 400 if result and result.errors else 200
+        return render(request, "admin/catalog/item/import.html", context, status=status)
+
+
+@admin.register(RoutingRule)
+class RoutingRuleAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "lead", "co_handle", "priority", "note"]
+    list_filter = ["lead", "priority"]
+    autocomplete_fields = ["item", "estate"]
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(admin.ModelAdmin):
+    list_display = ["year", "source", "entered_at"]
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ["date", "is_workday", "name"]
+    list_filter = ["is_workday"]
+    date_hierarchy = "date"

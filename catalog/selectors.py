@@ -1,0 +1,206 @@
+"""Reads of the catalogue: the published lists, clocks (deadlines and promises) and routing."""
+
+from dataclasses import dataclass
+from datetime import datetime, time
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from catalog.clock import DayCalendar, Deadline, OfficeHours, compute_deadline
+from catalog.models import (
+    WORKING_UNITS,
+    CalendarDay,
+    CalendarYear,
+    DurationUnit,
+    Item,
+    Priority,
+    RoutingRule,
+    SlaPolicy,
+)
+
+# ---------------------------------------------------------------------------------------------
+# Clocks: the only way the codebase turns a start and a duration into a deadline.
+
+CALENDAR_SPAN_YEARS = 3  # a walk never needs more than this many years of holiday data
+
+
+def office_hours() -> OfficeHours:
+    return OfficeHours(
+        periods=tuple(
+            (time.fromisoformat(start), time.fromisoformat(end))
+            for start, end in settings.OFFICE_HOURS
+        )
+    )
+
+
+def day_calendar(*, first_year: int, last_year: int) -> DayCalendar:
+    """Holidays and adjusted workdays entered for the years, and which years are known."""
+    days = CalendarDay.objects.filter(date__year__gte=first_year, date__year__lte=last_year)
+    years = CalendarYear.objects.filter(year__gte=first_year, year__lte=last_year)
+    return DayCalendar(
+        exceptions=dict(days.values_list("date", "is_workday")),
+        known_years=frozenset(years.values_list("year", flat=True)),
+    )
+
+
+def deadline_compute(
+    *, start: datetime, amount: int, unit: str, calendar: DayCalendar | None = None
+) -> Deadline:
+    """Deadline for `amount` `unit`s from `start` on the Chinese calendar and office hours."""
+    office = office_hours()
+    per_unit = {
+        DurationUnit.MINUTES: 1,
+        DurationUnit.HOURS: 60,
+        DurationUnit.DAYS: 24 * 60,
+        DurationUnit.WORKING_HOURS: 60,
+        DurationUnit.WORKING_DAYS: office.day_minutes,
+    }[unit]
+    if calendar is None:
+        calendar = day_calendar(
+            first_year=start.year, last_year=start.year + CALENDAR_SPAN_YEARS - 1
+        )
+    return compute_deadline(
+        start=start,
+        minutes=amount * per_unit,
+        working=unit in WORKING_UNITS,
+        calendar=calendar,
+        office=office,
+    )
+
+
+@dataclass(frozen=True)
+class SlaDeadlines:
+    response: Deadline | None
+    resolution: Deadline
+
+    @property
+    def provisional(self) -> bool:
+        return self.resolution.provisional or bool(self.response and self.response.provisional)
+
+
+def sla_deadlines(
+    *, policy: SlaPolicy, start: datetime, calendar: DayCalendar | None = None
+) -> SlaDeadlines:
+    if calendar is None:
+        calendar = day_calendar(
+            first_year=start.year, last_year=start.year + CALENDAR_SPAN_YEARS - 1
+        )
+    response = None
+    if policy.response_amount:
+        response = deadline_compute(
+            start=start,
+            amount=policy.response_amount,
+            unit=policy.response_unit,
+            calendar=calendar,
+        )
+    resolution = deadline_compute(
+        start=start,
+        amount=policy.resolution_amount,
+        unit=policy.resolution_unit,
+        calendar=calendar,
+    )
+    return SlaDeadlines(response=response, resolution=resolution)
+
+
+def duration_text(amount: int, unit: str) -> str:
+    texts = {
+        DurationUnit.MINUTES: ngettext("%(n)d minute", "%(n)d minutes", amount),
+        DurationUnit.HOURS: ngettext("%(n)d hour", "%(n)d hours", amount),
+        DurationUnit.DAYS: ngettext("%(n)d day", "%(n)d days", amount),
+        DurationUnit.WORKING_HOURS: ngettext("%(n)d working hour", "%(n)d working hours", amount),
+        DurationUnit.WORKING_DAYS: ngettext("%(n)d working day", "%(n)d working days", amount),
+    }
+    return texts[unit] % {"n": amount}
+
+
+def promise_text(policy: SlaPolicy) -> str:
+    """The response and resolution promise in plain words, as published to residents."""
+    resolution = duration_text(policy.resolution_amount, policy.resolution_unit)
+    if not policy.response_amount:
+        return _("Answered within %(resolution)s") % {"resolution": resolution}
+    return _("Response within %(response)s, resolved within %(resolution)s") % {
+        "response": duration_text(policy.response_amount, policy.response_unit),
+        "resolution": resolution,
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Routing: who leads a case, who co-handles it, and at which priority.
+
+
+@dataclass(frozen=True)
+class RoutingDecision:
+    lead: str  # RoutingRule.Party
+    co_handle: bool
+    priority: str  # Priority
+    policy: SlaPolicy
+    emergency_words: tuple[str, ...]  # the words found in the description
+    rule: RoutingRule | None
+
+
+def _specificity(rule: RoutingRule) -> tuple[int, int, int]:
+    return (rule.item_id is not None, rule.domain_id is not None, rule.estate_id is not None)
+
+
+def routing_resolve(*, item: Item, estate=None, text: str = "") -> RoutingDecision:
+    """Apply the most specific matching rule: item > domain > any, then one estate > all.
+
+    Emergency words of every matching rule count. With no rule at all, the community back
+    office leads (an unroutable case goes to the router).
+    """
+    rules = list(
+        RoutingRule.objects.filter(
+            Q(item=item) | Q(item__isnull=True),
+            Q(domain=item.domain_id) | Q(domain__isnull=True),
+            Q(estate=estate) | Q(estate__isnull=True) if estate else Q(estate__isnull=True),
+        )
+    )
+    rule = max(rules, key=_specificity, default=None)
+    words = tuple(
+        sorted({word for r in rules for word in r.emergency_words.split() if word and word in text})
+    )
+    policy = item.sla
+    if words:
+        priority = Priority.EMERGENCY
+        policy = (
+            SlaPolicy.objects.filter(priority=Priority.EMERGENCY).order_by("id").first() or policy
+        )
+    else:
+        priority = (rule.priority if rule else "") or policy.priority
+    return RoutingDecision(
+        lead=rule.lead if rule else RoutingRule.Party.COMMUNITY,
+        co_handle=rule.co_handle if rule else True,
+        priority=priority,
+        policy=policy,
+        emergency_words=words,
+        rule=rule,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The published lists.
+
+
+def catalogue_search(
+    *, query: str = "", list_code: str = "", domain_code: str = "", category_code: str = ""
+) -> QuerySet[Item]:
+    items = Item.objects.filter(is_active=True).select_related(
+        "service_list", "category", "domain", "sla"
+    )
+    query = query.strip()
+    for word in query.split()[:5]:
+        items = items.filter(
+            Q(name__icontains=word)
+            | Q(description__icontains=word)
+            | Q(keywords__icontains=word)
+            | Q(code__iexact=word)
+        )
+    if list_code:
+        items = items.filter(service_list__code=list_code)
+    if domain_code:
+        items = items.filter(domain__code=domain_code)
+    if category_code:
+        items = items.filter(category__code=category_code)
+    return items.order_by("service_list__sort", "category__sort", "code")
