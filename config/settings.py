@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "orgs",
     "residents",
     "catalog",
+    "cases",
 ]
 
 MIDDLEWARE = [
@@ -179,6 +180,14 @@ OTP_SENDS_PER_NUMBER_PER_HOUR = env_int("OTP_SENDS_PER_NUMBER_PER_HOUR", 5)
 OTP_SENDS_PER_IP_PER_HOUR = env_int("OTP_SENDS_PER_IP_PER_HOUR", 20)
 OTP_VERIFY_PER_IP_PER_HOUR = env_int("OTP_VERIFY_PER_IP_PER_HOUR", 60)
 SMS_BACKEND = env_str("SMS_BACKEND", "residents.sms.OutboxBackend")
+
+# Cases: notification channels (log, sms, webhook), auto-close and the worker.
+STAFF_NOTIFICATION_CHANNEL = env_str("STAFF_NOTIFICATION_CHANNEL", "log")
+NOTIFY_WEBHOOK_URL = env_str("NOTIFY_WEBHOOK_URL", "")
+CASE_AUTO_CLOSE_DAYS = env_int("CASE_AUTO_CLOSE_DAYS", 7)
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
+WORKER_INTERVAL_SECONDS = env_int("WORKER_INTERVAL_SECONDS", 30)
+CASE_PHOTOS_MAX = 9
 
 # Office hours for working-time clocks, local time: "08:30-12:00,13:30-17:30".
 OFFICE_HOURS = env_periods("OFFICE_HOURS", "08:30-12:00,13:30-17:30")

@@ -39,7 +39,7 @@ def make_resident(*, name: str, mobile: str, household=None, user=None, **fields
 def build_world() -> SimpleNamespace:
     w = SimpleNamespace()
     w.S = org_unit_create(kind="subdistrict", name="开平路街道", grid_code="370203012000000")
-    w.C1 = org_unit_create(kind="community", name="方城路社区", parent=w.S)
+    w.C1 = org_unit_create(kind="community", name="方城路社区", parent=w.S, abbr="FC")
     w.C2 = org_unit_create(kind="community", name="武定路社区", parent=w.S)
     w.G1 = org_unit_create(kind="grid", name="第一网格", parent=w.C1)
     w.G2 = org_unit_create(kind="grid", name="第二网格", parent=w.C1)

@@ -47,7 +47,7 @@ class OrgUnitAdmin(admin.ModelAdmin):
             created = services.org_unit_create(
                 **{
                     name: form.cleaned_data[name]
-                    for name in ["kind", "name", "parent", "grid_code", "sort"]
+                    for name in ["kind", "name", "parent", "grid_code", "abbr", "sort"]
                 }
             )
             obj.pk, obj.path = created.pk, created.path

@@ -45,7 +45,7 @@ class EstateSpec:
     per_floor: int
 
 
-# community name, community code, grids (each a number of micro-grids), estates
+# community name, tracking-number abbreviation, community code, grids (each a number of micro-grids), estates
 COMMUNITIES = [
     (
         "方城路社区",
@@ -90,10 +90,10 @@ STAFF = [
 ]
 
 
-def _unit(*, kind, name, parent, grid_code) -> OrgUnit:
+def _unit(*, kind, name, parent, grid_code, abbr="") -> OrgUnit:
     existing = OrgUnit.objects.filter(grid_code=grid_code).first()
     return existing or services.org_unit_create(
-        kind=kind, name=name, parent=parent, grid_code=grid_code
+        kind=kind, name=name, parent=parent, grid_code=grid_code, abbr=abbr
     )
 
 

@@ -65,6 +65,12 @@ class OrgUnit(models.Model):
         validators=[grid_code_validator],
     )
     path = models.CharField(_("path"), max_length=255, unique=True, editable=False)
+    abbr = models.CharField(
+        _("abbreviation"),
+        max_length=6,
+        blank=True,
+        help_text=_("Letters that start the tracking numbers of cases here, e.g. FC."),
+    )
     sort = models.PositiveIntegerField(_("sort order"), default=0)
 
     class Meta:

@@ -31,19 +31,47 @@ COMPANY_ROLES = frozenset({Role.PROPERTY_MANAGER, Role.PROPERTY_STAFF, Role.TECH
 class Permission(models.TextChoices):
     VIEW_RESIDENTS = "view_residents", _("View residents")
     REVEAL_PERSONAL_DATA = "reveal_personal_data", _("Reveal personal data")
+    HANDLE_CASES = "handle_cases", _("Handle cases")
+    ROUTE_CASES = "route_cases", _("Route cases (back office)")
+    SUPERVISE_CASES = "supervise_cases", _("Supervise cases")
+    APPROVE_EXTENSIONS = "approve_extensions", _("Approve extensions")
 
 
+P = Permission
 ROLE_PERMISSIONS = {
-    Role.MICROGRID_LEADER: {Permission.VIEW_RESIDENTS, Permission.REVEAL_PERSONAL_DATA},
-    Role.GRID_WORKER: {Permission.VIEW_RESIDENTS, Permission.REVEAL_PERSONAL_DATA},
-    Role.COMMUNITY_STAFF: {Permission.VIEW_RESIDENTS, Permission.REVEAL_PERSONAL_DATA},
-    Role.COMMUNITY_SECRETARY: {Permission.VIEW_RESIDENTS, Permission.REVEAL_PERSONAL_DATA},
-    # Oversight sees the directory with personal data masked.
-    Role.SUBDISTRICT_STAFF: {Permission.VIEW_RESIDENTS},
-    Role.PROPERTY_MANAGER: {Permission.VIEW_RESIDENTS, Permission.REVEAL_PERSONAL_DATA},
-    Role.PROPERTY_STAFF: {Permission.VIEW_RESIDENTS},
-    Role.TECHNICIAN: set(),
-    Role.PARTNER: set(),
+    Role.MICROGRID_LEADER: {P.VIEW_RESIDENTS, P.REVEAL_PERSONAL_DATA, P.HANDLE_CASES},
+    Role.GRID_WORKER: {P.VIEW_RESIDENTS, P.REVEAL_PERSONAL_DATA, P.HANDLE_CASES},
+    Role.COMMUNITY_STAFF: {
+        P.VIEW_RESIDENTS,
+        P.REVEAL_PERSONAL_DATA,
+        P.HANDLE_CASES,
+        P.ROUTE_CASES,
+        P.APPROVE_EXTENSIONS,
+    },
+    Role.COMMUNITY_SECRETARY: {
+        P.VIEW_RESIDENTS,
+        P.REVEAL_PERSONAL_DATA,
+        P.HANDLE_CASES,
+        P.ROUTE_CASES,
+        P.SUPERVISE_CASES,
+        P.APPROVE_EXTENSIONS,
+    },
+    # Oversight sees the directory with personal data masked, supervises and rules.
+    Role.SUBDISTRICT_STAFF: {
+        P.VIEW_RESIDENTS,
+        P.ROUTE_CASES,
+        P.SUPERVISE_CASES,
+        P.APPROVE_EXTENSIONS,
+    },
+    Role.PROPERTY_MANAGER: {
+        P.VIEW_RESIDENTS,
+        P.REVEAL_PERSONAL_DATA,
+        P.HANDLE_CASES,
+        P.APPROVE_EXTENSIONS,
+    },
+    Role.PROPERTY_STAFF: {P.VIEW_RESIDENTS, P.HANDLE_CASES},
+    Role.TECHNICIAN: {P.HANDLE_CASES},
+    Role.PARTNER: {P.HANDLE_CASES},
 }
 
 # Which role names a user's navigation and home page when they hold several.

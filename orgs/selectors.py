@@ -8,7 +8,7 @@ from django.db.models import Count, Q, QuerySet
 
 from core.errors import NotFound
 from orgs.models import Building, Estate, Household, OrgUnit, PropertyCompany, StaffMembership
-from orgs.roles import ROLE_PERMISSIONS, ROLE_PRECEDENCE
+from orgs.roles import ROLE_PERMISSIONS, ROLE_PRECEDENCE, Role
 
 PATH_END = "~"  # sorts after the digits and dots of every path
 
@@ -26,6 +26,8 @@ class Scope:
     everything: bool = False
     org_paths: tuple[str, ...] = ()
     company_ids: frozenset[int] = frozenset()
+    # Partners see the structure of the units they serve, but only the cases they are in.
+    partner_paths: tuple[str, ...] = ()
     roles: tuple[str, ...] = ()
     permissions: frozenset[str] = frozenset()
 
@@ -40,10 +42,14 @@ class Scope:
     def has(self, permission: str) -> bool:
         return self.everything or permission in self.permissions
 
+    @property
+    def structure_paths(self) -> tuple[str, ...]:
+        return _outermost(self.org_paths + self.partner_paths)
+
     def org_units(self) -> QuerySet[OrgUnit]:
         if self.everything:
             return OrgUnit.objects.all()
-        return OrgUnit.objects.filter(subtree_q("path", self.org_paths))
+        return OrgUnit.objects.filter(subtree_q("path", self.structure_paths))
 
     def companies(self) -> QuerySet[PropertyCompany]:
         if self.everything:
@@ -56,10 +62,10 @@ class Scope:
         if self.everything:
             return Estate.objects.all()
         via_buildings = Building.objects.filter(
-            subtree_q("microgrid__path", self.org_paths)
+            subtree_q("microgrid__path", self.structure_paths)
         ).values("estate_id")
         return Estate.objects.filter(
-            subtree_q("community__path", self.org_paths)
+            subtree_q("community__path", self.structure_paths)
             | Q(company_id__in=self.company_ids)
             | Q(id__in=via_buildings)
         )
@@ -68,8 +74,8 @@ class Scope:
         if self.everything:
             return Building.objects.all()
         return Building.objects.filter(
-            subtree_q("microgrid__path", self.org_paths)
-            | subtree_q("estate__community__path", self.org_paths)
+            subtree_q("microgrid__path", self.structure_paths)
+            | subtree_q("estate__community__path", self.structure_paths)
             | Q(estate__company_id__in=self.company_ids)
         )
 
@@ -103,7 +109,12 @@ def scope_for(user) -> Scope:
     roles = {m.role for m in memberships}
     scope = Scope(
         everything=user.is_superuser,
-        org_paths=_outermost(m.org_unit.path for m in memberships if m.org_unit_id),
+        org_paths=_outermost(
+            m.org_unit.path for m in memberships if m.org_unit_id and m.role != Role.PARTNER
+        ),
+        partner_paths=_outermost(
+            m.org_unit.path for m in memberships if m.org_unit_id and m.role == Role.PARTNER
+        ),
         company_ids=frozenset(m.company_id for m in memberships if m.company_id),
         roles=tuple(r for r in ROLE_PRECEDENCE if r in roles),
         permissions=frozenset(p for r in roles for p in ROLE_PERMISSIONS[r]),

@@ -17,9 +17,12 @@ def org_unit_create(
     name: str,
     parent: OrgUnit | None = None,
     grid_code: str | None = None,
+    abbr: str = "",
     sort: int = 0,
 ) -> OrgUnit:
-    unit = OrgUnit(kind=kind, name=name, parent=parent, grid_code=grid_code or None, sort=sort)
+    unit = OrgUnit(
+        kind=kind, name=name, parent=parent, grid_code=grid_code or None, abbr=abbr, sort=sort
+    )
     unit.path = f"new-{id(unit)}"
     unit.full_clean()
     unit.save()

@@ -12,6 +12,7 @@ PY=.venv/bin/python
 printf '\n==> Database and demo community\n'
 $PY manage.py migrate --noinput -v 0
 $PY manage.py createcachetable
+$PY manage.py calendar_sync
 $PY manage.py demo
 $PY manage.py collectstatic --noinput -v 0
 

@@ -1,0 +1,486 @@
+"""Cases (诉求): one door for every problem, with an append-only timeline.
+
+Nothing about a case changes except through `cases.services`, which appends a `CaseEvent`
+(and notifications) in the same transaction.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import Priority
+
+
+class Status(models.TextChoices):
+    SUBMITTED = "submitted", _("Awaiting acceptance")
+    ACCEPTED = "accepted", _("Accepted")
+    IN_PROGRESS = "in_progress", _("In progress")
+    RETURNED = "returned", _("Returned for a ruling")
+    RESOLVED = "resolved", _("Resolved")
+    REOPENED = "reopened", _("Reopened")
+    CLOSED = "closed", _("Closed")
+    MERGED = "merged", _("Merged")
+
+
+OPEN_STATUSES = frozenset(
+    {
+        Status.SUBMITTED,
+        Status.ACCEPTED,
+        Status.IN_PROGRESS,
+        Status.RETURNED,
+        Status.REOPENED,
+    }
+)
+DONE_STATUSES = frozenset({Status.RESOLVED, Status.CLOSED, Status.MERGED})
+
+
+class Action(models.TextChoices):
+    SUBMIT = "submit", _("Submitted")
+    ACCEPT = "accept", _("Accepted (signed for)")
+    FIRST_CONTACT = "first_contact", _("Contacted the resident")
+    REPLY = "reply", _("Replied")
+    RESIDENT_REPLY = "resident_reply", _("Resident replied")
+    NOTE = "note", _("Internal note")
+    ASSIGN = "assign", _("Assigned")
+    TRANSFER = "transfer", _("Transferred")
+    RETURN = "return", _("Returned")
+    RULE_RETURN = "rule_return", _("Ruled on a return")
+    WHISTLE = "whistle", _("Whistle: units called in")
+    EXTENSION_REQUEST = "extension_request", _("Extension requested")
+    EXTENSION_APPROVE = "extension_approve", _("Extension approved")
+    EXTENSION_REJECT = "extension_reject", _("Extension rejected")
+    SUPERVISE = "supervise", _("Supervised")
+    ESCALATE = "escalate", _("Escalated")
+    RESOLVE = "resolve", _("Resolved")
+    RATE = "rate", _("Rated")
+    FOLLOW_UP = "follow_up", _("Followed up")
+    REOPEN = "reopen", _("Reopened")
+    MERGE = "merge", _("Merged into another case")
+    MERGED_IN = "merged_in", _("A duplicate was merged in")
+    CLOSE = "close", _("Closed")
+    AUTO_CLOSE = "auto_close", _("Closed automatically (not rated)")
+    REVEAL_CONTACT = "reveal_contact", _("Contact details viewed")
+
+
+# The one declaration of which action may leave which status, and where it leads.
+# None as the target means the status does not change.
+TRANSITIONS: dict[str, tuple[frozenset, str | None]] = {
+    Action.ACCEPT: (frozenset({Status.SUBMITTED, Status.REOPENED}), Status.ACCEPTED),
+    Action.FIRST_CONTACT: (frozenset({Status.ACCEPTED, Status.REOPENED}), Status.IN_PROGRESS),
+    Action.ASSIGN: (
+        frozenset({Status.ACCEPTED, Status.IN_PROGRESS, Status.REOPENED}),
+        Status.IN_PROGRESS,
+    ),
+    Action.REPLY: (OPEN_STATUSES | {Status.RESOLVED}, None),
+    Action.RESIDENT_REPLY: (OPEN_STATUSES | {Status.RESOLVED}, None),
+    Action.NOTE: (OPEN_STATUSES | DONE_STATUSES, None),
+    Action.TRANSFER: (
+        frozenset({Status.SUBMITTED, Status.ACCEPTED, Status.IN_PROGRESS, Status.REOPENED}),
+        Status.SUBMITTED,
+    ),
+    Action.RETURN: (frozenset({Status.SUBMITTED, Status.ACCEPTED}), Status.RETURNED),
+    Action.RULE_RETURN: (frozenset({Status.RETURNED}), Status.SUBMITTED),
+    Action.WHISTLE: (OPEN_STATUSES, None),
+    Action.EXTENSION_REQUEST: (OPEN_STATUSES - {Status.RETURNED}, None),
+    Action.EXTENSION_APPROVE: (OPEN_STATUSES, None),
+    Action.EXTENSION_REJECT: (OPEN_STATUSES, None),
+    Action.SUPERVISE: (OPEN_STATUSES, None),
+    Action.ESCALATE: (OPEN_STATUSES, None),
+    Action.RESOLVE: (
+        frozenset({Status.ACCEPTED, Status.IN_PROGRESS, Status.REOPENED}),
+        Status.RESOLVED,
+    ),
+    Action.RATE: (frozenset({Status.RESOLVED}), None),  # the service decides: close or stay
+    Action.FOLLOW_UP: (frozenset({Status.RESOLVED, Status.CLOSED}), None),
+    Action.REOPEN: (frozenset({Status.RESOLVED, Status.CLOSED}), Status.REOPENED),
+    Action.MERGE: (OPEN_STATUSES, Status.MERGED),
+    Action.MERGED_IN: (OPEN_STATUSES, None),
+    Action.CLOSE: (frozenset({Status.RESOLVED}), Status.CLOSED),
+    Action.AUTO_CLOSE: (frozenset({Status.RESOLVED}), Status.CLOSED),
+    Action.REVEAL_CONTACT: (OPEN_STATUSES | DONE_STATUSES, None),
+}
+
+
+class Party(models.TextChoices):
+    RESIDENT = "resident", _("Resident")
+    COMMUNITY = "community", _("Community side")
+    PROPERTY_COMPANY = "property_company", _("Property company")
+    PARTNER = "partner", _("Partner organisation")
+    SUBDISTRICT = "subdistrict", _("Subdistrict")
+    SYSTEM = "system", _("System")
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Resident web/app")
+    PHONE = "phone", _("Phone")
+    WALK_IN = "walk_in", _("Walk-in")
+    DOOR_KNOCK = "door_knock", _("Door-knock visit")
+    API = "api", _("REST API")
+    OPEN311 = "open311", _("Open311")
+
+
+class Rating(models.TextChoices):
+    SATISFIED = "satisfied", _("Satisfied")
+    BASIC = "basic", _("Basically satisfied")
+    DISSATISFIED = "dissatisfied", _("Dissatisfied")
+
+
+class ReturnReason(models.TextChoices):
+    WRONG_LOCATION = "wrong_location", _("Wrong location")
+    OWNERSHIP_UNCLEAR = "ownership_unclear", _("Ownership unclear")
+    OVERLAPPING_DUTIES = "overlapping_duties", _("Overlapping duties")
+
+
+LEVELS = ["microgrid", "grid", "community", "subdistrict"]  # the escalation ladder
+
+
+class Case(models.Model):
+    class Kind(models.TextChoices):
+        APPEAL = "appeal", _("Problem report")
+        SERVICE_REQUEST = "service_request", _("Service request")
+
+    tracking_no = models.CharField(_("tracking number"), max_length=24, unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    item = models.ForeignKey(
+        "catalog.Item", verbose_name=_("item"), on_delete=models.PROTECT, related_name="cases"
+    )
+    domain = models.ForeignKey(
+        "catalog.Domain", verbose_name=_("domain"), on_delete=models.PROTECT, related_name="+"
+    )
+    description = models.TextField(_("description"), max_length=2000)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.SUBMITTED
+    )
+    priority = models.CharField(_("priority"), max_length=16, choices=Priority.choices)
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+
+    # Who reported it and how to reach them (personal data: masked unless needed).
+    resident = models.ForeignKey(
+        "residents.Resident",
+        verbose_name=_("resident"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cases",
+    )
+    contact_name = models.CharField(_("contact name"), max_length=50, blank=True)
+    contact_mobile = models.CharField(_("contact mobile"), max_length=11, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    idempotency_key = models.CharField(_("idempotency key"), max_length=64, blank=True)
+
+    # Where: the estate, optionally a building and household, or a public spot.
+    estate = models.ForeignKey(
+        "orgs.Estate", verbose_name=_("estate"), on_delete=models.PROTECT, related_name="cases"
+    )
+    building = models.ForeignKey(
+        "orgs.Building",
+        verbose_name=_("building"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    household = models.ForeignKey(
+        "orgs.Household",
+        verbose_name=_("household"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    location_text = models.CharField(_("place"), max_length=200, blank=True)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+
+    # Dual receipt: the community-side unit covering the place, and the property company.
+    # `area_path` is the path of the unit covering the place (scope filtering by subtree);
+    # `owner_unit` climbs the ladder on escalation.
+    area_path = models.CharField(_("area path"), max_length=255, db_index=True)
+    owner_unit = models.ForeignKey(
+        "orgs.OrgUnit",
+        verbose_name=_("owning unit"),
+        on_delete=models.PROTECT,
+        related_name="owned_cases",
+    )
+    level = models.PositiveSmallIntegerField(_("ladder level"), default=0)
+    company = models.ForeignKey(
+        "orgs.PropertyCompany",
+        verbose_name=_("property company"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    lead_party = models.CharField(_("lead party"), max_length=20, choices=Party.choices)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned to"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_cases",
+    )
+
+    # Clocks: computed at write time by the catalogue's clock function.
+    sla = models.ForeignKey(
+        "catalog.SlaPolicy",
+        verbose_name=_("SLA policy"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    response_due = models.DateTimeField(_("respond by"), null=True, blank=True)
+    resolution_due = models.DateTimeField(_("resolve by"))
+    deadlines_provisional = models.BooleanField(_("deadlines provisional"), default=False)
+    next_escalation_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    first_contact_at = models.DateTimeField(_("first contact at"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    supervised_at = models.DateTimeField(_("supervised at"), null=True, blank=True)
+    supervise_due = models.DateTimeField(_("supervision deadline"), null=True, blank=True)
+    escalation_count = models.PositiveSmallIntegerField(default=0)
+    return_count = models.PositiveSmallIntegerField(default=0)
+    reopen_count = models.PositiveSmallIntegerField(default=0)
+
+    # Service requests.
+    preferred_time = models.DateTimeField(_("preferred time"), null=True, blank=True)
+    doorstep = models.BooleanField(_("at the doorstep"), default=False)
+
+    # The resident's verdict.
+    rating = models.CharField(_("rating"), max_length=16, choices=Rating.choices, blank=True)
+    rating_comment = models.CharField(_("rating comment"), max_length=500, blank=True)
+    rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
+    followed_up_at = models.DateTimeField(_("followed up at"), null=True, blank=True)
+    followup_solved = models.BooleanField(_("solved (follow-up)"), null=True, blank=True)
+    followup_needed = models.BooleanField(_("follow-up needed"), default=False)
+    auto_closed = models.BooleanField(_("closed without rating"), default=False)
+
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="duplicates",
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(_("submitted at"), db_index=True)
+    updated_at = models.DateTimeField(_("updated at"))
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["created_by", "idempotency_key"],
+                name="case_idempotency",
+                condition=~models.Q(idempotency_key=""),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "resolution_due"], name="case_status_due"),
+            models.Index(fields=["company", "status", "resolution_due"], name="case_company_due"),
+            models.Index(fields=["area_path", "status", "resolution_due"], name="case_area_due"),
+        ]
+
+    def __str__(self):
+        return self.tracking_no
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class CaseEvent(models.Model):
+    """One line of a case's append-only timeline: who, which party, what, when, public?"""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("at"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    party = models.CharField(_("party"), max_length=20, choices=Party.choices)
+    action = models.CharField(_("action"), max_length=24, choices=Action.choices)
+    from_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    public = models.BooleanField(_("visible to the resident"), default=True)
+    unit = models.ForeignKey(
+        "orgs.OrgUnit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["action", "at"], name="event_action_at")]
+
+    def __str__(self):
+        return f"{self.case_id} {self.action} @ {self.at:%Y-%m-%d %H:%M}"
+
+
+class Participant(models.Model):
+    """A unit or company taking part in a case: the lead, co-handlers and watchers."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", _("Lead")
+        CO_HANDLER = "co_handler", _("Co-handler")
+        WATCHER = "watcher", _("Watcher")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="participants")
+    org_unit = models.ForeignKey(
+        "orgs.OrgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    company = models.ForeignKey(
+        "orgs.PropertyCompany", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    joined_at = models.DateTimeField(_("joined at"))
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(org_unit__isnull=False, company__isnull=True)
+                    | models.Q(org_unit__isnull=True, company__isnull=False)
+                ),
+                name="participant_one_party",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.org_unit or self.company} ({self.get_role_display()})"
+
+
+class CasePhoto(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="photos")
+    event = models.ForeignKey(
+        CaseEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="photos"
+    )
+    image = models.FileField(_("image"), upload_to="cases/%Y/%m/")
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.image.name
+
+
+class Extension(models.Model):
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="extensions")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=500)
+    new_due = models.DateTimeField(_("new deadline"))
+    state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField()
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("extension")
+        verbose_name_plural = _("extensions")
+        ordering = ["-requested_at"]
+
+    def __str__(self):
+        return f"{self.case_id} → {self.new_due:%Y-%m-%d %H:%M} ({self.state})"
+
+
+class TrackingCounter(models.Model):
+    """Per prefix and day, the last sequence number handed out for tracking numbers."""
+
+    prefix = models.CharField(max_length=8)
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "day"], name="tracking_counter_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.prefix}{self.day:%Y%m%d}: {self.last}"
+
+
+class Notification(models.Model):
+    """An in-app notification for a person about a case event."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    event = models.ForeignKey(CaseEvent, on_delete=models.CASCADE, related_name="+")
+    text = models.CharField(max_length=300)
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
+
+    def __str__(self):
+        return self.text
+
+
+class OutboxMessage(models.Model):
+    """A message to deliver outside the database, written in the same transaction as its
+    event; the worker delivers it and retries with backoff, so a crash loses nothing."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        DEAD = "dead", _("Failed for good")
+
+    channel = models.CharField(_("channel"), max_length=16)
+    recipient = models.CharField(_("recipient"), max_length=200)
+    body = models.TextField(_("body"))
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), db_index=True)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"))
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    notification = models.ForeignKey(
+        Notification, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="outbox_due")]
+
+    def __str__(self):
+        return f"{self.channel} → {self.recipient}: {self.body[:30]}"

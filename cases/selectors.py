@@ -1,0 +1,150 @@
+"""Reads of cases, always through the user's scope: the inbox, a case, its timeline."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from cases.models import OPEN_STATUSES, Case, CaseEvent, Notification, Participant, Status
+from core.errors import NotFound
+from orgs.selectors import scope_for, subtree_q
+
+DUE_SOON = timedelta(hours=24)
+
+
+def cases_in_scope(*, user) -> QuerySet[Case]:
+    """Cases a staff member may see: in their area, of their company, or taken part in."""
+    scope = scope_for(user)
+    if scope.everything:
+        return Case.objects.all()
+    if not scope.is_staff:
+        return Case.objects.none()
+    taking_part = Participant.objects.filter(
+        subtree_q("org_unit__path", scope.org_paths + scope.partner_paths)
+        | Q(company_id__in=scope.company_ids)
+    ).values("case_id")
+    return Case.objects.filter(
+        subtree_q("area_path", scope.org_paths)
+        | Q(company_id__in=scope.company_ids)
+        | Q(id__in=taking_part)
+    )
+
+
+def case_visible_to(*, user, case: Case) -> bool:
+    return cases_in_scope(user=user).filter(pk=case.pk).exists()
+
+
+def case_get_for(*, user, case_id) -> Case:
+    case = (
+        cases_in_scope(user=user)
+        .select_related(
+            "item",
+            "domain",
+            "estate__community",
+            "building",
+            "household__unit",
+            "owner_unit",
+            "company",
+            "assignee",
+            "resident",
+            "sla",
+            "merged_into",
+        )
+        .filter(pk=case_id)
+        .first()
+    )
+    if case is None:
+        raise NotFound()
+    return case
+
+
+def resident_cases(*, user) -> QuerySet[Case]:
+    return Case.objects.filter(resident__user=user).select_related("item", "estate")
+
+
+def resident_case_get(*, user, tracking_no: str) -> Case:
+    case = (
+        resident_cases(user=user)
+        .select_related("building", "household__unit", "merged_into")
+        .filter(tracking_no=tracking_no)
+        .first()
+    )
+    if case is None:
+        raise NotFound()
+    return case
+
+
+def timeline(*, case: Case, public_only: bool) -> QuerySet[CaseEvent]:
+    events = case.events.select_related("actor", "unit").prefetch_related("photos")
+    return events.filter(public=True) if public_only else events
+
+
+# The inbox tabs: 待受理 / 处理中 / 即将超时 / 已超时 / 督办 / 已办结
+TABS = ["pending", "active", "due_soon", "overdue", "supervised", "done"]
+
+
+def _tab_q(tab: str, now) -> Q:
+    open_q = Q(status__in=OPEN_STATUSES)
+    return {
+        "pending": Q(status__in=[Status.SUBMITTED, Status.RETURNED, Status.REOPENED]),
+        "active": Q(status__in=[Status.ACCEPTED, Status.IN_PROGRESS]),
+        "due_soon": open_q & Q(resolution_due__gt=now, resolution_due__lte=now + DUE_SOON),
+        "overdue": open_q
+        & (Q(resolution_due__lte=now) | Q(accepted_at__isnull=True, response_due__lte=now)),
+        "supervised": open_q & (Q(supervised_at__isnull=False) | Q(escalation_count__gt=0)),
+        "done": Q(status__in=[Status.RESOLVED, Status.CLOSED, Status.MERGED]),
+    }[tab]
+
+
+@dataclass(frozen=True)
+class InboxFilters:
+    tab: str = "pending"
+    status: str = ""
+    item_id: int | None = None
+    domain_code: str = ""
+    estate_id: int | None = None
+    party: str = ""
+    channel: str = ""
+    since = None
+    until = None
+    query: str = ""
+    mine: bool = False
+
+
+def inbox(*, user, filters: InboxFilters, now=None) -> QuerySet[Case]:
+    now = now or timezone.now()
+    cases = cases_in_scope(user=user).filter(_tab_q(filters.tab, now))
+    if filters.status:
+        cases = cases.filter(status=filters.status)
+    if filters.item_id:
+        cases = cases.filter(item_id=filters.item_id)
+    if filters.domain_code:
+        cases = cases.filter(domain__code=filters.domain_code)
+    if filters.estate_id:
+        cases = cases.filter(estate_id=filters.estate_id)
+    if filters.party:
+        cases = cases.filter(lead_party=filters.party)
+    if filters.channel:
+        cases = cases.filter(channel=filters.channel)
+    if filters.since:
+        cases = cases.filter(created_at__date__gte=filters.since)
+    if filters.until:
+        cases = cases.filter(created_at__date__lte=filters.until)
+    if filters.mine:
+        cases = cases.filter(assignee=user)
+    query = filters.query.strip()
+    if query:
+        cases = cases.filter(Q(tracking_no__iexact=query) | Q(description__icontains=query))
+    order = "-resolved_at" if filters.tab == "done" else "resolution_due"
+    return cases.select_related("item", "estate", "domain", "owner_unit").order_by(order, "id")
+
+
+def tab_counts(*, user, now=None) -> dict[str, int]:
+    now = now or timezone.now()
+    cases = cases_in_scope(user=user)
+    return {tab: cases.filter(_tab_q(tab, now)).count() for tab in TABS if tab != "done"}
+
+
+def unread_notifications(*, user) -> QuerySet[Notification]:
+    return Notification.objects.filter(user=user, read_at__isnull=True).select_related("case")

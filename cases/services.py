@@ -1,0 +1,886 @@
+"""Every change to a case: intake and one service per transition.
+
+Each service runs atomically, moves the case with a conditional UPDATE on its version (so of
+two staff acting at once only one wins), appends a `CaseEvent` and notifies in the same
+transaction.
+"""
+
+from datetime import datetime
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases import notify
+from cases.models import (
+    LEVELS,
+    OPEN_STATUSES,
+    TRANSITIONS,
+    Action,
+    Case,
+    CaseEvent,
+    CasePhoto,
+    Extension,
+    Participant,
+    Party,
+    Rating,
+    ReturnReason,
+    Status,
+    TrackingCounter,
+)
+from cases.uploads import clean_images
+from catalog.models import Item
+from catalog.selectors import deadline_compute, routing_resolve, sla_deadlines
+from core.errors import ApplicationError, Conflict, Forbidden
+from orgs.models import OrgUnit, PropertyCompany
+from orgs.roles import Permission, Role
+from orgs.selectors import scope_for
+
+
+class CaseStateError(ApplicationError):
+    code = "invalid_transition"
+    status = 409
+
+
+# ---------------------------------------------------------------------------------------------
+# Parties and permissions
+
+
+def party_of(user) -> str:
+    """The side a staff member acts for."""
+    scope = scope_for(user)
+    role = scope.primary_role
+    if role in (Role.PROPERTY_MANAGER, Role.PROPERTY_STAFF, Role.TECHNICIAN):
+        return Party.PROPERTY_COMPANY
+    if role == Role.SUBDISTRICT_STAFF:
+        return Party.SUBDISTRICT
+    if role == Role.PARTNER:
+        return Party.PARTNER
+    return Party.COMMUNITY
+
+
+def _require(user, permission: str) -> None:
+    if not scope_for(user).has(permission):
+        raise Forbidden(_("Your role may not do this."))
+
+
+def _require_any(user, *permissions: str) -> None:
+    if not any(scope_for(user).has(p) for p in permissions):
+        raise Forbidden(_("Your role may not do this."))
+
+
+def _require_resident(user, case: Case) -> None:
+    if not (case.resident_id and case.resident.user_id == user.pk):
+        raise Forbidden()
+
+
+# ---------------------------------------------------------------------------------------------
+# The one transition primitive
+
+
+def _transition(
+    case: Case,
+    *,
+    action: str,
+    actor=None,
+    party: str,
+    note: str = "",
+    public: bool = True,
+    data: dict | None = None,
+    changes: dict | None = None,
+    unit=None,
+    now: datetime | None = None,
+    expected_version: int | None = None,
+) -> CaseEvent:
+    allowed, target = TRANSITIONS[action]
+    if case.status not in allowed:
+        raise CaseStateError(
+            _("This case is “%(status)s”: it cannot be %(action)s now.")
+            % {
+                "status": case.get_status_display(),
+                "action": Action(action).label.lower() if action else action,
+            }
+        )
+    if expected_version is not None and expected_version != case.version:
+        raise Conflict()
+    now = now or timezone.now()
+    fields = dict(changes or {})
+    if target:
+        fields["status"] = target
+    fields["updated_at"] = now
+    updated = Case.objects.filter(pk=case.pk, version=case.version).update(
+        version=F("version") + 1, **fields
+    )
+    if updated != 1:
+        raise Conflict()
+    from_status = case.status
+    for name, value in fields.items():
+        setattr(case, name, value)
+    case.version += 1
+    event = CaseEvent.objects.create(
+        case=case,
+        at=now,
+        actor=actor,
+        party=party,
+        action=action,
+        from_status=from_status,
+        to_status=case.status,
+        note=note,
+        public=public,
+        unit=unit,
+        data=data or {},
+    )
+    notify.notify_event(case, event)
+    return event
+
+
+# ---------------------------------------------------------------------------------------------
+# Intake
+
+
+def _next_tracking_no(prefix: str, now: datetime) -> str:
+    day = timezone.localdate(now)
+    counter, _created = TrackingCounter.objects.get_or_create(prefix=prefix, day=day)
+    TrackingCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
+    counter.refresh_from_db(fields=["last"])
+    return f"{prefix}{day:%Y%m%d}-{counter.last:04d}"
+
+
+def _area_unit(*, estate, building) -> OrgUnit:
+    return building.microgrid if building else estate.community
+
+
+def _refuse(message) -> None:
+    raise ApplicationError(message, code="invalid_case")
+
+
+@transaction.atomic
+def case_submit(
+    *,
+    item: Item,
+    description: str,
+    channel: str,
+    created_by,
+    estate,
+    resident=None,
+    building=None,
+    household=None,
+    location_text: str = "",
+    contact_name: str = "",
+    contact_mobile: str = "",
+    photos=(),
+    idempotency_key: str | None = None,
+    preferred_time: datetime | None = None,
+    latitude=None,
+    longitude=None,
+    now: datetime | None = None,
+) -> Case:
+    """The one intake for every channel. A retried submission returns the first case."""
+    if idempotency_key:
+        existing = Case.objects.filter(
+            created_by=created_by, idempotency_key=idempotency_key
+        ).first()
+        if existing:
+            return existing
+    description = (description or "").strip()
+    if not description:
+        _refuse(_("Please describe the problem."))
+    if not item.is_active or item.kind == Item.Kind.INFO:
+        _refuse(_("This item cannot be requested."))
+    if building and building.estate_id != estate.pk:
+        _refuse(_("The building is not in this estate."))
+    if household:
+        if building and household.unit.building_id != building.pk:
+            _refuse(_("The household is not in this building."))
+        building = household.unit.building
+        if building.estate_id != estate.pk:
+            _refuse(_("The household is not in this estate."))
+    images = clean_images(uploads=list(photos))
+    now = now or timezone.now()
+
+    decision = routing_resolve(item=item, estate=estate, text=description)
+    deadlines = sla_deadlines(policy=decision.policy, start=now)
+    area = _area_unit(estate=estate, building=building)
+    company = estate.company
+    lead = decision.lead if company else Party.COMMUNITY
+    prefix = estate.community.abbr or "HG"
+    case = Case(
+        tracking_no=_next_tracking_no(prefix, now),
+        kind=Case.Kind.SERVICE_REQUEST if item.kind == Item.Kind.SERVICE else Case.Kind.APPEAL,
+        item=item,
+        domain_id=item.domain_id,
+        description=description[:2000],
+        priority=decision.priority,
+        channel=channel,
+        resident=resident,
+        contact_name=contact_name or (resident.name if resident else ""),
+        contact_mobile=contact_mobile or (resident.mobile if resident else ""),
+        created_by=created_by,
+        idempotency_key=idempotency_key or "",
+        estate=estate,
+        building=building,
+        household=household,
+        location_text=location_text,
+        latitude=latitude,
+        longitude=longitude,
+        area_path=area.path,
+        owner_unit=area,
+        level=LEVELS.index(area.kind),
+        company=company,
+        lead_party=lead,
+        sla=decision.policy,
+        response_due=deadlines.response.at if deadlines.response else None,
+        resolution_due=deadlines.resolution.at,
+        deadlines_provisional=deadlines.provisional,
+        next_escalation_at=(deadlines.response or deadlines.resolution).at,
+        preferred_time=preferred_time,
+        doorstep=bool(household) and item.kind == Item.Kind.SERVICE,
+        created_at=now,
+        updated_at=now,
+    )
+    try:
+        with transaction.atomic():
+            case.full_clean(exclude=["tracking_no", "idempotency_key"])
+            case.save()
+    except IntegrityError:
+        # Two retries of one submission raced: the other one stored it.
+        if idempotency_key:
+            return Case.objects.get(created_by=created_by, idempotency_key=idempotency_key)
+        raise
+    other_role = Participant.Role.CO_HANDLER if decision.co_handle else Participant.Role.WATCHER
+    Participant.objects.create(
+        case=case,
+        org_unit=area,
+        joined_at=now,
+        role=Participant.Role.LEAD if lead == Party.COMMUNITY else other_role,
+    )
+    if company:
+        Participant.objects.create(
+            case=case,
+            company=company,
+            joined_at=now,
+            role=Participant.Role.LEAD if lead == Party.PROPERTY_COMPANY else other_role,
+        )
+    event = CaseEvent.objects.create(
+        case=case,
+        at=now,
+        actor=created_by,
+        action=Action.SUBMIT,
+        to_status=case.status,
+        party=Party.RESIDENT if resident and channel == "web" else Party.COMMUNITY,
+        note="",
+        public=True,
+        data={"channel": channel, "emergency_words": list(decision.emergency_words)},
+    )
+    _save_photos(case, event, images)
+    notify.notify_event(case, event)
+    return case
+
+
+def _save_photos(case: Case, event: CaseEvent, images) -> None:
+    for n, image in enumerate(images, 1):
+        photo = CasePhoto(case=case, event=event, width=image.width, height=image.height)
+        photo.image.save(
+            f"{case.tracking_no}-{event.pk}-{n}.{image.extension}",
+            ContentFile(image.content),
+            save=False,
+        )
+        photo.save()
+
+
+# ---------------------------------------------------------------------------------------------
+# Staff actions
+
+
+@transaction.atomic
+def case_accept(*, case: Case, actor, expected_version=None, now=None) -> CaseEvent:
+    _require(actor, Permission.HANDLE_CASES)
+    now = now or timezone.now()
+    return _transition(
+        case,
+        action=Action.ACCEPT,
+        actor=actor,
+        party=party_of(actor),
+        now=now,
+        expected_version=expected_version,
+        changes={"accepted_at": case.accepted_at or now, "next_escalation_at": case.resolution_due},
+    )
+
+
+@transaction.atomic
+def case_first_contact(
+    *, case: Case, actor, note: str = "", expected_version=None, now=None
+) -> CaseEvent:
+    _require(actor, Permission.HANDLE_CASES)
+    now = now or timezone.now()
+    return _transition(
+        case,
+        action=Action.FIRST_CONTACT,
+        actor=actor,
+        party=party_of(actor),
+        note=note,
+        now=now,
+        expected_version=expected_version,
+        changes={"first_contact_at": case.first_contact_at or now},
+    )
+
+
+@transaction.atomic
+def case_reply(
+    *, case: Case, actor, text: str, public: bool = True, expected_version=None, now=None
+) -> CaseEvent:
+    """A public reply to the resident, or (public=False) an internal note."""
+    _require_any(actor, Permission.HANDLE_CASES, Permission.ROUTE_CASES)
+    text = (text or "").strip()
+    if not text:
+        _refuse(_("Write something first."))
+    return _transition(
+        case,
+        action=Action.REPLY if public else Action.NOTE,
+        actor=actor,
+        party=party_of(actor),
+        note=text[:2000],
+        public=public,
+        now=now,
+        expected_version=expected_version,
+    )
+
+
+@transaction.atomic
+def case_resident_reply(*, case: Case, user, text: str, now=None) -> CaseEvent:
+    _require_resident(user, case)
+    text = (text or "").strip()
+    if not text:
+        _refuse(_("Write something first."))
+    return _transition(
+        case,
+        action=Action.RESIDENT_REPLY,
+        actor=user,
+        party=Party.RESIDENT,
+        note=text[:2000],
+        now=now,
+    )
+
+
+@transaction.atomic
+def case_assign(*, case: Case, actor, assignee, expected_version=None, now=None) -> CaseEvent:
+    _require(actor, Permission.HANDLE_CASES)
+    if not scope_for(assignee).has(Permission.HANDLE_CASES):
+        _refuse(_("This person cannot handle cases."))
+    from cases.selectors import case_visible_to
+
+    if not case_visible_to(user=assignee, case=case):
+        _refuse(_("This person works outside the case's area."))
+    now = now or timezone.now()
+    return _transition(
+        case,
+        action=Action.ASSIGN,
+        actor=actor,
+        party=party_of(actor),
+        now=now,
+        expected_version=expected_version,
+        public=True,
+        note=_("Assigned to %(name)s") % {"name": assignee},
+        changes={"assignee": assignee, "accepted_at": case.accepted_at or now},
+        data={"assignee": assignee.pk},
+    )
+
+
+def _restart_response_clock(case: Case, now) -> dict:
+    if case.sla.response_amount:
+        due = deadline_compute(
+            start=now, amount=case.sla.response_amount, unit=case.sla.response_unit
+        ).at
+    else:
+        due = case.resolution_due
+    return {"response_due": due, "next_escalation_at": due, "accepted_at": None}
+
+
+def _set_lead(case: Case, *, org_unit=None, company=None, now) -> None:
+    Participant.objects.filter(case=case, role=Participant.Role.LEAD).update(
+        role=Participant.Role.CO_HANDLER
+    )
+    existing = Participant.objects.filter(case=case, org_unit=org_unit, company=company).first()
+    if existing:
+        Participant.objects.filter(pk=existing.pk).update(
+            role=Participant.Role.LEAD, is_active=True
+        )
+    else:
+        Participant.objects.create(
+            case=case, org_unit=org_unit, company=company, role=Participant.Role.LEAD, joined_at=now
+        )
+
+
+def _lead_party_for(org_unit, company) -> str:
+    if company:
+        return Party.PROPERTY_COMPANY
+    return Party.PARTNER if org_unit and org_unit.kind == "partner" else Party.COMMUNITY
+
+
+@transaction.atomic
+def case_transfer(
+    *,
+    case: Case,
+    actor,
+    note: str,
+    org_unit: OrgUnit | None = None,
+    company: PropertyCompany | None = None,
+    expected_version=None,
+    now=None,
+) -> CaseEvent:
+    """The lead passes the case to the other party, another unit or a partner."""
+    _require(actor, Permission.HANDLE_CASES)
+    if bool(org_unit) == bool(company):
+        _refuse(_("Choose one unit or one company to transfer to."))
+    now = now or timezone.now()
+    _set_lead(case, org_unit=org_unit, company=company, now=now)
+    return _transition(
+        case,
+        action=Action.TRANSFER,
+        actor=actor,
+        party=party_of(actor),
+        note=note,
+        now=now,
+        expected_version=expected_version,
+        changes={
+            "lead_party": _lead_party_for(org_unit, company),
+            "assignee": None,
+            **_restart_response_clock(case, now),
+        },
+        data={
+            "org_unit": org_unit.pk if org_unit else None,
+            "company": company.pk if company else None,
+        },
+    )
+
+
+@transaction.atomic
+def case_return(
+    *, case: Case, actor, reason: str, note: str = "", expected_version=None, now=None
+) -> CaseEvent:
+    """Send a misrouted case back to the community back office for a ruling."""
+    _require(actor, Permission.HANDLE_CASES)
+    if reason not in ReturnReason.values:
+        _refuse(_("Choose a reason for the return."))
+    return _transition(
+        case,
+        action=Action.RETURN,
+        actor=actor,
+        party=party_of(actor),
+        now=now,
+        public=False,
+        note=note,
+        expected_version=expected_version,
+        changes={"return_count": case.return_count + 1, "next_escalation_at": None},
+        data={"reason": reason},
+    )
+
+
+@transaction.atomic
+def case_rule_return(
+    *,
+    case: Case,
+    actor,
+    org_unit=None,
+    company=None,
+    note: str = "",
+    expected_version=None,
+    now=None,
+) -> CaseEvent:
+    """The back office rules on a return and dispatches the case to the party that must act."""
+    _require(actor, Permission.ROUTE_CASES)
+    if bool(org_unit) == bool(company):
+        _refuse(_("Choose one unit or one company to dispatch to."))
+    now = now or timezone.now()
+    _set_lead(case, org_unit=org_unit, company=company, now=now)
+    return _transition(
+        case,
+        action=Action.RULE_RETURN,
+        actor=actor,
+        party=party_of(actor),
+        note=note,
+        now=now,
+        public=False,
+        expected_version=expected_version,
+        changes={
+            "lead_party": _lead_party_for(org_unit, company),
+            "assignee": None,
+            **_restart_response_clock(case, now),
+        },
+        data={
+            "org_unit": org_unit.pk if org_unit else None,
+            "company": company.pk if company else None,
+        },
+    )
+
+
+@transaction.atomic
+def case_whistle(
+    *, case: Case, actor, units, note: str, expected_version=None, now=None
+) -> CaseEvent:
+    """Call other units in as co-handlers until the matter is done (吹哨报到)."""
+    _require(actor, Permission.ROUTE_CASES)
+    units = list(units)
+    if not units:
+        _refuse(_("Choose the units to call in."))
+    now = now or timezone.now()
+    for unit in units:
+        Participant.objects.get_or_create(
+            case=case,
+            org_unit=unit,
+            defaults={"role": Participant.Role.CO_HANDLER, "joined_at": now},
+        )
+    return _transition(
+        case,
+        action=Action.WHISTLE,
+        actor=actor,
+        party=party_of(actor),
+        note=note,
+        now=now,
+        expected_version=expected_version,
+        data={"units": [u.pk for u in units]},
+    )
+
+
+@transaction.atomic
+def case_request_extension(
+    *, case: Case, actor, reason: str, new_due: datetime, now=None
+) -> Extension:
+    _require(actor, Permission.HANDLE_CASES)
+    now = now or timezone.now()
+    if not (reason or "").strip():
+        _refuse(_("Give a reason for the extension."))
+    if now >= case.resolution_due:
+        _refuse(_("An extension must be requested before the deadline."))
+    if new_due <= case.resolution_due:
+        _refuse(_("The new deadline must be later than the current one."))
+    if case.extensions.filter(state=Extension.State.PENDING).exists():
+        _refuse(_("An extension request is already waiting for approval."))
+    extension = Extension.objects.create(
+        case=case,
+        requested_by=actor,
+        reason=reason.strip()[:500],
+        new_due=new_due,
+        requested_at=now,
+    )
+    _transition(
+        case,
+        action=Action.EXTENSION_REQUEST,
+        actor=actor,
+        party=party_of(actor),
+        note=reason,
+        now=now,
+        public=False,
+        data={"extension": extension.pk, "new_due": new_due.isoformat()},
+    )
+    return extension
+
+
+@transaction.atomic
+def case_decide_extension(
+    *, extension: Extension, actor, approve: bool, note: str = "", now=None
+) -> CaseEvent:
+    """Approval comes one level up: never from the person who asked."""
+    _require(actor, Permission.APPROVE_EXTENSIONS)
+    if extension.requested_by_id == actor.pk:
+        raise Forbidden(_("An extension is approved one level up, not by whoever asked."))
+    now = now or timezone.now()
+    updated = Extension.objects.filter(pk=extension.pk, state=Extension.State.PENDING).update(
+        state=Extension.State.APPROVED if approve else Extension.State.REJECTED,
+        decided_by=actor,
+        decided_at=now,
+    )
+    if updated != 1:
+        raise Conflict()
+    case = extension.case
+    changes = {}
+    if approve:
+        changes = {"resolution_due": extension.new_due}
+        if case.accepted_at:
+            changes["next_escalation_at"] = extension.new_due
+    return _transition(
+        case,
+        action=Action.EXTENSION_APPROVE if approve else Action.EXTENSION_REJECT,
+        actor=actor,
+        party=party_of(actor),
+        note=note,
+        now=now,
+        public=approve,
+        changes=changes,
+        data={"extension": extension.pk},
+    )
+
+
+@transaction.atomic
+def case_supervise(
+    *, case: Case, actor, due: datetime, note: str = "", expected_version=None, now=None
+) -> CaseEvent:
+    _require(actor, Permission.SUPERVISE_CASES)
+    now = now or timezone.now()
+    if due <= now:
+        _refuse(_("The supervision deadline must be in the future."))
+    return _transition(
+        case,
+        action=Action.SUPERVISE,
+        actor=actor,
+        party=party_of(actor),
+        note=note,
+        now=now,
+        public=False,
+        expected_version=expected_version,
+        changes={"supervised_at": now, "supervise_due": due},
+        data={"due": due.isoformat()},
+    )
+
+
+@transaction.atomic
+def case_resolve(
+    *, case: Case, actor, note: str, photos=(), expected_version=None, now=None
+) -> CaseEvent:
+    _require(actor, Permission.HANDLE_CASES)
+    note = (note or "").strip()
+    if not note:
+        _refuse(_("Say how the problem was solved."))
+    images = clean_images(uploads=list(photos))
+    now = now or timezone.now()
+    event = _transition(
+        case,
+        action=Action.RESOLVE,
+        actor=actor,
+        party=party_of(actor),
+        note=note[:2000],
+        now=now,
+        expected_version=expected_version,
+        changes={
+            "resolved_at": now,
+            "next_escalation_at": None,
+            "accepted_at": case.accepted_at or now,
+        },
+    )
+    _save_photos(case, event, images)
+    return event
+
+
+@transaction.atomic
+def case_follow_up(
+    *, case: Case, actor, solved: bool, note: str = "", expected_version=None, now=None
+) -> CaseEvent:
+    """The community calls the resident back (回访): solved or not."""
+    _require(actor, Permission.ROUTE_CASES)
+    now = now or timezone.now()
+    changes = {"followed_up_at": now, "followup_solved": solved, "followup_needed": False}
+    event = _transition(
+        case,
+        action=Action.FOLLOW_UP,
+        actor=actor,
+        party=party_of(actor),
+        note=note,
+        now=now,
+        public=False,
+        changes=changes,
+        expected_version=expected_version,
+        data={"solved": solved},
+    )
+    if case.status == Status.RESOLVED and solved:
+        _transition(
+            case,
+            action=Action.CLOSE,
+            actor=actor,
+            party=party_of(actor),
+            now=now,
+            changes={"closed_at": now},
+        )
+    return event
+
+
+@transaction.atomic
+def case_merge(*, case: Case, into: Case, actor, expected_version=None, now=None) -> CaseEvent:
+    _require(actor, Permission.ROUTE_CASES)
+    if case.pk == into.pk or into.status not in OPEN_STATUSES:
+        _refuse(_("Merge into another open case."))
+    if into.merged_into_id:
+        _refuse(_("That case was itself merged."))
+    now = now or timezone.now()
+    event = _transition(
+        case,
+        action=Action.MERGE,
+        actor=actor,
+        party=party_of(actor),
+        now=now,
+        expected_version=expected_version,
+        note=_("Merged into %(tracking)s") % {"tracking": into.tracking_no},
+        changes={"merged_into": into, "next_escalation_at": None, "closed_at": now},
+        data={"into": into.pk},
+    )
+    _transition(
+        into,
+        action=Action.MERGED_IN,
+        actor=actor,
+        party=party_of(actor),
+        now=now,
+        public=False,
+        data={"duplicate": case.pk},
+        note=_("%(tracking)s merged in") % {"tracking": case.tracking_no},
+    )
+    return event
+
+
+@transaction.atomic
+def case_close(*, case: Case, actor, note: str = "", expected_version=None, now=None) -> CaseEvent:
+    _require(actor, Permission.ROUTE_CASES)
+    now = now or timezone.now()
+    return _transition(
+        case,
+        action=Action.CLOSE,
+        actor=actor,
+        party=party_of(actor),
+        note=note,
+        now=now,
+        expected_version=expected_version,
+        changes={"closed_at": now},
+    )
+
+
+def case_reveal_contact(*, case: Case, actor, now=None) -> CaseEvent:
+    """Record that a staff member looked at the resident's unmasked contact details."""
+    _require(actor, Permission.REVEAL_PERSONAL_DATA)
+    now = now or timezone.now()
+    return CaseEvent.objects.create(
+        case=case,
+        at=now,
+        actor=actor,
+        party=party_of(actor),
+        action=Action.REVEAL_CONTACT,
+        from_status=case.status,
+        to_status=case.status,
+        public=False,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Resident actions
+
+
+@transaction.atomic
+def case_rate(
+    *, case: Case, user, rating: str, comment: str = "", tags=(), reopen: bool = False, now=None
+) -> CaseEvent:
+    """The resident's verdict. Satisfied closes the case; dissatisfied asks the community to
+    follow up, and the resident may reopen."""
+    _require_resident(user, case)
+    if rating not in Rating.values:
+        _refuse(_("Choose a rating."))
+    now = now or timezone.now()
+    dissatisfied = rating == Rating.DISSATISFIED
+    changes = {
+        "rating": rating,
+        "rating_comment": (comment or "")[:500],
+        "rated_at": now,
+        "followup_needed": dissatisfied,
+    }
+    if not dissatisfied:
+        changes.update(status=Status.CLOSED, closed_at=now)
+    event = _transition(
+        case,
+        action=Action.RATE,
+        actor=user,
+        party=Party.RESIDENT,
+        note=comment or "",
+        now=now,
+        changes=changes,
+        data={"rating": rating, "tags": [str(t)[:20] for t in tags][:10]},
+    )
+    if dissatisfied and reopen:
+        case_reopen(case=case, user=user, now=now)
+    return event
+
+
+@transaction.atomic
+def case_reopen(*, case: Case, user, reason: str = "", now=None) -> CaseEvent:
+    """Reopen by the resident (their own case) or by handling staff."""
+    if case.resident_id and case.resident.user_id == user.pk:
+        party = Party.RESIDENT
+    else:
+        _require(user, Permission.HANDLE_CASES)
+        party = party_of(user)
+    now = now or timezone.now()
+    due = deadline_compute(
+        start=now, amount=case.sla.resolution_amount, unit=case.sla.resolution_unit
+    )
+    return _transition(
+        case,
+        action=Action.REOPEN,
+        actor=user,
+        party=party,
+        note=reason,
+        now=now,
+        changes={
+            "reopen_count": case.reopen_count + 1,
+            "resolved_at": None,
+            "closed_at": None,
+            "resolution_due": due.at,
+            "next_escalation_at": due.at,
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# System actions (the worker)
+
+
+@transaction.atomic
+def case_escalate(*, case: Case, now: datetime) -> CaseEvent | None:
+    """Move a case that missed its clock one level up the ladder. Idempotent: a case whose
+    clock is not due (or that another worker already moved) is left alone."""
+    if case.next_escalation_at is None or case.next_escalation_at > now:
+        return None
+    missed = "response" if case.accepted_at is None else "resolution"
+    if case.level >= len(LEVELS) - 1:
+        # At the subdistrict it stays on the red list until handled.
+        return _transition(
+            case,
+            action=Action.ESCALATE,
+            party=Party.SYSTEM,
+            now=now,
+            public=False,
+            changes={"next_escalation_at": None},
+            data={"missed": missed, "top": True},
+        )
+    upper = case.owner_unit.parent
+    if case.sla.response_amount:
+        next_due = deadline_compute(
+            start=now, amount=case.sla.response_amount, unit=case.sla.response_unit
+        ).at
+    else:
+        next_due = deadline_compute(
+            start=now, amount=case.sla.resolution_amount, unit=case.sla.resolution_unit
+        ).at
+    top = case.level + 1 >= len(LEVELS) - 1
+    return _transition(
+        case,
+        action=Action.ESCALATE,
+        party=Party.SYSTEM,
+        now=now,
+        unit=upper,
+        note=_("Escalated to %(unit)s") % {"unit": upper.name},
+        changes={
+            "owner_unit": upper,
+            "level": case.level + 1,
+            "escalation_count": case.escalation_count + 1,
+            "next_escalation_at": None if top else next_due,
+        },
+        data={"missed": missed, "from": case.owner_unit_id, "to": upper.pk},
+    )
+
+
+@transaction.atomic
+def case_auto_close(*, case: Case, now: datetime) -> CaseEvent:
+    return _transition(
+        case,
+        action=Action.AUTO_CLOSE,
+        party=Party.SYSTEM,
+        now=now,
+        changes={"closed_at": now, "auto_closed": True},
+    )

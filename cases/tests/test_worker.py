@@ -1,0 +1,180 @@
+import threading
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from cases import services, worker
+from cases.channels import CHANNELS, DeliveryFailed
+from cases.models import Action, Case, OutboxMessage, Status
+from cases.tests.conftest import T0
+from residents.models import SmsMessage
+
+pytestmark = pytest.mark.django_db
+
+
+def _escalations(case):
+    return case.events.filter(action=Action.ESCALATE).count()
+
+
+def test_worker_climbs_the_ladder_through_all_four_levels(report, world):
+    case = report()  # ordinary: 2 h to respond
+    owners = []
+    now = T0
+    for _ in range(4):
+        now = Case.objects.get(pk=case.pk).next_escalation_at or now
+        worker.escalate_due(now=now)
+        case.refresh_from_db()
+        owners.append((case.owner_unit.name, case.level))
+
+    assert owners == [("第一网格", 1), ("方城路社区", 2), ("开平路街道", 3), ("开平路街道", 3)]
+    assert _escalations(case) == 3
+    assert case.next_escalation_at is None  # on the subdistrict's red list until handled
+
+
+def test_worker_escalation_is_idempotent(report):
+    case = report()
+    later = T0 + timedelta(hours=2, minutes=1)
+
+    assert worker.escalate_due(now=later) == 1
+    assert worker.escalate_due(now=later) == 0
+    case.refresh_from_db()
+    assert (case.level, _escalations(case)) == (1, 1)
+
+
+def test_worker_does_nothing_before_the_clock_runs_out(report):
+    case = report()
+
+    assert worker.escalate_due(now=T0 + timedelta(hours=1, minutes=59)) == 0
+    case.refresh_from_db()
+    assert case.level == 0
+
+
+def test_worker_accepted_case_escalates_only_when_resolution_is_missed(report, world):
+    case = report()
+    services.case_accept(case=case, actor=world.manager, now=T0 + timedelta(minutes=5))
+
+    assert worker.escalate_due(now=T0 + timedelta(days=6)) == 0
+    assert worker.escalate_due(now=T0 + timedelta(days=7, minutes=1)) == 1
+    case.refresh_from_db()
+    assert case.events.get(action=Action.ESCALATE).data["missed"] == "resolution"
+
+
+def test_worker_escalation_notifies_the_new_level(report, world):
+    from cases.models import Notification
+
+    case = report()
+    worker.escalate_due(now=T0 + timedelta(hours=3))
+
+    event = case.events.get(action=Action.ESCALATE)
+    notified = set(
+        Notification.objects.filter(event=event).values_list("user__username", flat=True)
+    )
+    assert "wanggeyuan" in notified
+
+
+def test_worker_auto_closes_unrated_resolved_cases(report, world):
+    case = report()
+    services.case_accept(case=case, actor=world.manager, now=T0)
+    services.case_resolve(case=case, actor=world.manager, note="好了", now=T0 + timedelta(hours=1))
+
+    assert worker.auto_close_due(now=T0 + timedelta(days=6)) == 0
+    assert worker.auto_close_due(now=T0 + timedelta(days=7, hours=2)) == 1
+    case.refresh_from_db()
+    assert (case.status, case.auto_closed) == (Status.CLOSED, True)
+    assert worker.auto_close_due(now=T0 + timedelta(days=8)) == 0
+
+
+def test_worker_delivers_outbox_after_a_crash_between_commit_and_send(report, world):
+    report()  # committed with its outbox rows; nothing was sent yet (as if the process died)
+    pending = OutboxMessage.objects.filter(state="pending").count()
+    assert pending > 0 and SmsMessage.objects.count() == 0
+
+    delivered = worker.deliver_outbox(now=T0 + timedelta(seconds=1))
+
+    assert delivered == pending
+    assert SmsMessage.objects.filter(mobile=world.R1.mobile).count() == 1
+    assert worker.deliver_outbox(now=T0 + timedelta(seconds=2)) == 0
+
+
+def test_worker_retries_failed_deliveries_with_backoff_then_gives_up(report, monkeypatch, settings):
+    class Broken:
+        def send(self, message):
+            raise DeliveryFailed("gateway down")
+
+    settings.OUTBOX_MAX_ATTEMPTS = 3
+    monkeypatch.setitem(CHANNELS, "sms", Broken())
+    report()
+    message = OutboxMessage.objects.get(channel="sms")
+
+    worker.deliver_outbox(now=T0)
+    message.refresh_from_db()
+    assert (message.attempts, message.state, message.next_attempt_at) == (
+        1,
+        "pending",
+        T0 + timedelta(minutes=1),
+    )
+    worker.deliver_outbox(now=T0 + timedelta(seconds=30))  # not due yet
+    message.refresh_from_db()
+    assert message.attempts == 1
+    worker.deliver_outbox(now=T0 + timedelta(minutes=1))
+    worker.deliver_outbox(now=T0 + timedelta(minutes=3))
+    message.refresh_from_db()
+    assert (message.attempts, message.state, message.last_error) == (3, "dead", "gateway down")
+
+
+def test_worker_recomputes_provisional_deadlines_when_the_year_is_entered(report):
+    from datetime import date, datetime
+    from zoneinfo import ZoneInfo
+
+    from catalog.services import calendar_year_enter
+
+    start = datetime(2026, 12, 28, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    case = report(code=_complex_item_code(), now=start)
+    assert case.deadlines_provisional is False or case.resolution_due.year == 2027
+
+    case.deadlines_provisional = True
+    case.save(update_fields=["deadlines_provisional"])
+    calendar_year_enter(year=2027, days={date(2027, 1, 1): (False, "元旦")}, source="test")
+
+    assert worker.recompute_provisional(now=start) == 1
+    case.refresh_from_db()
+    assert case.deadlines_provisional is False
+    assert worker.recompute_provisional(now=start) == 0
+
+
+def _complex_item_code():
+    from catalog.models import Item
+
+    return Item.objects.filter(sla__code="complex", kind="appeal").first().code
+
+
+def test_worker_command_once(report, capsys):
+    report()
+    call_command("worker", "--once")
+
+    assert "delivered=" in capsys.readouterr().out
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks with SKIP LOCKED")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_workers_at_once_escalate_each_case_exactly_once(report):
+    cases = [report(now=T0 + timedelta(seconds=n)) for n in range(30)]
+    later = T0 + timedelta(hours=3)
+    results = []
+
+    def run():
+        from django.db import connections
+
+        results.append(worker.escalate_due(now=later))
+        connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sum(results) == 30
+    assert all(_escalations(c) == 1 for c in cases)

@@ -1,0 +1,136 @@
+"""Background sweeps: the escalation ladder, auto-close, outbox delivery, provisional clocks.
+
+Each sweep claims due rows in small batches (SKIP LOCKED on PostgreSQL, so several workers can
+run side by side) and calls the same services as people do. Every sweep is safe to rerun.
+"""
+
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from cases import services
+from cases.channels import CHANNELS, DeliveryFailed
+from cases.models import OPEN_STATUSES, Action, Case, CaseEvent, OutboxMessage, Party, Status
+from catalog.models import CalendarYear
+from catalog.selectors import sla_deadlines
+from core.errors import ApplicationError
+
+logger = logging.getLogger("hgj.worker")
+BATCH = 200
+
+
+def _claim(queryset, limit=BATCH):
+    """Lock a batch of due rows that no other worker holds."""
+    if connection.features.has_select_for_update_skip_locked:
+        queryset = queryset.select_for_update(skip_locked=True, of=("self",))
+    return list(queryset[:limit])
+
+
+def _sweep(queryset, step) -> int:
+    """Apply `step` to every row of `queryset`, batch by batch in id order, each row once."""
+    done, last_id = 0, 0
+    while True:
+        with transaction.atomic():
+            batch = _claim(queryset.filter(pk__gt=last_id).order_by("pk"))
+            for row in batch:
+                try:
+                    with transaction.atomic():
+                        if step(row):
+                            done += 1
+                except ApplicationError as exc:  # e.g. a person changed it a moment ago
+                    logger.info("skipped %s: %s", row, exc.message)
+                last_id = row.pk
+        if len(batch) < BATCH:
+            return done
+
+
+def escalate_due(*, now: datetime) -> int:
+    due = Case.objects.filter(status__in=OPEN_STATUSES, next_escalation_at__lte=now).select_related(
+        "owner_unit__parent", "sla"
+    )
+    return _sweep(due, lambda case: services.case_escalate(case=case, now=now) is not None)
+
+
+def auto_close_due(*, now: datetime) -> int:
+    cutoff = now - timedelta(days=settings.CASE_AUTO_CLOSE_DAYS)
+    due = Case.objects.filter(
+        status=Status.RESOLVED, rating="", resolved_at__lte=cutoff, followup_needed=False
+    )
+    return _sweep(due, lambda case: services.case_auto_close(case=case, now=now))
+
+
+def recompute_provisional(*, now: datetime) -> int:
+    """Once a year's holiday schedule is entered, its provisional deadlines become final."""
+    known = set(CalendarYear.objects.values_list("year", flat=True))
+    due = Case.objects.filter(deadlines_provisional=True, status__in=OPEN_STATUSES)
+
+    def step(case: Case) -> bool:
+        if case.resolution_due.year not in known:
+            return False
+        deadlines = sla_deadlines(policy=case.sla, start=case.created_at)
+        changes = {
+            "resolution_due": deadlines.resolution.at,
+            "deadlines_provisional": deadlines.provisional,
+        }
+        if deadlines.response:
+            changes["response_due"] = deadlines.response.at
+        if case.next_escalation_at == case.resolution_due:
+            changes["next_escalation_at"] = deadlines.resolution.at
+        updated = Case.objects.filter(pk=case.pk, version=case.version).update(
+            version=case.version + 1, **changes
+        )
+        if updated:
+            CaseEvent.objects.create(
+                case=case,
+                at=now,
+                party=Party.SYSTEM,
+                action=Action.NOTE,
+                public=False,
+                from_status=case.status,
+                to_status=case.status,
+                note="Deadlines recomputed with the official holiday schedule.",
+                data={"resolution_due": deadlines.resolution.at.isoformat()},
+            )
+        return bool(updated)
+
+    return _sweep(due, step)
+
+
+def deliver_outbox(*, now: datetime) -> int:
+    due = OutboxMessage.objects.filter(state=OutboxMessage.State.PENDING, next_attempt_at__lte=now)
+
+    def step(message: OutboxMessage) -> bool:
+        channel = CHANNELS.get(message.channel)
+        try:
+            if channel is None:
+                raise DeliveryFailed(f"unknown channel {message.channel}")
+            channel.send(message)
+        except DeliveryFailed as exc:
+            message.attempts += 1
+            message.last_error = str(exc)[:500]
+            if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+                message.state = OutboxMessage.State.DEAD
+            # Backoff: 1, 2, 4, 8 … minutes.
+            message.next_attempt_at = now + timedelta(minutes=2 ** (message.attempts - 1))
+            message.save(update_fields=["attempts", "last_error", "state", "next_attempt_at"])
+            return False
+        message.state = OutboxMessage.State.SENT
+        message.sent_at = now
+        message.attempts += 1
+        message.save(update_fields=["state", "sent_at", "attempts"])
+        return True
+
+    return _sweep(due, step)
+
+
+def run_once(*, now: datetime | None = None) -> dict[str, int]:
+    now = now or timezone.now()
+    return {
+        "escalated": escalate_due(now=now),
+        "auto_closed": auto_close_due(now=now),
+        "recomputed": recompute_provisional(now=now),
+        "delivered": deliver_outbox(now=now),
+    }
