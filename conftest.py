@@ -21,10 +21,12 @@ def world(db):
 
 
 @pytest.fixture
-def client_for(client):
-    """A test client signed in as the given user (bypassing the sign-in form)."""
+def client_for():
+    """A fresh test client signed in as the given user (bypassing the sign-in form)."""
+    from django.test import Client
 
     def _client_for(user):
+        client = Client()
         client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
         return client
 

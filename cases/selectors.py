@@ -1,7 +1,7 @@
 """Reads of cases, always through the user's scope: the inbox, a case, its timeline."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -106,8 +106,8 @@ class InboxFilters:
     estate_id: int | None = None
     party: str = ""
     channel: str = ""
-    since = None
-    until = None
+    since: date | None = None
+    until: date | None = None
     query: str = ""
     mine: bool = False
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("accounts/resident/code/", resident_views.resident_send_code, name="resident_send_code"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("services/", include("catalog.urls")),
+    path("cases/", include("cases.urls")),
     path("orgs/", include("orgs.urls")),
     path("residents/", include("residents.urls")),
     path("admin/", admin.site.urls),

@@ -4,8 +4,14 @@ from orgs.selectors import scope_for
 
 def navigation(request):
     """The role-dependent parts of the layout."""
+    from cases.models import Notification
+
     scope = scope_for(request.user)
+    unread = 0
+    if request.user.is_authenticated:
+        unread = Notification.objects.filter(user=request.user, read_at__isnull=True).count()
     return {
+        "unread_notifications": unread,
         "scope": scope,
         "primary_role_label": Role(scope.primary_role).label if scope.primary_role else "",
         "can_view_residents": scope.has(Permission.VIEW_RESIDENTS),

@@ -1,0 +1,278 @@
+"""The staff actions on a case page: for each, its form, who sees it and the service it calls.
+
+Views stay thin: `views.act` looks the action up here. What a form offers (units, companies,
+people) comes from the user's scope; the service checks permissions and transitions again.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from cases import forms, services
+from cases.models import TRANSITIONS, Action, Case, Extension
+from cases.selectors import case_get_for
+from orgs.models import OrgUnit, User
+from orgs.roles import Permission
+from orgs.selectors import scope_for
+
+
+def _no_kwargs(case, user):
+    return {}
+
+
+def _dispatch_kwargs(case, user):
+    scope = scope_for(user)
+    return {
+        "units": scope.org_units() if not scope.everything else OrgUnit.objects.all(),
+        "companies": scope.companies(),
+    }
+
+
+def _whistle_kwargs(case, user):
+    # Any unit of the subdistrict can be called in.
+    return {"units": OrgUnit.objects.exclude(pk=case.owner_unit_id).order_by("path")}
+
+
+ASSIGNABLE_ROLES = [
+    "technician",
+    "property_staff",
+    "grid_worker",
+    "microgrid_leader",
+    "community_staff",
+]
+
+
+def _people_kwargs(case, user):
+    """People who work where the case is: its company's staff, or the units above its place."""
+    parts = case.area_path.split(".")[:-1]
+    ancestor_paths = [".".join(parts[:n]) + "." for n in range(1, len(parts) + 1)]
+    people = (
+        User.objects.filter(
+            Q(memberships__company_id=case.company_id)
+            | Q(memberships__org_unit__path__in=ancestor_paths),
+            memberships__is_active=True,
+            memberships__role__in=ASSIGNABLE_ROLES,
+            is_active=True,
+        )
+        .distinct()
+        .order_by("full_name")
+    )
+    return {"people": people}
+
+
+def _v(data) -> dict:
+    return {"expected_version": data["version"]}
+
+
+def _merge(case, user, data):
+    into = case_get_for(user=user, case_id=_case_id_of(user, data["into"]))
+    services.case_merge(case=case, into=into, actor=user, **_v(data))
+
+
+def _case_id_of(user, tracking_no: str) -> int:
+    from cases.selectors import cases_in_scope
+
+    found = cases_in_scope(user=user).filter(tracking_no=tracking_no.strip()).first()
+    return found.pk if found else 0
+
+
+def _decide(case, user, data):
+    extension = Extension.objects.filter(pk=data["extension"], case=case).first()
+    if extension is None:
+        from core.errors import NotFound
+
+        raise NotFound()
+    services.case_decide_extension(extension=extension, actor=user, approve=data["approve"])
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    label: str  # marked with gettext_noop so makemessages finds it; translated when shown
+    form: type
+    permission: str
+    transition: str
+    run: Callable[..., Any]
+    form_kwargs: Callable[..., dict] = _no_kwargs
+
+
+A, P = Action, Permission
+ACTIONS: dict[str, ActionSpec] = {
+    "accept": ActionSpec(
+        gettext_noop("Accept (sign for)"),
+        forms.VersionedForm,
+        P.HANDLE_CASES,
+        A.ACCEPT,
+        run=lambda case, user, data: services.case_accept(case=case, actor=user, **_v(data)),
+    ),
+    "first_contact": ActionSpec(
+        gettext_noop("Contacted the resident"),
+        forms.NoteForm,
+        P.HANDLE_CASES,
+        A.FIRST_CONTACT,
+        run=lambda case, user, data: services.case_first_contact(
+            case=case, actor=user, note=data["text"], **_v(data)
+        ),
+    ),
+    "reply": ActionSpec(
+        gettext_noop("Reply to the resident"),
+        forms.NoteForm,
+        P.HANDLE_CASES,
+        A.REPLY,
+        run=lambda case, user, data: services.case_reply(
+            case=case, actor=user, text=data["text"], **_v(data)
+        ),
+    ),
+    "note": ActionSpec(
+        gettext_noop("Internal note"),
+        forms.NoteForm,
+        P.HANDLE_CASES,
+        A.NOTE,
+        run=lambda case, user, data: services.case_reply(
+            case=case, actor=user, text=data["text"], public=False, **_v(data)
+        ),
+    ),
+    "assign": ActionSpec(
+        gettext_noop("Assign"),
+        forms.AssignForm,
+        P.HANDLE_CASES,
+        A.ASSIGN,
+        form_kwargs=_people_kwargs,
+        run=lambda case, user, data: services.case_assign(
+            case=case, actor=user, assignee=data["assignee"], **_v(data)
+        ),
+    ),
+    "transfer": ActionSpec(
+        gettext_noop("Transfer"),
+        forms.DispatchForm,
+        P.HANDLE_CASES,
+        A.TRANSFER,
+        form_kwargs=_dispatch_kwargs,
+        run=lambda case, user, data: services.case_transfer(
+            case=case,
+            actor=user,
+            note=data["text"],
+            org_unit=data["org_unit"],
+            company=data["company"],
+            **_v(data),
+        ),
+    ),
+    "return": ActionSpec(
+        gettext_noop("Return to the back office"),
+        forms.ReturnForm,
+        P.HANDLE_CASES,
+        A.RETURN,
+        run=lambda case, user, data: services.case_return(
+            case=case, actor=user, reason=data["reason"], note=data["text"], **_v(data)
+        ),
+    ),
+    "rule_return": ActionSpec(
+        gettext_noop("Rule on the return and dispatch"),
+        forms.DispatchForm,
+        P.ROUTE_CASES,
+        A.RULE_RETURN,
+        form_kwargs=_dispatch_kwargs,
+        run=lambda case, user, data: services.case_rule_return(
+            case=case,
+            actor=user,
+            org_unit=data["org_unit"],
+            company=data["company"],
+            note=data["text"],
+            **_v(data),
+        ),
+    ),
+    "whistle": ActionSpec(
+        gettext_noop("Whistle: call units in"),
+        forms.WhistleForm,
+        P.ROUTE_CASES,
+        A.WHISTLE,
+        form_kwargs=_whistle_kwargs,
+        run=lambda case, user, data: services.case_whistle(
+            case=case, actor=user, units=data["units"], note=data["text"], **_v(data)
+        ),
+    ),
+    "extension": ActionSpec(
+        gettext_noop("Request an extension"),
+        forms.DueForm,
+        P.HANDLE_CASES,
+        A.EXTENSION_REQUEST,
+        run=lambda case, user, data: services.case_request_extension(
+            case=case, actor=user, reason=data["text"], new_due=data["due"]
+        ),
+    ),
+    "decide_extension": ActionSpec(
+        gettext_noop("Decide on the extension"),
+        forms.DecideForm,
+        P.APPROVE_EXTENSIONS,
+        A.EXTENSION_APPROVE,
+        run=_decide,
+    ),
+    "supervise": ActionSpec(
+        gettext_noop("Supervise"),
+        forms.DueForm,
+        P.SUPERVISE_CASES,
+        A.SUPERVISE,
+        run=lambda case, user, data: services.case_supervise(
+            case=case, actor=user, due=data["due"], note=data["text"], **_v(data)
+        ),
+    ),
+    "resolve": ActionSpec(
+        gettext_noop("Resolve"),
+        forms.ResolveForm,
+        P.HANDLE_CASES,
+        A.RESOLVE,
+        run=lambda case, user, data: services.case_resolve(
+            case=case, actor=user, note=data["text"], photos=data["photos"], **_v(data)
+        ),
+    ),
+    "follow_up": ActionSpec(
+        gettext_noop("Record the follow-up call"),
+        forms.FollowUpForm,
+        P.ROUTE_CASES,
+        A.FOLLOW_UP,
+        run=lambda case, user, data: services.case_follow_up(
+            case=case, actor=user, solved=data["solved"], note=data["text"], **_v(data)
+        ),
+    ),
+    "merge": ActionSpec(
+        gettext_noop("Merge into another case"),
+        forms.MergeForm,
+        P.ROUTE_CASES,
+        A.MERGE,
+        run=_merge,
+    ),
+    "reopen": ActionSpec(
+        gettext_noop("Reopen"),
+        forms.VersionedForm,
+        P.HANDLE_CASES,
+        A.REOPEN,
+        run=lambda case, user, data: services.case_reopen(case=case, user=user),
+    ),
+    "close": ActionSpec(
+        gettext_noop("Close"),
+        forms.NoteForm,
+        P.ROUTE_CASES,
+        A.CLOSE,
+        run=lambda case, user, data: services.case_close(
+            case=case, actor=user, note=data["text"], **_v(data)
+        ),
+    ),
+}
+
+
+def action_forms(*, case: Case, user) -> list[tuple[str, str, Any]]:
+    """The actions this user can take on this case now, each with an empty form."""
+    scope = scope_for(user)
+    available = []
+    for name, spec in ACTIONS.items():
+        allowed_from, _target = TRANSITIONS[spec.transition]
+        if case.status not in allowed_from or not scope.has(spec.permission):
+            continue
+        if name == "decide_extension" and not case.extensions.filter(state="pending").exists():
+            continue
+        form = spec.form(initial={"version": case.version}, **spec.form_kwargs(case, user))
+        available.append((name, _(spec.label), form))
+    return available

@@ -1,0 +1,299 @@
+import uuid
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import Channel, Rating, ReturnReason, Status
+from cases.uploads import MAX_PHOTOS
+from catalog.models import Domain, Item
+from core.forms import StyledForm
+from orgs.models import Building, Household, OrgUnit, PropertyCompany
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Up to nine photos; each is checked by `cases.uploads` in the service."""
+
+    widget = MultipleFileInput(attrs={"accept": "image/*", "multiple": True})
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        if len(files) > MAX_PHOTOS:
+            raise forms.ValidationError(_("At most %(max)d photos.") % {"max": MAX_PHOTOS})
+        return [super(PhotosField, self).clean(f, initial) for f in files]
+
+
+def _key():
+    return uuid.uuid4().hex
+
+
+class ReportForm(StyledForm):
+    """A resident reports a problem: what, where, photos, how to reach them."""
+
+    item = forms.ModelChoiceField(
+        label=_("What is the problem about?"),
+        to_field_name="code",
+        queryset=Item.objects.filter(is_active=True, kind=Item.Kind.APPEAL).select_related(
+            "category"
+        ),
+    )
+    description = forms.CharField(
+        label=_("Describe the problem"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    photos = PhotosField(label=_("Photos (up to 9)"), required=False)
+    household = forms.ModelChoiceField(
+        label=_("At my home"),
+        queryset=Household.objects.none(),
+        required=False,
+        empty_label=_("Not at home: a public spot"),
+    )
+    building = forms.ModelChoiceField(
+        label=_("Near building"),
+        queryset=Building.objects.none(),
+        required=False,
+    )
+    location_text = forms.CharField(label=_("Where exactly"), max_length=200, required=False)
+    contact_name = forms.CharField(label=_("Contact name"), max_length=50, required=False)
+    contact_mobile = forms.RegexField(
+        label=_("Contact mobile"),
+        regex=r"^1[3-9]\d{9}$",
+        required=False,
+        error_messages={"invalid": _("Enter a valid mainland China mobile number.")},
+    )
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, initial=_key, max_length=64)
+
+    def __init__(self, *args, households=None, buildings=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["household"].queryset = (
+            households if households is not None else (Household.objects.none())
+        )
+        self.fields["building"].queryset = (
+            buildings if buildings is not None else (Building.objects.none())
+        )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("household") and not data.get("building"):
+            raise forms.ValidationError(_("Say where: your home, or a building nearby."))
+        return data
+
+
+class BookForm(StyledForm):
+    """A resident books a convenience or public-welfare service."""
+
+    household = forms.ModelChoiceField(label=_("For my home"), queryset=Household.objects.none())
+    preferred_time = forms.DateTimeField(
+        label=_("Preferred time"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    description = forms.CharField(
+        label=_("Anything we should know"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, initial=_key, max_length=64)
+
+    def __init__(self, *args, households=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if households is not None:
+            self.fields["household"].queryset = households
+
+    def clean_preferred_time(self):
+        value = self.cleaned_data["preferred_time"]
+        if value <= timezone.now():
+            raise forms.ValidationError(_("Choose a time in the future."))
+        return value
+
+
+class StaffIntakeForm(ReportForm):
+    """Staff file a case for a resident (phone, walk-in, door-knock visit)."""
+
+    channel = forms.ChoiceField(
+        label=_("Channel"),
+        choices=[
+            (c, Channel(c).label) for c in (Channel.PHONE, Channel.WALK_IN, Channel.DOOR_KNOCK)
+        ],
+    )
+    resident_mobile = forms.RegexField(
+        label=_("Resident's mobile"),
+        regex=r"^1[3-9]\d{9}$",
+        required=False,
+        error_messages={"invalid": _("Enter a valid mainland China mobile number.")},
+    )
+
+
+class InboxFilterForm(StyledForm):
+    q = forms.CharField(label=_("Tracking number or words"), required=False, max_length=50)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any status")), *Status.choices]
+    )
+    domain = forms.ModelChoiceField(
+        label=_("Domain"),
+        queryset=Domain.objects.all(),
+        required=False,
+        to_field_name="code",
+        empty_label=_("All domains"),
+    )
+    item = forms.ModelChoiceField(
+        label=_("Item"),
+        queryset=Item.objects.filter(kind__in=["appeal", "service"]),
+        required=False,
+        empty_label=_("All items"),
+    )
+    estate = forms.IntegerField(required=False, min_value=1)
+    party = forms.ChoiceField(
+        label=_("Lead party"),
+        required=False,
+        choices=[
+            ("", _("Any party")),
+            ("community", _("Community side")),
+            ("property_company", _("Property company")),
+            ("partner", _("Partner")),
+        ],
+    )
+    channel = forms.ChoiceField(
+        label=_("Channel"), required=False, choices=[("", _("Any channel")), *Channel.choices]
+    )
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    mine = forms.BooleanField(label=_("Assigned to me"), required=False)
+
+
+class VersionedForm(StyledForm):
+    """Every staff action carries the version of the case the person was looking at."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class NoteForm(VersionedForm):
+    text = forms.CharField(
+        label=_("Text"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ResolveForm(VersionedForm):
+    text = forms.CharField(
+        label=_("How it was solved"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    photos = PhotosField(label=_("Photos"), required=False)
+
+
+class ReturnForm(VersionedForm):
+    reason = forms.ChoiceField(label=_("Reason"), choices=ReturnReason.choices)
+    text = forms.CharField(label=_("Explain"), max_length=500, required=False)
+
+
+class DispatchForm(VersionedForm):
+    """Transfer, or the back office's ruling on a return: one unit or one company."""
+
+    org_unit = forms.ModelChoiceField(
+        label=_("Unit"), queryset=OrgUnit.objects.none(), required=False
+    )
+    company = forms.ModelChoiceField(
+        label=_("Property company"), queryset=PropertyCompany.objects.none(), required=False
+    )
+    text = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+    def __init__(self, *args, units=None, companies=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if units is not None:
+            self.fields["org_unit"].queryset = units
+        if companies is not None:
+            self.fields["company"].queryset = companies
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("org_unit")) == bool(data.get("company")):
+            raise forms.ValidationError(_("Choose one unit or one company."))
+        return data
+
+
+class WhistleForm(VersionedForm):
+    units = forms.ModelMultipleChoiceField(
+        label=_("Units to call in"), queryset=OrgUnit.objects.none()
+    )
+    text = forms.CharField(label=_("Why"), max_length=500)
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if units is not None:
+            self.fields["units"].queryset = units
+
+
+class AssignForm(VersionedForm):
+    assignee = forms.ModelChoiceField(label=_("Assign to"), queryset=None)
+
+    def __init__(self, *args, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = people
+
+
+class DueForm(VersionedForm):
+    """Extension request (new deadline) or supervision (deadline)."""
+
+    due = forms.DateTimeField(
+        label=_("Deadline"),
+        input_formats=["%Y-%m-%dT%H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    text = forms.CharField(label=_("Reason"), max_length=500)
+
+
+class DecideForm(VersionedForm):
+    extension = forms.IntegerField(widget=forms.HiddenInput)
+    approve = forms.TypedChoiceField(coerce=lambda v: v == "1", choices=[("1", "1"), ("0", "0")])
+
+
+class FollowUpForm(VersionedForm):
+    solved = forms.TypedChoiceField(
+        label=_("Did the resident confirm it is solved?"),
+        coerce=lambda v: v == "1",
+        choices=[("1", _("Solved")), ("0", _("Not solved"))],
+        widget=forms.RadioSelect,
+    )
+    text = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class MergeForm(VersionedForm):
+    into = forms.CharField(label=_("Tracking number of the case to keep"), max_length=24)
+
+
+class RateForm(StyledForm):
+    rating = forms.ChoiceField(
+        label=_("How satisfied are you?"), choices=Rating.choices, widget=forms.RadioSelect
+    )
+    comment = forms.CharField(
+        label=_("Comment"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    tags = forms.MultipleChoiceField(
+        label=_("What stood out"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[
+            ("fast", _("Fast")),
+            ("polite", _("Polite")),
+            ("thorough", _("Thorough")),
+            ("slow", _("Slow")),
+            ("not_fixed", _("Not fixed")),
+            ("unfriendly", _("Unfriendly")),
+        ],
+    )
+    reopen = forms.BooleanField(label=_("Reopen the case"), required=False)
+
+
+class ResidentReplyForm(StyledForm):
+    text = forms.CharField(
+        label=_("Your message"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -1,0 +1,32 @@
+from django import template
+from django.utils import timezone
+
+from cases.models import OPEN_STATUSES, Status
+
+register = template.Library()
+
+STATUS_CLASSES = {
+    Status.SUBMITTED: "primary",
+    Status.ACCEPTED: "info",
+    Status.IN_PROGRESS: "info",
+    Status.RETURNED: "warning",
+    Status.RESOLVED: "success",
+    Status.REOPENED: "danger",
+    Status.CLOSED: "secondary",
+    Status.MERGED: "secondary",
+}
+
+
+@register.filter
+def status_class(status: str) -> str:
+    return STATUS_CLASSES.get(status, "secondary")
+
+
+@register.filter
+def overdue(case) -> bool:
+    """Past its resolution deadline, or not yet accepted past its response deadline."""
+    if case.status not in OPEN_STATUSES:
+        return False
+    now = timezone.now()
+    late_response = case.accepted_at is None and case.response_due and case.response_due <= now
+    return bool(case.resolution_due <= now or late_response)

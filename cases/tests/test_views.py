@@ -1,0 +1,324 @@
+from datetime import timedelta
+from io import BytesIO
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+from PIL import Image
+
+from cases import services
+from cases.models import Case, CaseEvent, Status
+from catalog.models import Item
+
+pytestmark = pytest.mark.django_db
+
+
+def _jpeg(name="leak.jpg"):
+    out = BytesIO()
+    Image.new("RGB", (80, 60), (30, 30, 200)).save(out, "JPEG")
+    return SimpleUploadedFile(name, out.getvalue(), content_type="image/jpeg")
+
+
+@pytest.fixture
+def resident_client(world, catalogue, client_for):
+    from orgs.models import User
+
+    user = User.objects.create(username="resident-r1")
+    world.R1.user = user
+    world.R1.save()
+    world.resident_user = user
+    return client_for(user)
+
+
+def _report_data(world, **extra):
+    data = {
+        "item": "RB01",
+        "description": "楼上漏水，厨房天花板在滴水",
+        "household": world.H1.pk,
+        "building": "",
+        "location_text": "",
+        "contact_name": "",
+        "contact_mobile": "",
+        "idempotency_key": "abc123",
+    }
+    data.update(extra)
+    return data
+
+
+def test_resident_reports_a_leak_with_a_photo(world, resident_client):
+    response = resident_client.post(
+        reverse("cases:report"),
+        {**_report_data(world), "photos": [_jpeg(), _jpeg("b.jpg")]},
+        follow=True,
+    )
+
+    case = Case.objects.get()
+    html = response.content.decode()
+    assert case.tracking_no in html and "受理编号" in html
+    assert case.priority == "emergency"
+    assert case.photos.count() == 2
+    assert (case.household, case.building) == (world.H1, world.B1)
+
+
+def test_resident_report_retry_with_same_key_makes_one_case(world, resident_client):
+    resident_client.post(reverse("cases:report"), _report_data(world))
+    resident_client.post(reverse("cases:report"), _report_data(world))
+
+    assert Case.objects.count() == 1
+
+
+def test_resident_report_bad_photo_shows_message_and_stores_nothing(world, resident_client):
+    response = resident_client.post(
+        reverse("cases:report"),
+        {
+            **_report_data(world),
+            "photos": [SimpleUploadedFile("x.jpg", b"GIF89a not really")],
+        },
+    )
+
+    assert response.status_code == 200
+    assert "x.jpg" in response.content.decode()
+    assert Case.objects.count() == 0
+
+
+def test_resident_report_requires_a_place(world, resident_client):
+    response = resident_client.post(reverse("cases:report"), _report_data(world, household=""))
+
+    assert "请说明位置" in response.content.decode()
+    assert Case.objects.count() == 0
+
+
+def test_resident_cannot_report_for_someone_elses_household(world, resident_client):
+    resident_client.post(reverse("cases:report"), _report_data(world, household=world.H2.pk))
+
+    assert Case.objects.count() == 0
+
+
+def test_staff_see_a_new_case_in_their_inbox_at_once(world, resident_client, client_for):
+    resident_client.post(reverse("cases:report"), _report_data(world))
+    case = Case.objects.get()
+
+    for user in (world.manager, world.grid_worker, world.microgrid_leader, world.secretary):
+        html = client_for(user).get(reverse("cases:inbox")).content.decode()
+        assert case.tracking_no in html, user
+    for user in (world.other_manager,):
+        html = client_for(user).get(reverse("cases:inbox")).content.decode()
+        assert case.tracking_no not in html
+
+
+def test_case_page_out_of_scope_is_404(world, resident_client, client_for):
+    resident_client.post(reverse("cases:report"), _report_data(world))
+    case = Case.objects.get()
+
+    assert (
+        client_for(world.other_manager).get(reverse("cases:detail", args=[case.pk])).status_code
+        == 404
+    )
+    assert client_for(world.manager).get(reverse("cases:detail", args=[case.pk])).status_code == 200
+
+
+def test_staff_accepts_and_resolves_through_htmx(world, resident_client, client_for):
+    resident_client.post(reverse("cases:report"), _report_data(world))
+    case = Case.objects.get()
+    client = client_for(world.manager)
+
+    accepted = client.post(
+        reverse("cases:act", args=[case.pk, "accept"]),
+        {"version": case.version},
+        HTTP_HX_REQUEST="true",
+    )
+    case.refresh_from_db()
+    resolved = client.post(
+        reverse("cases:act", args=[case.pk, "resolve"]),
+        {"version": case.version, "text": "已更换水管", "photos": [_jpeg()]},
+        HTTP_HX_REQUEST="true",
+    )
+
+    assert accepted.content.decode().lstrip().startswith('<div id="case">')
+    assert 'data-status="resolved"' in resolved.content.decode()
+    case.refresh_from_db()
+    assert case.status == Status.RESOLVED
+    assert case.events.get(action="resolve").photos.count() == 1
+
+
+def test_staff_stale_page_gets_a_conflict_message_and_nothing_changes(
+    world, resident_client, client_for
+):
+    resident_client.post(reverse("cases:report"), _report_data(world))
+    case = Case.objects.get()
+    stale = case.version
+    client_for(world.manager).post(
+        reverse("cases:act", args=[case.pk, "accept"]), {"version": stale}
+    )
+
+    response = client_for(world.grid_worker).post(
+        reverse("cases:act", args=[case.pk, "return"]),
+        {"version": stale, "reason": "wrong_location"},
+        HTTP_HX_REQUEST="true",
+    )
+
+    assert response.status_code == 409
+    assert "已被他人修改" in response.content.decode()
+    assert list(case.events.values_list("action", flat=True)) == ["submit", "accept"]
+
+
+def test_staff_illegal_action_is_refused_with_a_message(world, resident_client, client_for):
+    resident_client.post(reverse("cases:report"), _report_data(world))
+    case = Case.objects.get()
+
+    response = client_for(world.manager).post(
+        reverse("cases:act", args=[case.pk, "resolve"]),
+        {"version": case.version, "text": "x"},
+        HTTP_HX_REQUEST="true",
+    )
+
+    assert response.status_code == 409
+    case.refresh_from_db()
+    assert case.status == Status.SUBMITTED
+
+
+def test_staff_unknown_action_and_bad_form_do_not_500(world, resident_client, client_for):
+    resident_client.post(reverse("cases:report"), _report_data(world))
+    case = Case.objects.get()
+    client = client_for(world.manager)
+
+    assert client.post(reverse("cases:act", args=[case.pk, "explode"]), {}).status_code == 404
+    bad = client.post(
+        reverse("cases:act", args=[case.pk, "accept"]), {"version": "x"}, HTTP_HX_REQUEST="true"
+    )
+    assert bad.status_code == 400
+    assert Case.objects.get().status == Status.SUBMITTED
+
+
+def test_case_page_masks_contact_and_reveal_is_logged(world, resident_client, client_for):
+    resident_client.post(reverse("cases:report"), _report_data(world))
+    case = Case.objects.get()
+    client = client_for(world.manager)
+
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    revealed = client.post(reverse("cases:reveal_contact", args=[case.pk]), HTTP_HX_REQUEST="true")
+
+    assert world.R1.mobile not in page and "139****0001" in page
+    assert world.R1.mobile in revealed.content.decode()
+    assert (
+        CaseEvent.objects.filter(case=case, action="reveal_contact", actor=world.manager).count()
+        == 1
+    )
+
+
+def test_case_page_only_offers_actions_the_role_may_take(world, resident_client, client_for):
+    resident_client.post(reverse("cases:report"), _report_data(world))
+    case = Case.objects.get()
+
+    manager_page = (
+        client_for(world.manager).get(reverse("cases:detail", args=[case.pk])).content.decode()
+    )
+    oversight_page = (
+        client_for(world.subdistrict).get(reverse("cases:detail", args=[case.pk])).content.decode()
+    )
+
+    assert 'data-action="accept"' in manager_page and 'data-action="supervise"' not in manager_page
+    assert (
+        'data-action="accept"' not in oversight_page and 'data-action="supervise"' in oversight_page
+    )
+
+
+def test_resident_sees_public_timeline_and_rates(world, resident_client, client_for):
+    resident_client.post(reverse("cases:report"), _report_data(world))
+    case = Case.objects.get()
+    services.case_accept(case=case, actor=world.manager)
+    services.case_reply(case=case, actor=world.manager, text="内部备注不可见", public=False)
+    services.case_resolve(case=case, actor=world.manager, note="已修好")
+
+    page = resident_client.get(
+        reverse("cases:mine_detail", args=[case.tracking_no])
+    ).content.decode()
+    assert "已修好" in page and "内部备注不可见" not in page
+
+    resident_client.post(
+        reverse("cases:mine_detail", args=[case.tracking_no]),
+        {"rating": "satisfied", "comment": "师傅很负责", "tags": ["fast"]},
+    )
+    case.refresh_from_db()
+    assert (case.status, case.rating) == (Status.CLOSED, "satisfied")
+
+
+def test_resident_cannot_open_someone_elses_case(world, resident_client, client_for):
+    from orgs.models import User
+
+    resident_client.post(reverse("cases:report"), _report_data(world))
+    case = Case.objects.get()
+    stranger = client_for(User.objects.create(username="stranger"))
+
+    assert stranger.get(reverse("cases:mine_detail", args=[case.tracking_no])).status_code == 404
+
+
+def test_photos_are_served_only_within_scope(world, resident_client, client_for):
+    resident_client.post(reverse("cases:report"), {**_report_data(world), "photos": [_jpeg()]})
+    photo = Case.objects.get().photos.get()
+
+    assert resident_client.get(reverse("cases:photo", args=[photo.pk])).status_code == 200
+    assert client_for(world.manager).get(reverse("cases:photo", args=[photo.pk])).status_code == 200
+    assert (
+        client_for(world.other_manager).get(reverse("cases:photo", args=[photo.pk])).status_code
+        == 404
+    )
+
+
+def test_resident_books_a_doorstep_service(world, resident_client):
+    item = Item.objects.filter(kind="service").first()
+    when = (timezone.localtime() + timedelta(days=2)).strftime("%Y-%m-%dT10:00")
+
+    resident_client.post(
+        reverse("cases:book", args=[item.code]),
+        {
+            "household": world.H1.pk,
+            "preferred_time": when,
+            "description": "",
+            "idempotency_key": "book-1",
+        },
+    )
+
+    case = Case.objects.get()
+    assert (case.kind, case.doorstep, case.item) == ("service_request", True, item)
+
+
+def test_staff_file_a_case_for_a_phone_caller(world, catalogue, client_for):
+    response = client_for(world.grid_worker).post(
+        reverse("cases:staff_new"),
+        {
+            "channel": "phone",
+            "resident_mobile": world.R1.mobile,
+            "item": "RB01",
+            "description": "电话反映：楼道灯坏了",
+            "household": world.H1.pk,
+            "idempotency_key": "ph-1",
+        },
+    )
+
+    case = Case.objects.get()
+    assert response.status_code == 302
+    assert (case.channel, case.resident, case.created_by) == ("phone", world.R1, world.grid_worker)
+
+
+def test_inbox_tabs_filters_and_search(world, resident_client, client_for):
+    resident_client.post(reverse("cases:report"), _report_data(world))
+    resident_client.post(
+        reverse("cases:report"), _report_data(world, idempotency_key="k2", description="门禁坏了")
+    )
+    first, second = Case.objects.order_by("id")
+    services.case_accept(case=second, actor=world.manager)
+    client = client_for(world.manager)
+
+    pending = client.get(reverse("cases:inbox"), {"tab": "pending"}).content.decode()
+    active = client.get(reverse("cases:inbox"), {"tab": "active"}).content.decode()
+    search = client.get(
+        reverse("cases:inbox"), {"tab": "active", "q": second.tracking_no}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+
+    assert first.tracking_no in pending and second.tracking_no not in pending
+    assert second.tracking_no in active
+    assert search.lstrip().startswith('<div id="rows"') and second.tracking_no in search
+    junk = client.get(reverse("cases:inbox"), {"tab": "nope", "since": "yesterday", "estate": "-1"})
+    assert junk.status_code == 200

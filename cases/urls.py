@@ -1,0 +1,18 @@
+from django.urls import path
+
+from cases import views
+
+app_name = "cases"
+urlpatterns = [
+    path("report/", views.report, name="report"),
+    path("book/<str:code>/", views.book, name="book"),
+    path("mine/", views.mine, name="mine"),
+    path("mine/<str:tracking_no>/", views.mine_detail, name="mine_detail"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("new/", views.staff_new, name="staff_new"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("photo/<int:photo_id>/", views.photo, name="photo"),
+    path("<int:case_id>/", views.detail, name="detail"),
+    path("<int:case_id>/act/<str:action>/", views.act, name="act"),
+    path("<int:case_id>/contact/", views.reveal_contact, name="reveal_contact"),
+]

@@ -1,0 +1,356 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cases import selectors, services
+from cases.actions import ACTIONS, action_forms
+from cases.forms import (
+    BookForm,
+    InboxFilterForm,
+    RateForm,
+    ReportForm,
+    ResidentReplyForm,
+    StaffIntakeForm,
+)
+from cases.models import CasePhoto, Channel
+from catalog.models import Item
+from core.errors import ApplicationError, NotFound
+from core.http import is_htmx, render_error
+from orgs.models import Building, Household
+from orgs.roles import Permission
+from orgs.selectors import scope_for
+from residents.models import Resident
+from residents.selectors import resident_for_user
+
+# ---------------------------------------------------------------------------------------------
+# Residents
+
+
+def _resident_or_404(request):
+    resident = resident_for_user(user=request.user)
+    if resident is None:
+        raise NotFound()
+    return resident
+
+
+def _homes(resident):
+    households = Household.objects.filter(ties__resident=resident).select_related(
+        "unit__building__estate"
+    )
+    buildings = Building.objects.filter(
+        estate__in=households.values("unit__building__estate")
+    ).select_related("estate")
+    return households, buildings
+
+
+@login_required
+def report(request):
+    try:
+        resident = _resident_or_404(request)
+    except ApplicationError as error:
+        return render_error(request, error)
+    households, buildings = _homes(resident)
+    form = ReportForm(
+        request.POST or None,
+        request.FILES or None,
+        households=households,
+        buildings=buildings,
+        initial={"item": request.GET.get("item")},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        household = data["household"]
+        building = household.unit.building if household else data["building"]
+        try:
+            case = services.case_submit(
+                item=data["item"],
+                description=data["description"],
+                channel=Channel.WEB,
+                created_by=request.user,
+                resident=resident,
+                estate=building.estate,
+                building=building,
+                household=household,
+                location_text=data["location_text"],
+                contact_name=data["contact_name"],
+                contact_mobile=data["contact_mobile"],
+                photos=data["photos"],
+                idempotency_key=data["idempotency_key"],
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request, _("Received. Your tracking number is %(no)s.") % {"no": case.tracking_no}
+            )
+            return redirect("cases:mine_detail", tracking_no=case.tracking_no)
+    return render(request, "cases/report.html", {"form": form, "has_home": households.exists()})
+
+
+@login_required
+def book(request, code):
+    item = Item.objects.filter(code=code, is_active=True, kind=Item.Kind.SERVICE).first()
+    try:
+        resident = _resident_or_404(request)
+        if item is None:
+            raise NotFound()
+    except ApplicationError as error:
+        return render_error(request, error)
+    households, _buildings = _homes(resident)
+    form = BookForm(request.POST or None, households=households)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        household = data["household"]
+        try:
+            case = services.case_submit(
+                item=item,
+                description=data["description"] or item.name,
+                channel=Channel.WEB,
+                created_by=request.user,
+                resident=resident,
+                estate=household.unit.building.estate,
+                household=household,
+                preferred_time=data["preferred_time"],
+                idempotency_key=data["idempotency_key"],
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request, _("Booked. Your tracking number is %(no)s.") % {"no": case.tracking_no}
+            )
+            return redirect("cases:mine_detail", tracking_no=case.tracking_no)
+    return render(request, "cases/book.html", {"form": form, "item": item})
+
+
+@login_required
+def mine(request):
+    cases = selectors.resident_cases(user=request.user).order_by("-created_at")
+    page = Paginator(cases, 20).get_page(request.GET.get("page"))
+    return render(request, "cases/mine.html", {"page": page})
+
+
+@login_required
+def mine_detail(request, tracking_no):
+    try:
+        case = selectors.resident_case_get(user=request.user, tracking_no=tracking_no)
+    except ApplicationError as error:
+        return render_error(request, error)
+    reply_form, rate_form = ResidentReplyForm(), RateForm()
+    if request.method == "POST":
+        try:
+            if "rating" in request.POST:
+                rate_form = RateForm(request.POST)
+                if rate_form.is_valid():
+                    data = rate_form.cleaned_data
+                    services.case_rate(
+                        case=case,
+                        user=request.user,
+                        rating=data["rating"],
+                        comment=data["comment"],
+                        tags=data["tags"],
+                        reopen=data["reopen"],
+                    )
+                    messages.success(request, _("Thank you for your rating."))
+                    return redirect("cases:mine_detail", tracking_no=tracking_no)
+            elif "reopen" in request.POST:
+                services.case_reopen(case=case, user=request.user)
+                return redirect("cases:mine_detail", tracking_no=tracking_no)
+            else:
+                reply_form = ResidentReplyForm(request.POST)
+                if reply_form.is_valid():
+                    services.case_resident_reply(
+                        case=case, user=request.user, text=reply_form.cleaned_data["text"]
+                    )
+                    return redirect("cases:mine_detail", tracking_no=tracking_no)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+            return redirect("cases:mine_detail", tracking_no=tracking_no)
+    return render(
+        request,
+        "cases/mine_detail.html",
+        {
+            "case": case,
+            "events": selectors.timeline(case=case, public_only=True),
+            "reply_form": reply_form,
+            "rate_form": rate_form,
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Staff
+
+
+@login_required
+def inbox(request):
+    if not scope_for(request.user).is_staff:
+        return render_error(request, NotFound())
+    tab = request.GET.get("tab") if request.GET.get("tab") in selectors.TABS else "pending"
+    form = InboxFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    filters = selectors.InboxFilters(
+        tab=tab,
+        status=data.get("status") or "",
+        query=data.get("q") or "",
+        item_id=data["item"].pk if data.get("item") else None,
+        domain_code=data["domain"].code if data.get("domain") else "",
+        estate_id=data.get("estate"),
+        party=data.get("party") or "",
+        channel=data.get("channel") or "",
+        since=data.get("since"),
+        until=data.get("until"),
+        mine=bool(data.get("mine")),
+    )
+    cases = selectors.inbox(user=request.user, filters=filters)
+    page = Paginator(cases, 25).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "tab": tab,
+        "tabs": selectors.TABS,
+        "counts": selectors.tab_counts(user=request.user),
+    }
+    template = "cases/inbox.html#rows" if is_htmx(request) else "cases/inbox.html"
+    return render(request, template, context)
+
+
+def _case_context(request, case, forms=None, revealed=False):
+    return {
+        "case": case,
+        "events": selectors.timeline(case=case, public_only=False),
+        "participants": case.participants.select_related("org_unit", "company"),
+        "forms": forms or action_forms(case=case, user=request.user),
+        "revealed": revealed,
+        "pending_extension": case.extensions.filter(state="pending").first(),
+    }
+
+
+@login_required
+def detail(request, case_id):
+    try:
+        case = selectors.case_get_for(user=request.user, case_id=case_id)
+    except ApplicationError as error:
+        return render_error(request, error)
+    return render(request, "cases/detail.html", _case_context(request, case))
+
+
+@login_required
+@require_POST
+def act(request, case_id, action):
+    """Every staff action: load in scope, validate the form, call the service, re-render."""
+    try:
+        case = selectors.case_get_for(user=request.user, case_id=case_id)
+        if action not in ACTIONS:
+            raise NotFound()
+    except ApplicationError as error:
+        return render_error(request, error)
+    spec = ACTIONS[action]
+    form = spec.form(request.POST, request.FILES, **spec.form_kwargs(case, request.user))
+    status = 200
+    if form.is_valid():
+        try:
+            spec.run(case=case, user=request.user, data=form.cleaned_data)
+            messages.success(request, _("Done: %(action)s") % {"action": _(spec.label)})
+            case = selectors.case_get_for(user=request.user, case_id=case_id)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+            status = error.status
+            case = selectors.case_get_for(user=request.user, case_id=case_id)
+    else:
+        messages.error(
+            request,
+            _("Please correct the form: %(errors)s")
+            % {"errors": "; ".join(e for errors in form.errors.values() for e in errors)},
+        )
+        status = 400
+    if not is_htmx(request):
+        return redirect("cases:detail", case_id=case.pk)
+    return render(request, "cases/detail.html#case", _case_context(request, case), status=status)
+
+
+@login_required
+@require_POST
+def reveal_contact(request, case_id):
+    try:
+        case = selectors.case_get_for(user=request.user, case_id=case_id)
+        services.case_reveal_contact(case=case, actor=request.user)
+    except ApplicationError as error:
+        return render_error(request, error)
+    context = _case_context(request, case, revealed=True)
+    template = "cases/detail.html#contact" if is_htmx(request) else "cases/detail.html"
+    return render(request, template, context)
+
+
+@login_required
+def photo(request, photo_id):
+    """Photos are served only to people who may see the case."""
+    photo = CasePhoto.objects.select_related("case__resident").filter(pk=photo_id).first()
+    if photo is None:
+        return render_error(request, NotFound())
+    is_reporter = photo.case.resident and photo.case.resident.user_id == request.user.pk
+    if not is_reporter and not selectors.case_visible_to(user=request.user, case=photo.case):
+        return render_error(request, NotFound())
+    response = FileResponse(photo.image.open("rb"))
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
+def notifications(request):
+    notes = selectors.unread_notifications(user=request.user)
+    if request.method == "POST":
+        notes.update(read_at=timezone.now())
+        return redirect("cases:notifications")
+    return render(request, "cases/notifications.html", {"notes": notes[:100]})
+
+
+@login_required
+def staff_new(request):
+    """Staff file a case for a resident who phoned, walked in or was visited."""
+    scope = scope_for(request.user)
+    if not scope.has(Permission.HANDLE_CASES):
+        return render_error(request, NotFound())
+    households = scope.households().select_related("unit__building__estate")
+    form = StaffIntakeForm(
+        request.POST or None,
+        request.FILES or None,
+        households=households,
+        buildings=scope.buildings().select_related("estate"),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        household = data["household"]
+        building = household.unit.building if household else data["building"]
+        resident = (
+            Resident.objects.filter(mobile=data["resident_mobile"]).first()
+            if (data["resident_mobile"])
+            else None
+        )
+        try:
+            case = services.case_submit(
+                item=data["item"],
+                description=data["description"],
+                channel=data["channel"],
+                created_by=request.user,
+                resident=resident,
+                estate=building.estate,
+                building=building,
+                household=household,
+                location_text=data["location_text"],
+                contact_name=data["contact_name"],
+                contact_mobile=data["contact_mobile"] or data["resident_mobile"],
+                photos=data["photos"],
+                idempotency_key=data["idempotency_key"],
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Filed as %(no)s.") % {"no": case.tracking_no})
+            return redirect("cases:detail", case_id=case.pk)
+    return render(request, "cases/staff_new.html", {"form": form})
