@@ -1011,7 +1011,7 @@ class _Simulation:
         if s.channel == Channel.WEB:
             creator = resident.user
         else:
-            area = building.microgrid.path
+            area = building.microgrid.path if scope != "spot" else s.estate.community.path
             crew = self.w.cast.covering(
                 area_path=area,
                 company_id=None,

@@ -8,7 +8,7 @@ from cases.models import Channel, Rating, ReturnReason, Status
 from cases.uploads import MAX_PHOTOS
 from catalog.models import Domain, Item
 from core.forms import StyledForm
-from orgs.models import Building, Household, OrgUnit, PropertyCompany
+from orgs.models import Building, Estate, Household, OrgUnit, PropertyCompany
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -148,7 +148,12 @@ class InboxFilterForm(StyledForm):
         required=False,
         empty_label=_("All items"),
     )
-    estate = forms.IntegerField(required=False, min_value=1)
+    estate = forms.ModelChoiceField(
+        label=_("Estate"),
+        queryset=Estate.objects.none(),
+        required=False,
+        empty_label=_("All estates"),
+    )
     party = forms.ChoiceField(
         label=_("Lead party"),
         required=False,
@@ -169,6 +174,11 @@ class InboxFilterForm(StyledForm):
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     mine = forms.BooleanField(label=_("Assigned to me"), required=False)
+
+    def __init__(self, *args, estates=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if estates is not None:
+            self.fields["estate"].queryset = estates
 
 
 class VersionedForm(StyledForm):

@@ -81,7 +81,7 @@ def timeline(*, case: Case, public_only: bool) -> QuerySet[CaseEvent]:
 
 
 # The inbox tabs: 待受理 / 处理中 / 即将超时 / 已超时 / 督办 / 已办结
-TABS = ["pending", "active", "due_soon", "overdue", "supervised", "done"]
+TABS = ["pending", "active", "due_soon", "overdue", "supervised", "follow_up", "done"]
 
 
 def _tab_q(tab: str, now) -> Q:
@@ -93,6 +93,7 @@ def _tab_q(tab: str, now) -> Q:
         "overdue": open_q
         & (Q(resolution_due__lte=now) | Q(accepted_at__isnull=True, response_due__lte=now)),
         "supervised": open_q & (Q(supervised_at__isnull=False) | Q(escalation_count__gt=0)),
+        "follow_up": Q(followup_needed=True),
         "done": Q(status__in=[Status.RESOLVED, Status.CLOSED, Status.MERGED]),
     }[tab]
 

@@ -189,10 +189,11 @@ def mine_detail(request, tracking_no):
 
 @login_required
 def inbox(request):
-    if not scope_for(request.user).is_staff:
+    scope = scope_for(request.user)
+    if not scope.is_staff:
         return render_error(request, NotFound())
     tab = request.GET.get("tab") if request.GET.get("tab") in selectors.TABS else "pending"
-    form = InboxFilterForm(request.GET or None)
+    form = InboxFilterForm(request.GET or None, estates=scope.estates())
     data = form.cleaned_data if form.is_valid() else {}
     filters = selectors.InboxFilters(
         tab=tab,

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "residents",
     "catalog",
     "cases",
+    "insights",
 ]
 
 MIDDLEWARE = [
@@ -188,6 +189,13 @@ CASE_AUTO_CLOSE_DAYS = env_int("CASE_AUTO_CLOSE_DAYS", 7)
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
 WORKER_INTERVAL_SECONDS = env_int("WORKER_INTERVAL_SECONDS", 30)
 CASE_PHOTOS_MAX = 9
+
+# Insights: the composite's weights (response, resolution, satisfaction) and whether
+# "basically satisfied" counts as satisfied (reference/governance.md §3).
+INSIGHTS_WEIGHTS = tuple(int(w) for w in env_list("INSIGHTS_WEIGHTS", "30,35,35"))
+if len(INSIGHTS_WEIGHTS) != 3:
+    raise ImproperlyConfigured("INSIGHTS_WEIGHTS needs three numbers, e.g. 30,35,35")
+INSIGHTS_SATISFIED_INCLUDES_BASIC = env_bool("INSIGHTS_SATISFIED_INCLUDES_BASIC", True)
 
 # Office hours for working-time clocks, local time: "08:30-12:00,13:30-17:30".
 OFFICE_HOURS = env_periods("OFFICE_HOURS", "08:30-12:00,13:30-17:30")

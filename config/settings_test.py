@@ -15,3 +15,9 @@ STORAGES = {
 SMS_BACKEND = "residents.sms.OutboxBackend"
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# A file (not in-memory) test database on SQLite, so the live server used by the browser
+# tests runs its own connections as the real server does.
+VAR_DIR.mkdir(parents=True, exist_ok=True)  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}  # noqa: F405

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from core import views as core_views
+from insights import views as insights_views
 from residents import views as resident_views
 
 admin.site.site_header = _("Hongguanjia administration")
@@ -20,6 +21,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("services/", include("catalog.urls")),
     path("cases/", include("cases.urls")),
+    path("insights/", include("insights.urls")),
+    path("transparency/", insights_views.transparency, name="transparency"),
     path("orgs/", include("orgs.urls")),
     path("residents/", include("residents.urls")),
     path("admin/", admin.site.urls),

@@ -16,7 +16,12 @@ $PY manage.py calendar_sync
 $PY manage.py demo
 $PY manage.py collectstatic --noinput -v 0
 
+# The worker (clocks, escalation, notifications) runs beside the web server and stops with it.
+.venv/bin/python manage.py worker &
+worker_pid=$!
+trap 'kill $worker_pid 2>/dev/null' EXIT
+
 BIND="${BIND:-127.0.0.1:8000}"
 printf '\n==> Serving on http://%s/  (Ctrl-C stops)\n' "$BIND"
-exec .venv/bin/gunicorn config.wsgi --bind "$BIND" --workers "${WEB_WORKERS:-2}" \
+.venv/bin/gunicorn config.wsgi --bind "$BIND" --workers "${WEB_WORKERS:-2}" \
   --no-control-socket --access-logfile - --log-level info

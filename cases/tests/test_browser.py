@@ -84,3 +84,38 @@ def test_leak_reported_on_a_phone_is_handled_and_rated(phone, desktop, tmp_path)
     phone.locator('[data-status="closed"]').wait_for()
     phone.shot("journey-4-resident-rated")
     assert User.objects.filter(username="wuye_jingli").exists()
+
+
+def test_unaccepted_case_climbs_the_ladder_when_the_clock_runs_out(desktop):
+    from datetime import timedelta
+
+    from cases import worker
+    from cases.services import case_submit
+    from catalog.models import Item
+
+    world = build_world()
+    catalogue_load_seed()
+    case = case_submit(
+        item=Item.objects.get(code="RB01"),
+        description="楼道堆满杂物",
+        channel="phone",
+        created_by=world.grid_worker,
+        resident=world.R1,
+        estate=world.E1,
+        building=world.B1,
+    )
+    _sign_in_staff(desktop, "shuji")
+    desktop.goto(f"/cases/{case.pk}/")
+    assert desktop.locator("[data-owner]").get_attribute("data-owner") == "1号微网格"
+
+    later = case.created_at
+    for _ in range(2):  # nobody accepts: micro-grid -> grid -> community
+        later = type(case).objects.get(pk=case.pk).next_escalation_at + timedelta(minutes=1)
+        worker.escalate_due(now=later)
+
+    desktop.reload()
+    assert desktop.locator("[data-owner]").get_attribute("data-owner") == "方城路社区"
+    assert "升级" in desktop.locator("#case").inner_text()
+    desktop.goto("/cases/inbox/?tab=supervised")
+    assert desktop.get_by_role("link", name=case.tracking_no).is_visible()
+    desktop.shot("journey-ladder-community")

@@ -1,0 +1,175 @@
+"""Composed reports: the monthly report (page and Excel), public figures, hotspots."""
+
+from dataclasses import dataclass
+from io import BytesIO
+
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from cases.models import Case
+from catalog.models import Domain, Item
+from insights import selectors
+from insights.metrics import Period
+from insights.models import MonthlyTopic
+from orgs.models import Building, Estate, OrgUnit, PropertyCompany
+from orgs.selectors import subtree_q
+
+
+@dataclass
+class MonthlyReport:
+    year: int
+    month: int
+    period: Period
+    summary: selectors.Figures
+    by_unit: list
+    by_company: list
+    by_item: list
+    overdue: list
+
+
+def monthly_report(*, user, year: int, month: int) -> MonthlyReport:
+    cases = selectors.sliced_cases(user=user)
+    period = selectors.month_period(year, month)
+
+    def named(group, model, key="pk"):
+        rows = selectors.figures_by(cases=cases, period=period, group=group)
+        objects = {getattr(o, key): o for o in model.objects.filter(**{f"{key}__in": rows})}
+        return sorted(
+            ((objects[k], f) for k, f in rows.items() if k in objects),
+            key=lambda r: -r[1].counts["dispatched"],
+        )
+
+    return MonthlyReport(
+        year=year,
+        month=month,
+        period=period,
+        summary=selectors.figures(cases=cases, period=period),
+        by_unit=named("community", OrgUnit, key="path") + named("grid", OrgUnit, key="path"),
+        by_company=named("company", PropertyCompany),
+        by_item=named("item", Item)[:30],
+        overdue=list(selectors.overdue_cases(cases=cases, now=period.end)[:500]),
+    )
+
+
+def _rate(value):
+    return "" if value is None else value
+
+
+def monthly_workbook(report: MonthlyReport) -> bytes:
+    workbook = Workbook()
+    headers = [
+        _("Received"),
+        _("Response rate %"),
+        _("Resolution rate %"),
+        _("Satisfaction rate %"),
+        _("Composite"),
+        _("Resolved"),
+        _("On-time rate %"),
+        _("Returns"),
+        _("Reopened"),
+        _("Escalated"),
+    ]
+
+    def row(f):
+        c = f.counts
+        return [
+            c["dispatched"],
+            _rate(f.response_rate),
+            _rate(f.resolution_rate),
+            _rate(f.satisfaction_rate),
+            _rate(f.composite),
+            c["resolved"],
+            _rate(f.on_time_rate),
+            c["returned"],
+            c["reopened"],
+            c["escalated"],
+        ]
+
+    summary = workbook.active
+    summary.title = _("Summary")
+    summary.append([_("Month"), f"{report.year}-{report.month:02d}"])
+    summary.append(headers)
+    summary.append(row(report.summary))
+    summary.append([_("Average handling hours"), _rate(report.summary.average_hours)])
+    summary.append([_("90th percentile handling hours"), _rate(report.summary.p90_hours)])
+    summary.append([_("Doorstep services"), report.summary.counts["doorstep"]])
+    for title, rows in (
+        (_("By unit"), report.by_unit),
+        (_("By company"), report.by_company),
+        (_("By item"), report.by_item),
+    ):
+        sheet = workbook.create_sheet(title)
+        sheet.append([_("Name"), *headers])
+        for obj, figures in rows:
+            sheet.append([str(obj), *row(figures)])
+    overdue = workbook.create_sheet(_("Overdue"))
+    overdue.append(
+        [_("Tracking number"), _("Item"), _("Estate"), _("Owning level"), _("Resolve by")]
+    )
+    for case in report.overdue:
+        overdue.append(
+            [
+                case.tracking_no,
+                case.item.name,
+                case.estate.name,
+                case.owner_unit.name,
+                timezone.localtime(case.resolution_due).strftime("%Y-%m-%d %H:%M"),
+            ]
+        )
+    out = BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def public_figures(*, community: OrgUnit) -> dict:
+    """What anyone may see: counts and rates for the last 12 months, nobody's data."""
+    cases = Case.objects.filter(subtree_q("area_path", [community.path]))
+    months = selectors.last_months(12)
+    period = Period(months[0][1].start, months[-1][1].end)
+    figures = selectors.figures(cases=cases, period=period)
+    per_domain = dict(
+        cases.filter(period.q("created_at")).values_list("domain_id").annotate(n=Count("pk"))
+    )
+    return {
+        "period": period,
+        "figures": figures,
+        "domains": [(d, per_domain.get(d.pk, 0)) for d in Domain.objects.all()],
+    }
+
+
+def hotspot_rows(*, cases, period: Period):
+    length = period.end - period.start
+    previous = Period(period.start - length, period.start)
+    ranked = selectors.hotspots(cases=cases, period=period, previous=previous)[:50]
+    estates = Estate.objects.in_bulk({k[0] for k, _n, _p in ranked})
+    buildings = Building.objects.in_bulk({k[1] for k, _n, _p in ranked if k[1]})
+    items = Item.objects.in_bulk({k[2] for k, _n, _p in ranked})
+    return [
+        {
+            "estate": estates[e],
+            "building": buildings.get(b),
+            "item": items[i],
+            "count": n,
+            "previous": p,
+            "key": (e, b, i),
+        }
+        for (e, b, i), n, p in ranked
+    ]
+
+
+def topic_effect(*, topic: MonthlyTopic) -> tuple[int, int]:
+    """Complaints on the topic's place and item in the 30 days before and after it was taken up."""
+    from datetime import timedelta
+
+    cases = Case.objects.filter(estate=topic.estate, item=topic.item)
+    if topic.building_id:
+        cases = cases.filter(building=topic.building)
+    before = cases.filter(
+        created_at__gte=topic.created_at - timedelta(days=30), created_at__lt=topic.created_at
+    ).count()
+    after = cases.filter(
+        created_at__gte=topic.created_at, created_at__lt=topic.created_at + timedelta(days=30)
+    ).count()
+    return before, after

@@ -1,0 +1,220 @@
+"""Reads for the dashboards: figures over any slice of the cases a user may see."""
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Substr
+from django.utils import timezone
+
+from cases.models import OPEN_STATUSES, Case
+from cases.selectors import cases_in_scope
+from insights.metrics import METRICS, Period, metric_q
+from orgs.selectors import scope_for, subtree_q
+
+PATH_SEGMENT = 8  # "0000001." per level of the org tree
+
+
+@dataclass
+class Figures:
+    counts: dict[str, int]
+    handling_hours: list[float] = field(default_factory=list)
+
+    @staticmethod
+    def _rate(part: int, whole: int) -> float | None:
+        return round(100 * part / whole, 1) if whole else None
+
+    @property
+    def response_rate(self):
+        return self._rate(self.counts["responded"], self.counts["dispatched"])
+
+    @property
+    def resolution_rate(self):
+        return self._rate(self.counts["solved"], self.counts["followed_up"])
+
+    @property
+    def satisfaction_rate(self):
+        return self._rate(self.counts["satisfied"], self.counts["rated"])
+
+    @property
+    def on_time_rate(self):
+        return self._rate(self.counts["on_time"], self.counts["resolved"])
+
+    @property
+    def composite(self):
+        rates = (self.response_rate, self.resolution_rate, self.satisfaction_rate)
+        if any(r is None for r in rates):
+            return None
+        weights = settings.INSIGHTS_WEIGHTS
+        return round(sum(r * w for r, w in zip(rates, weights, strict=True)) / sum(weights), 1)
+
+    @property
+    def average_hours(self):
+        hours = self.handling_hours
+        return round(sum(hours) / len(hours), 1) if hours else None
+
+    @property
+    def p90_hours(self):
+        hours = sorted(self.handling_hours)
+        if not hours:
+            return None
+        return round(hours[math.ceil(0.9 * len(hours)) - 1], 1)  # nearest rank
+
+
+def _aggregates(period: Period) -> dict:
+    return {name: Count("pk", filter=metric_q(name, period)) for name in METRICS}
+
+
+def _handling_hours(cases: QuerySet[Case], period: Period) -> list[float]:
+    rows = cases.filter(metric_q("resolved", period)).values_list("created_at", "resolved_at")
+    return [(resolved - created).total_seconds() / 3600 for created, resolved in rows]
+
+
+def _relevant(cases: QuerySet[Case], period: Period) -> QuerySet[Case]:
+    """Only cases with any fact in the period (an index-friendly pre-filter)."""
+    return cases.filter(
+        period.q("created_at")
+        | period.q("resolved_at")
+        | period.q("rated_at")
+        | period.q("followed_up_at")
+        | period.q("supervised_at")
+    )
+
+
+def figures(*, cases: QuerySet[Case], period: Period) -> Figures:
+    cases = _relevant(cases, period)
+    counts = cases.aggregate(**_aggregates(period))
+    return Figures(counts=counts, handling_hours=_handling_hours(cases, period))
+
+
+GROUPS = {
+    "community": Substr("area_path", 1, 2 * PATH_SEGMENT),
+    "grid": Substr("area_path", 1, 3 * PATH_SEGMENT),
+    "company": "company_id",
+    "domain": "domain_id",
+    "item": "item_id",
+    "estate": "estate_id",
+    "channel": "channel",
+}
+
+
+def figures_by(*, cases: QuerySet[Case], period: Period, group: str) -> dict:
+    """Figures per community, grid, company, domain, item, estate or channel."""
+    key = GROUPS[group]
+    cases = _relevant(cases, period)
+    if not isinstance(key, str):
+        cases = cases.annotate(group_key=key)
+        key = "group_key"
+    rows = cases.values(key).annotate(**_aggregates(period)).order_by(key)
+    result = {}
+    for row in rows:
+        value = row.pop(key)
+        if value in (None, ""):
+            continue
+        result[value] = Figures(counts=row)
+    return result
+
+
+def cases_for_metric(*, cases: QuerySet[Case], metric: str, period: Period) -> QuerySet[Case]:
+    """The cases behind a figure: the click-through of every number."""
+    return (
+        cases.filter(metric_q(metric, period))
+        .select_related("item", "estate", "domain", "owner_unit")
+        .order_by("-created_at")
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Slices and periods
+
+
+def sliced_cases(
+    *, user, org_unit=None, company=None, domain=None, item=None, channel: str = ""
+) -> QuerySet[Case]:
+    cases = cases_in_scope(user=user)
+    if org_unit is not None:
+        cases = cases.filter(subtree_q("area_path", [org_unit.path]))
+    if company is not None:
+        cases = cases.filter(company=company)
+    if domain is not None:
+        cases = cases.filter(domain=domain)
+    if item is not None:
+        cases = cases.filter(item=item)
+    if channel:
+        cases = cases.filter(channel=channel)
+    return cases
+
+
+def _midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def month_period(year: int, month: int) -> Period:
+    start = date(year, month, 1)
+    end = date(year + (month == 12), month % 12 + 1, 1)
+    return Period(_midnight(start), _midnight(end))
+
+
+def days_period(first: date, last: date) -> Period:
+    return Period(_midnight(first), _midnight(last + timedelta(days=1)))
+
+
+def last_months(n: int, *, today: date | None = None) -> list[tuple[str, Period]]:
+    today = today or timezone.localdate()
+    months = []
+    year, month = today.year, today.month
+    for _ in range(n):
+        months.append((f"{year}-{month:02d}", month_period(year, month)))
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    return list(reversed(months))
+
+
+def overdue_cases(*, cases: QuerySet[Case], now=None) -> QuerySet[Case]:
+    now = now or timezone.now()
+    return (
+        cases.filter(status__in=OPEN_STATUSES, resolution_due__lte=now)
+        .select_related("item", "estate", "owner_unit")
+        .order_by("resolution_due")
+    )
+
+
+def hotspots(*, cases: QuerySet[Case], period: Period, previous: Period, minimum: int = 3):
+    """Recurring problems: place (estate, building) x item, ranked, with the previous period's
+    count for the trend."""
+
+    def counts(p):
+        rows = cases.filter(p.q("created_at")).values("estate_id", "building_id", "item_id")
+        return {
+            (r["estate_id"], r["building_id"], r["item_id"]): r["n"]
+            for r in rows.annotate(n=Count("pk")).order_by()
+        }
+
+    now, before = counts(period), counts(previous)
+    ranked = sorted(
+        ((key, n, before.get(key, 0)) for key, n in now.items() if n >= minimum),
+        key=lambda row: (-row[1], row[0][0], row[0][1] or 0, row[0][2]),
+    )
+    return ranked
+
+
+def place_q(estate_id, building_id, item_id) -> Q:
+    return Q(estate_id=estate_id, building_id=building_id, item_id=item_id)
+
+
+def topic_owner_candidates(*, user):
+    """Staff who work in the user's area and can own a topic."""
+    from orgs.models import User
+
+    scope = scope_for(user)
+    return (
+        User.objects.filter(
+            subtree_q("memberships__org_unit__path", scope.org_paths)
+            | Q(memberships__company_id__in=scope.company_ids)
+            | Q(pk=user.pk),
+            is_active=True,
+        )
+        .distinct()
+        .order_by("full_name")
+    )

@@ -1,0 +1,161 @@
+"""Figures computed by hand on a small crafted history, compared exactly."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from cases import services, worker
+from insights.selectors import (
+    Period,
+    cases_for_metric,
+    figures,
+    figures_by,
+    month_period,
+    sliced_cases,
+)
+
+pytestmark = pytest.mark.django_db
+SH = ZoneInfo("Asia/Shanghai")
+
+
+def at(month, day, hour=9, minute=0):
+    return datetime(2026, month, day, hour, minute, tzinfo=SH)
+
+
+@pytest.fixture
+def history(report, world):
+    """Six cases around November 2026 (see each comment for what it contributes)."""
+    m, sec = world.manager, world.secretary
+    # A: submitted in October, resolved and rated satisfied in November.
+    a = report(now=at(10, 31, 23))
+    services.case_accept(case=a, actor=m, now=at(11, 1, 8))
+    services.case_resolve(case=a, actor=m, note="ok", now=at(11, 2, 9))
+    services.case_rate(case=a, user=world.resident_user, rating="satisfied", now=at(11, 3))
+    # B: responded in time; rated dissatisfied and reopened; resolved again; follow-up solved.
+    b = report(now=at(11, 5, 9))
+    services.case_accept(case=b, actor=m, now=at(11, 5, 9, 10))
+    services.case_first_contact(case=b, actor=m, now=at(11, 5, 9, 20))
+    services.case_resolve(case=b, actor=m, note="ok", now=at(11, 6, 9))
+    services.case_rate(
+        case=b, user=world.resident_user, rating="dissatisfied", reopen=True, now=at(11, 6, 12)
+    )
+    services.case_resolve(case=b, actor=m, note="again", now=at(11, 8, 9))
+    services.case_follow_up(case=b, actor=sec, solved=True, now=at(11, 9, 9))
+    # C: nobody accepts; the worker escalates it.
+    c = report(now=at(11, 10, 9))
+    worker.escalate_due(now=at(11, 10, 11, 1))
+    c.refresh_from_db()
+    # D: returned and ruled, accepted late, resolved after its deadline.
+    d = report(now=at(11, 12, 9))
+    services.case_return(case=d, actor=m, reason="ownership_unclear", now=at(11, 12, 9, 30))
+    services.case_rule_return(case=d, actor=sec, company=world.P1, now=at(11, 12, 10))
+    services.case_accept(case=d, actor=m, now=at(11, 12, 13))
+    services.case_resolve(case=d, actor=m, note="late", now=at(11, 20, 9))
+    # E: submitted late on 30 November, responded in time just after midnight.
+    e = report(now=at(11, 30, 23))
+    services.case_accept(case=e, actor=m, now=at(12, 1, 0, 30))
+    services.case_first_contact(case=e, actor=m, now=at(12, 1, 0, 40))
+    # F: a duplicate of C, merged.
+    f = report(now=at(11, 15, 9))
+    services.case_merge(case=f, into=c, actor=sec, now=at(11, 15, 10))
+    return dict(a=a, b=b, c=c, d=d, e=e, f=f)
+
+
+NOVEMBER = month_period(2026, 11)
+
+
+def test_figures_for_a_month_match_the_hand_count(history, world):
+    fig = figures(cases=sliced_cases(user=world.secretary), period=NOVEMBER)
+
+    assert fig.counts == {
+        "dispatched": 5,
+        "responded": 2,
+        "followed_up": 2,
+        "solved": 2,
+        "rated": 2,
+        "satisfied": 1,
+        "resolved": 3,
+        "on_time": 2,
+        "returned": 1,
+        "reopened": 1,
+        "escalated": 1,
+        "supervised": 0,
+        "doorstep": 0,
+    }
+    assert (fig.response_rate, fig.resolution_rate, fig.satisfaction_rate) == (40.0, 100.0, 50.0)
+    assert fig.composite == 64.5
+    assert fig.on_time_rate == 66.7
+    # Handling hours of A (34 h), B (71 h) and D (192 h).
+    assert sorted(fig.handling_hours) == [34.0, 72.0, 192.0]
+    assert (fig.average_hours, fig.p90_hours) == (99.3, 192.0)
+
+
+def test_figures_attribute_each_fact_to_its_own_month(history, world):
+    october = figures(cases=sliced_cases(user=world.secretary), period=month_period(2026, 10))
+    december = figures(cases=sliced_cases(user=world.secretary), period=month_period(2026, 12))
+
+    assert (october.counts["dispatched"], october.counts["resolved"]) == (1, 0)
+    assert october.response_rate == 0.0  # A was accepted after its response clock
+    assert december.counts["dispatched"] == 0 and december.response_rate is None
+
+
+def test_figures_follow_the_scope(history, world):
+    assert (
+        figures(cases=sliced_cases(user=world.other_manager), period=NOVEMBER).counts["dispatched"]
+        == 0
+    )
+    assert (
+        figures(cases=sliced_cases(user=world.manager), period=NOVEMBER).counts["dispatched"] == 5
+    )
+
+
+def test_figures_by_company_and_community(history, world):
+    by_company = figures_by(cases=sliced_cases(user=world.admin), period=NOVEMBER, group="company")
+    by_community = figures_by(
+        cases=sliced_cases(user=world.admin), period=NOVEMBER, group="community"
+    )
+
+    assert list(by_company) == [world.P1.pk]
+    assert by_company[world.P1.pk].response_rate == 40.0
+    assert list(by_community) == [world.C1.path]
+
+
+def test_click_through_lists_exactly_the_cases_counted(history, world):
+    cases = sliced_cases(user=world.secretary)
+
+    responded = set(cases_for_metric(cases=cases, metric="responded", period=NOVEMBER))
+    resolved = set(cases_for_metric(cases=cases, metric="resolved", period=NOVEMBER))
+
+    assert responded == {history["b"], history["e"]}
+    assert resolved == {history["a"], history["b"], history["d"]}
+
+
+def test_basically_satisfied_counts_unless_configured_otherwise(history, world, settings):
+    e = history["e"]
+    services.case_resolve(case=e, actor=world.manager, note="ok", now=at(12, 2))
+    services.case_rate(case=e, user=world.resident_user, rating="basic", now=at(12, 3))
+    december = month_period(2026, 12)
+
+    assert (
+        figures(cases=sliced_cases(user=world.secretary), period=december).satisfaction_rate
+        == 100.0
+    )
+    settings.INSIGHTS_SATISFIED_INCLUDES_BASIC = False
+    assert (
+        figures(cases=sliced_cases(user=world.secretary), period=december).satisfaction_rate == 0.0
+    )
+
+
+def test_weights_are_settings(history, world, settings):
+    settings.INSIGHTS_WEIGHTS = (1, 1, 1)
+
+    fig = figures(cases=sliced_cases(user=world.secretary), period=NOVEMBER)
+
+    assert fig.composite == round((40 + 100 + 50) / 3, 1)
+
+
+def test_empty_period_has_no_rates(world, catalogue):
+    fig = figures(cases=sliced_cases(user=world.admin), period=Period(at(1, 1), at(2, 1)))
+
+    assert fig.response_rate is None and fig.composite is None and fig.p90_hours is None

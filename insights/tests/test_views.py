@@ -1,0 +1,138 @@
+import re
+from io import BytesIO
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from catalog.models import Item
+from insights.models import MonthlyTopic
+from insights.tests.test_selectors import at, history  # noqa: F401  (the crafted history)
+
+pytestmark = pytest.mark.django_db
+NOVEMBER = {"period": "custom", "since": "2026-11-01", "until": "2026-11-30"}
+
+
+def _figure(html, name):
+    return re.search(rf'data-figure="{name}">([^<]*)<', html).group(1)
+
+
+def test_dashboard_shows_the_three_rates_for_the_scope(history, world, client_for):
+    html = client_for(world.secretary).get(reverse("insights:dashboard"), NOVEMBER).content.decode()
+
+    assert "响应率" in html
+    assert (
+        _figure(html, "response_rate"),
+        _figure(html, "resolution_rate"),
+        _figure(html, "satisfaction_rate"),
+        _figure(html, "composite"),
+    ) == ("40.0%", "100.0%", "50.0%", "64.5")
+    assert 'id="chart-data"' in html and "echarts" in html
+
+
+def test_dashboard_for_another_company_counts_nothing(history, world, client_for):
+    html = (
+        client_for(world.other_manager)
+        .get(reverse("insights:dashboard"), NOVEMBER)
+        .content.decode()
+    )
+
+    assert _figure(html, "dispatched") == "0"
+
+
+def test_click_through_lists_the_cases_behind_the_figure(history, world, client_for):
+    html = (
+        client_for(world.secretary)
+        .get(reverse("insights:metric_cases", args=["responded"]), NOVEMBER)
+        .content.decode()
+    )
+
+    assert 'data-count="2"' in html
+    assert history["b"].tracking_no in html and history["e"].tracking_no in html
+    assert history["c"].tracking_no not in html
+
+
+def test_dashboard_bad_input_never_fails(history, world, client_for):
+    client = client_for(world.secretary)
+    for params in (
+        {"period": "custom", "since": "2026-12-01", "until": "2026-01-01"},
+        {"period": "nonsense", "unit": "abc", "domain": "purple"},
+        {"period": "custom", "since": "2000-01-01", "until": "2026-01-01"},
+    ):
+        assert client.get(reverse("insights:dashboard"), params).status_code == 200
+    assert client.get(reverse("insights:metric_cases", args=["bogus"])).status_code == 404
+
+
+def test_dashboard_refused_to_residents(world, client_for, catalogue):
+    assert client_for(world.nobody).get(reverse("insights:dashboard")).status_code == 404
+
+
+def test_rankings_order_companies_by_composite(history, world, client_for):
+    html = client_for(world.admin).get(reverse("insights:rankings"), NOVEMBER).content.decode()
+
+    assert "方圆物业" in html and "64.5" in html
+
+
+def test_monthly_report_page_and_workbook(history, world, client_for):
+    client = client_for(world.secretary)
+    page = client.get(reverse("insights:report"), {"month": "2026-11"}).content.decode()
+    response = client.get(reverse("insights:report"), {"month": "2026-11", "format": "xlsx"})
+
+    assert "2026-11" in page
+    workbook = load_workbook(BytesIO(response.content))
+    assert workbook.sheetnames == ["汇总", "按单位", "按物业公司", "按事项", "已超期"]
+    summary = list(workbook["汇总"].iter_rows(values_only=True))
+    assert summary[2][:5] == (5, 40.0, 100.0, 50.0, 64.5)
+
+
+def test_monthly_report_bad_month_falls_back(world, client_for, catalogue):
+    response = client_for(world.secretary).get(reverse("insights:report"), {"month": "2026-13"})
+
+    assert response.status_code == 200
+
+
+def test_transparency_page_is_public_and_has_no_personal_data(history, world, client):
+    html = client.get(reverse("transparency")).content.decode()
+
+    assert "方城路社区" in html and 'data-public="resolved"' in html
+    assert world.R1.mobile not in html and world.R1.name not in html
+    assert history["a"].tracking_no not in html
+
+
+def test_screen_refreshes_itself(history, world, client_for):
+    html = client_for(world.secretary).get(reverse("insights:screen")).content.decode()
+
+    assert 'http-equiv="refresh"' in html
+
+
+def test_hotspots_rank_recurring_problems_and_make_a_topic(report, world, client_for):
+    for n in range(4):
+        report(now=at(11, 3 + n))
+    client = client_for(world.secretary)
+
+    html = client.get(reverse("insights:hotspots"), NOVEMBER).content.decode()
+    assert 'data-hotspot="RB01"' in html
+
+    item = Item.objects.get(code="RB01")
+    response = client.post(
+        reverse("insights:topic_new")
+        + f"?estate={world.E1.pk}&item={item.pk}&building={world.B1.pk}",
+        {"title": "1号楼楼道堆物", "target_date": "2026-12-31", "owner": world.grid_worker.pk},
+    )
+    assert response.status_code == 302
+    topic = MonthlyTopic.objects.get()
+    assert (topic.owner, topic.building) == (world.grid_worker, world.B1)
+    client.post(
+        reverse("insights:topic_note", args=[topic.pk]), {"text": "已联系业主清理", "done": "on"}
+    )
+    topic.refresh_from_db()
+    assert topic.state == "done" and topic.notes.count() == 1
+
+
+def test_topic_creation_refused_outside_scope(report, world, client_for):
+    item = Item.objects.get(code="RB01")
+    response = client_for(world.other_manager).get(
+        reverse("insights:topic_new") + f"?estate={world.E1.pk}&item={item.pk}"
+    )
+
+    assert response.status_code == 404

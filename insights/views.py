@@ -1,0 +1,278 @@
+from datetime import date
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from catalog.models import Domain, Item
+from core.errors import ApplicationError, Forbidden, NotFound
+from core.http import render_error
+from insights import reports, selectors, services
+from insights.forms import FiguresForm, TopicForm, TopicNoteForm
+from insights.metrics import METRICS
+from insights.models import MonthlyTopic
+from orgs.models import Estate, OrgUnit, PropertyCompany
+from orgs.roles import Permission
+from orgs.selectors import scope_for
+
+
+def _staff_scope(request):
+    scope = scope_for(request.user)
+    if not scope.is_staff:
+        raise NotFound()
+    return scope
+
+
+def _context(request):
+    """The filter form, the period and the scoped, sliced cases every figures page uses."""
+    scope = _staff_scope(request)
+    form = FiguresForm(request.GET or None, scope=scope)
+    period = form.period_value()
+    cases = selectors.sliced_cases(user=request.user, **form.slice_value())
+    return form, period, cases
+
+
+def _named(figures_by: dict, model) -> list:
+    names = {o.pk: o for o in model.objects.filter(pk__in=figures_by)}
+    return sorted(
+        ((names[k], f) for k, f in figures_by.items() if k in names),
+        key=lambda row: -(row[1].counts["dispatched"]),
+    )
+
+
+@login_required
+def dashboard(request):
+    try:
+        form, period, cases = _context(request)
+    except ApplicationError as error:
+        return render_error(request, error)
+    return render(
+        request,
+        "insights/dashboard.html",
+        {
+            "form": form,
+            "period": period,
+            "query": request.GET.urlencode(),
+            **_dashboard_data(cases, period),
+        },
+    )
+
+
+def _dashboard_data(cases, period) -> dict:
+    figures = selectors.figures(cases=cases, period=period)
+    trend = [
+        (label, selectors.figures(cases=cases, period=p)) for label, p in selectors.last_months(12)
+    ]
+    by_domain = selectors.figures_by(cases=cases, period=period, group="domain")
+    domains = list(Domain.objects.all())
+    return {
+        "figures": figures,
+        "by_estate": _named(
+            selectors.figures_by(cases=cases, period=period, group="estate"), Estate
+        ),
+        "by_company": _named(
+            selectors.figures_by(cases=cases, period=period, group="company"), PropertyCompany
+        ),
+        "by_domain": [(d, by_domain.get(d.pk)) for d in domains],
+        "chart": {
+            "months": [label for label, _f in trend],
+            "response": [f.response_rate for _l, f in trend],
+            "resolution": [f.resolution_rate for _l, f in trend],
+            "satisfaction": [f.satisfaction_rate for _l, f in trend],
+            "received": [f.counts["dispatched"] for _l, f in trend],
+            "domains": [
+                {
+                    "name": d.name,
+                    "color": d.color,
+                    "value": by_domain[d.pk].counts["dispatched"] if d.pk in by_domain else 0,
+                }
+                for d in domains
+            ],
+        },
+    }
+
+
+@login_required
+def screen(request):
+    """The full-screen view for the community office; it refreshes itself."""
+    try:
+        form, period, cases = _context(request)
+    except ApplicationError as error:
+        return render_error(request, error)
+    return render(
+        request,
+        "insights/screen.html",
+        {
+            "period": period,
+            "overdue": selectors.overdue_cases(cases=cases)[:12],
+            **_dashboard_data(cases, period),
+        },
+    )
+
+
+@login_required
+def metric_cases(request, metric):
+    """The cases behind any figure."""
+    try:
+        form, period, cases = _context(request)
+        if metric not in METRICS:
+            raise NotFound()
+    except ApplicationError as error:
+        return render_error(request, error)
+    rows = selectors.cases_for_metric(cases=cases, metric=metric, period=period)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "insights/metric_cases.html",
+        {
+            "form": form,
+            "period": period,
+            "page": page,
+            "metric_label": METRICS[metric][0],
+        },
+    )
+
+
+@login_required
+def rankings(request):
+    try:
+        form, period, cases = _context(request)
+    except ApplicationError as error:
+        return render_error(request, error)
+    companies = _named(
+        selectors.figures_by(cases=cases, period=period, group="company"), PropertyCompany
+    )
+    grid_figures = selectors.figures_by(cases=cases, period=period, group="grid")
+    grids = {g.path: g for g in OrgUnit.objects.filter(path__in=grid_figures, kind="grid")}
+    ranked = lambda rows: sorted(
+        rows, key=lambda r: (r[1].composite is None, -(r[1].composite or 0))
+    )  # noqa: E731
+    return render(
+        request,
+        "insights/rankings.html",
+        {
+            "form": form,
+            "period": period,
+            "companies": ranked(companies),
+            "grids": ranked([(grids[p], f) for p, f in grid_figures.items() if p in grids]),
+        },
+    )
+
+
+def _report_month(request) -> tuple[int, int]:
+    value = request.GET.get("month", "")
+    try:
+        year, month = (int(part) for part in value.split("-"))
+        date(year, month, 1)
+    except ValueError:
+        today = timezone.localdate()
+        year, month = (today.year - 1, 12) if today.month == 1 else (today.year, today.month - 1)
+    return year, month
+
+
+@login_required
+def monthly_report(request):
+    try:
+        _staff_scope(request)
+    except ApplicationError as error:
+        return render_error(request, error)
+    year, month = _report_month(request)
+    report = reports.monthly_report(user=request.user, year=year, month=month)
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(
+            reports.monthly_workbook(report),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="report-{year}-{month:02d}.xlsx"'
+        return response
+    return render(request, "insights/report.html", {"report": report})
+
+
+def transparency(request):
+    """Public headline figures (no sign-in, no personal data)."""
+    community = OrgUnit.objects.filter(
+        kind="community", pk=request.GET.get("community") or 0
+    ).first()
+    communities = OrgUnit.objects.filter(kind="community").order_by("path")
+    community = community or communities.first()
+    data = reports.public_figures(community=community) if community else None
+    return render(
+        request,
+        "insights/transparency.html",
+        {
+            "communities": communities,
+            "community": community,
+            "data": data,
+        },
+    )
+
+
+@login_required
+def hotspots(request):
+    try:
+        form, period, cases = _context(request)
+    except ApplicationError as error:
+        return render_error(request, error)
+    rows = reports.hotspot_rows(cases=cases, period=period)
+    topics = MonthlyTopic.objects.filter(estate__in=scope_for(request.user).estates())
+    return render(
+        request,
+        "insights/hotspots.html",
+        {
+            "form": form,
+            "period": period,
+            "rows": rows,
+            "topics": [
+                (t, reports.topic_effect(topic=t))
+                for t in topics.select_related("estate", "building", "item", "owner")[:50]
+            ],
+        },
+    )
+
+
+@login_required
+def topic_new(request):
+    scope = scope_for(request.user)
+    if not scope.has(Permission.ROUTE_CASES):
+        return render_error(request, Forbidden())
+    estate = scope.estates().filter(pk=request.GET.get("estate") or 0).first()
+    item = Item.objects.filter(pk=request.GET.get("item") or 0).first()
+    building = scope.buildings().filter(pk=request.GET.get("building") or 0).first()
+    if estate is None or item is None:
+        return render_error(request, NotFound())
+    people = selectors.topic_owner_candidates(user=request.user)
+    form = TopicForm(
+        request.POST or None,
+        people=people,
+        initial={"title": f"{estate.name}{building.name if building else ''}{item.name}"},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.topic_create(
+            actor=request.user, estate=estate, building=building, item=item, **form.cleaned_data
+        )
+        return redirect("insights:hotspots")
+    return render(
+        request,
+        "insights/topic_new.html",
+        {"form": form, "estate": estate, "building": building, "item": item},
+    )
+
+
+@login_required
+@require_POST
+def topic_note(request, topic_id):
+    topic = MonthlyTopic.objects.filter(
+        pk=topic_id, estate__in=scope_for(request.user).estates()
+    ).first()
+    if topic is None:
+        return render_error(request, NotFound())
+    form = TopicNoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.topic_add_note(topic=topic, actor=request.user, **form.cleaned_data)
+        except ApplicationError as error:
+            return render_error(request, error)
+    return redirect("insights:hotspots")
