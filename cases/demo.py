@@ -535,7 +535,7 @@ class _World:
         for household in Household.objects.all():
             household.unit = units[household.unit_id]
             self.households[household.pk] = household
-        self.people = {}  # household id -> [resident id], owners and tenants first
+        self.people = {}  # household id -> [resident id], the head of the household first
         ties = HouseholdTie.objects.order_by("id")
         for household_id, resident_id in ties.values_list("household_id", "resident_id"):
             self.people.setdefault(household_id, []).append(resident_id)
@@ -551,7 +551,7 @@ class _World:
             .select_related("sla", "domain")
         }
         self.demo_resident = Resident.objects.filter(mobile=DEMO_RESIDENT_MOBILE).first()
-        self.cast = _Cast(self.units)
+        self.cast = _Cast()
 
     @property
     def ready(self) -> bool:
@@ -561,8 +561,7 @@ class _World:
 class _Cast:
     """The demo staff, with their scopes, and who covers which place in which role."""
 
-    def __init__(self, units):
-        self.units = units
+    def __init__(self):
         self.users = list(
             User.objects.filter(memberships__is_active=True, is_active=True)
             .distinct()
@@ -693,6 +692,8 @@ class _Simulation:
                 (self.w.households[h] for h, people in self.w.people.items() if demo.pk in people),
                 None,
             )
+        if demo_home is not None and demo_home.unit.building.estate not in self.handled:
+            demo_home = None
         if demo_home is not None:
             for k in range(1, min(5, len(stories) // 40) + 1):
                 index = len(stories) * k // 6
@@ -716,11 +717,12 @@ class _Simulation:
                 for h in self.w.homes[primary.estate.pk]
                 if h.unit.building_id == building.pk and h.pk != primary.household.pk
             ]
-            if not neighbours:
+            created = primary.created + _m(rng.uniform(10, 240))
+            if not neighbours or created >= self.today:
                 continue
             made += 1
             dup = self._story(
-                primary.created + _m(rng.uniform(10, 240)),
+                created,
                 household=rng.choice(neighbours),
                 item=primary.item,
                 channel=Channel.WEB,
@@ -1092,12 +1094,12 @@ class _Simulation:
                 case=case, actor=boss, text="街道已督办，已要求物业公司尽快上门处理", now=t
             )
 
-    def _accept_at(self, s, case, t, *, late_p=0.05) -> datetime:
+    def _accept_at(self, s, case, t, *, late_p=0.03) -> datetime:
         rng = s.rng
         due = case.response_due or (t + (case.resolution_due - t) * 0.3)
         window = max((due - t).total_seconds() / 60, 2)
         emergency = case.priority == Priority.EMERGENCY
-        if s.fate == "normal" and rng.random() < (0.08 if emergency else late_p):
+        if s.fate == "normal" and rng.random() < (0.05 if emergency else late_p):
             return due + _m(rng.uniform(5, 40) if emergency else rng.uniform(10, 300))
         typical = rng.uniform(2, 20) if emergency else rng.triangular(4, 110, 20)
         if s.fate != "normal":
@@ -1223,7 +1225,7 @@ class _Simulation:
         if s.fate in ("reopened", "resolved"):
             finish = _daytime(s.created + _h(rng.uniform(3, 30)), rng)
             finish = min(finish, self.today - _h(FATE_AGE_HOURS[s.fate][0] - 30))
-        late = normal and rng.random() < (0.15 if emergency else 0.04)
+        late = normal and rng.random() < (0.1 if emergency else 0.03)
         if late:
             finish = case.resolution_due + (
                 _m(rng.uniform(10, 90)) if emergency else _h(rng.uniform(2, 72))

@@ -6,7 +6,9 @@ subdistrict S
   community C2 -- grid G3 -- micro-grid M3 -- building B3 (estate E3, company P1) -- H3: R3
 """
 
+from datetime import datetime
 from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 from orgs.models import Building, Estate, Household, PropertyCompany, Unit, User
 from orgs.roles import Role
@@ -14,6 +16,9 @@ from orgs.services import membership_create, org_unit_create
 from residents.models import HouseholdTie, Resident
 
 PASSWORD = "correct-horse-battery"
+SH = ZoneInfo("Asia/Shanghai")
+# A Wednesday morning with no holiday near: clocks are easy to reason about.
+T0 = datetime(2026, 11, 25, 9, 0, tzinfo=SH)
 
 
 def make_user(username: str, *, role=None, superuser=False, **scope) -> User:

@@ -147,19 +147,21 @@ def rankings(request):
     )
     grid_figures = selectors.figures_by(cases=cases, period=period, group="grid")
     grids = {g.path: g for g in OrgUnit.objects.filter(path__in=grid_figures, kind="grid")}
-    ranked = lambda rows: sorted(
-        rows, key=lambda r: (r[1].composite is None, -(r[1].composite or 0))
-    )  # noqa: E731
     return render(
         request,
         "insights/rankings.html",
         {
             "form": form,
             "period": period,
-            "companies": ranked(companies),
-            "grids": ranked([(grids[p], f) for p, f in grid_figures.items() if p in grids]),
+            "companies": _ranked(companies),
+            "grids": _ranked([(grids[p], f) for p, f in grid_figures.items() if p in grids]),
         },
     )
+
+
+def _ranked(rows: list) -> list:
+    """Highest composite first; rows without a composite (no rated cases) last."""
+    return sorted(rows, key=lambda r: (r[1].composite is None, -(r[1].composite or 0)))
 
 
 def _report_month(request) -> tuple[int, int]:

@@ -7,7 +7,7 @@ from openpyxl import load_workbook
 
 from catalog.models import Item
 from insights.models import MonthlyTopic
-from insights.tests.test_selectors import at, history  # noqa: F401  (the crafted history)
+from insights.tests.conftest import at
 
 pytestmark = pytest.mark.django_db
 NOVEMBER = {"period": "custom", "since": "2026-11-01", "until": "2026-11-30"}
@@ -129,10 +129,19 @@ def test_hotspots_rank_recurring_problems_and_make_a_topic(report, world, client
     assert topic.state == "done" and topic.notes.count() == 1
 
 
-def test_topic_creation_refused_outside_scope(report, world, client_for):
+def test_topic_creation_refused_to_other_roles_and_outside_scope(report, world, client_for):
     item = Item.objects.get(code="RB01")
-    response = client_for(world.other_manager).get(
-        reverse("insights:topic_new") + f"?estate={world.E1.pk}&item={item.pk}"
-    )
+    url = reverse("insights:topic_new")
 
-    assert response.status_code == 404
+    assert (
+        client_for(world.manager).get(f"{url}?estate={world.E1.pk}&item={item.pk}").status_code
+        == 403
+    )
+    assert (
+        client_for(world.secretary).get(f"{url}?estate={world.E3.pk}&item={item.pk}").status_code
+        == 404
+    )
+    assert (
+        client_for(world.secretary).get(f"{url}?estate={world.E1.pk}&item={item.pk}").status_code
+        == 200
+    )
