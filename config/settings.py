@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "template_partials",
+    "ninja",
     "axes",
     "core",
     "orgs",
@@ -84,6 +85,8 @@ INSTALLED_APPS = [
     "catalog",
     "cases",
     "insights",
+    "api",
+    "open311",
 ]
 
 MIDDLEWARE = [
@@ -196,6 +199,9 @@ INSIGHTS_WEIGHTS = tuple(int(w) for w in env_list("INSIGHTS_WEIGHTS", "30,35,35"
 if len(INSIGHTS_WEIGHTS) != 3:
     raise ImproperlyConfigured("INSIGHTS_WEIGHTS needs three numbers, e.g. 30,35,35")
 INSIGHTS_SATISFIED_INCLUDES_BASIC = env_bool("INSIGHTS_SATISFIED_INCLUDES_BASIC", True)
+
+# REST API: writes per user per minute.
+API_WRITES_PER_MINUTE = env_int("API_WRITES_PER_MINUTE", 120)
 
 # Office hours for working-time clocks, local time: "08:30-12:00,13:30-17:30".
 OFFICE_HOURS = env_periods("OFFICE_HOURS", "08:30-12:00,13:30-17:30")

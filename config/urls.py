@@ -3,6 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from api import views as api_views
+from api.api import api
 from core import views as core_views
 from insights import views as insights_views
 from residents import views as resident_views
@@ -23,6 +25,10 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("insights/", include("insights.urls")),
     path("transparency/", insights_views.transparency, name="transparency"),
+    path("api/v1/", api.urls),
+    path("account/tokens/", api_views.tokens, name="api_tokens"),
+    path("account/tokens/<int:token_id>/revoke/", api_views.revoke, name="api_token_revoke"),
+    path("open311/v2/", include("open311.urls")),
     path("orgs/", include("orgs.urls")),
     path("residents/", include("residents.urls")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,98 @@
+"""The one NinjaAPI: /api/v1, with one router per domain, one error shape for every failure.
+
+Errors: {"code": "...", "message": "...", "fields": {"field": ["problem", ...]}}.
+"""
+
+from django.conf import settings
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import APIKeyHeader, HttpBearer, django_auth
+
+from api.services import token_user
+from core.errors import ApplicationError
+from core.ratelimit import rate_limit_check
+
+
+class BearerToken(HttpBearer):
+    """`Authorization: Bearer hgj_…` with a personal API token."""
+
+    def authenticate(self, request, token):
+        user = token_user(key=token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class TokenHeader(APIKeyHeader):
+    """The same token in `X-API-Key` (handy for clients that cannot set Authorization)."""
+
+    param_name = "X-API-Key"
+
+    def authenticate(self, request, key):
+        user = token_user(key=key)
+        if user is not None:
+            request.user = user
+        return user
+
+
+AUTH = [BearerToken(), TokenHeader(), django_auth]
+
+api = NinjaAPI(
+    title="Hongguanjia API",
+    version="1",
+    urls_namespace="api",
+    auth=AUTH,
+    description="The REST API of Hongguanjia (红管家). Scope rules are the web's: "
+    "nobody sees or changes anything outside their area.",
+)
+
+
+def _error(request, status: int, code: str, message: str, fields: dict | None = None):
+    return api.create_response(
+        request, {"code": code, "message": str(message), "fields": fields or {}}, status=status
+    )
+
+
+@api.exception_handler(ApplicationError)
+def application_error(request, exc: ApplicationError):
+    return _error(request, exc.status, exc.code, exc.message, exc.data.get("fields"))
+
+
+@api.exception_handler(NinjaValidationError)
+def validation_error(request, exc: NinjaValidationError):
+    fields = {}
+    for error in exc.errors:
+        loc = [str(part) for part in error.get("loc", [])]
+        name = ".".join(loc[2:] if len(loc) > 2 else loc[1:]) or "body"  # body.payload.field
+        fields.setdefault(name, []).append(error.get("msg", "invalid"))
+    return _error(request, 422, "invalid", "The request is not valid.", fields)
+
+
+@api.exception_handler(AuthenticationError)
+def authentication_error(request, exc):
+    return _error(request, 401, "unauthenticated", "Sign in or send a valid API token.")
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return _error(request, 404, "not_found", "Not found.")
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    return _error(request, exc.status_code, "error", str(exc))
+
+
+def limit_writes(request) -> None:
+    """Every write counts against the user's per-minute allowance."""
+    rate_limit_check(
+        key=f"api-write:{request.user.pk}", limit=settings.API_WRITES_PER_MINUTE, window_seconds=60
+    )
+
+
+api.add_router("/catalog", "api.routers.catalog.router")
+api.add_router("/orgs", "api.routers.orgs.router")
+api.add_router("/cases", "api.routers.cases.router")
+api.add_router("/notifications", "api.routers.notifications.router")

@@ -1,0 +1,34 @@
+from datetime import datetime
+
+from django.utils import timezone
+from ninja import Router, Schema
+
+from api.api import limit_writes
+from cases.selectors import unread_notifications
+
+router = Router(tags=["notifications"])
+
+
+class NotificationOut(Schema):
+    id: int
+    text: str
+    case: str
+    created_at: datetime
+
+
+class Marked(Schema):
+    marked: int
+
+
+@router.get("", response=list[NotificationOut])
+def unread(request):
+    return [
+        NotificationOut(id=n.pk, text=n.text, case=n.case.tracking_no, created_at=n.created_at)
+        for n in unread_notifications(user=request.user)[:200]
+    ]
+
+
+@router.post("/read", response=Marked)
+def mark_read(request):
+    limit_writes(request)
+    return Marked(marked=unread_notifications(user=request.user).update(read_at=timezone.now()))

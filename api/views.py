@@ -1,0 +1,42 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from api import services
+from api.models import ApiToken
+from core.errors import ApplicationError
+from core.http import render_error
+
+
+@login_required
+def tokens(request):
+    """The user's API tokens. A new key is shown once, right after it is created."""
+    new_key = None
+    if request.method == "POST":
+        try:
+            _token, new_key = services.token_create(
+                user=request.user, name=request.POST.get("name", "")
+            )
+        except ApplicationError:
+            messages.error(request, _("Give the token a name."))
+    return render(
+        request,
+        "api/tokens.html",
+        {
+            "tokens": ApiToken.objects.filter(user=request.user),
+            "new_key": new_key,
+        },
+    )
+
+
+@login_required
+@require_POST
+def revoke(request, token_id):
+    try:
+        services.token_revoke(user=request.user, token_id=token_id)
+    except ApplicationError as error:
+        return render_error(request, error)
+    messages.success(request, _("The token was revoked."))
+    return redirect("api_tokens")
