@@ -1,0 +1,223 @@
+"""Reads for the Open311 endpoint: jurisdictions, services, places and public requests.
+
+Jurisdiction ids: a community is named by its abbreviation in lower case (``fc`` for 方城路社区,
+whose tracking numbers start with FC) or by its 15-digit official grid code; matching ignores
+case. A community with neither has no id: calls about it send no ``jurisdiction_id``.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.contrib.admin.models import LogEntry
+from django.db.models import Max, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from cases.models import OPEN_STATUSES, Case, Participant
+from catalog.models import Item
+from core.errors import NotFound
+from open311.wire import RequestQuery
+from orgs.models import Building, Estate, Household, OrgUnit, Unit
+
+# The date this endpoint's discovery document last changed (bump it with the document).
+DISCOVERY_CHANGED = datetime(2026, 11, 26, 0, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Jurisdictions
+
+
+def jurisdiction_ids(community: OrgUnit) -> set[str]:
+    return {v.lower() for v in (community.abbr, community.grid_code) if v}
+
+
+def jurisdiction_resolve(*, jurisdiction_id: str | None) -> OrgUnit | None:
+    """The community named, or None (all communities) when no id is sent; unknown → 404."""
+    if not jurisdiction_id:
+        return None
+    value = jurisdiction_id.strip()
+    community = (
+        OrgUnit.objects.filter(kind=OrgUnit.Kind.COMMUNITY)
+        .filter(Q(abbr__iexact=value) | Q(grid_code=value))
+        .order_by("path")
+        .first()
+    )
+    if community is None:
+        raise NotFound(_("Unknown jurisdiction_id."))
+    return community
+
+
+def jurisdiction_check(*, client, jurisdiction_id: str | None) -> None:
+    """A client creates requests in its own community only: any other non-empty id → 404."""
+    if jurisdiction_id and jurisdiction_id.strip().lower() not in jurisdiction_ids(
+        client.community
+    ):
+        raise NotFound(_("Unknown jurisdiction_id."))
+
+
+def endpoint_changeset() -> datetime:
+    """When the service list or a definition last changed, as far as we can tell: the later of
+    the document date and the last admin change to the catalogue."""
+    last = LogEntry.objects.filter(content_type__app_label="catalog").aggregate(
+        last=Max("action_time")
+    )["last"]
+    return max(DISCOVERY_CHANGED, last) if last else DISCOVERY_CHANGED
+
+
+# ---------------------------------------------------------------------------------------------
+# Services: published catalogue items that can be requested
+
+
+def services_list() -> QuerySet[Item]:
+    return (
+        Item.objects.filter(is_active=True, kind__in=[Item.Kind.APPEAL, Item.Kind.SERVICE])
+        .select_related("category", "sla")
+        .order_by("service_list__sort", "category__sort", "code")
+    )
+
+
+def service_get(*, code: str) -> Item:
+    item = services_list().filter(code=code).first()
+    if item is None:
+        raise NotFound(_("Unknown service_code."))
+    return item
+
+
+# ---------------------------------------------------------------------------------------------
+# Places: where in the client's community a request is
+
+
+@dataclass(frozen=True)
+class Place:
+    estate: Estate
+    building: Building | None = None
+    household: Household | None = None
+
+
+ADDRESS_ID = re.compile(r"([BUH])-?(\d{1,18})", re.IGNORECASE)
+
+
+def place_from_address_id(*, community: OrgUnit, address_id: str) -> Place | None:
+    """``B<id>`` a building, ``U<id>`` a unit (stairway; the case gets its building),
+    ``H<id>`` a household, all within the community; None when there is no such place."""
+    match = ADDRESS_ID.fullmatch(address_id.strip())
+    if match is None:
+        return None
+    kind, pk = match.group(1).upper(), int(match.group(2))
+    if kind == "B":
+        building = (
+            Building.objects.select_related("estate")
+            .filter(pk=pk, estate__community=community)
+            .first()
+        )
+        return Place(estate=building.estate, building=building) if building else None
+    if kind == "U":
+        unit = (
+            Unit.objects.select_related("building__estate")
+            .filter(pk=pk, building__estate__community=community)
+            .first()
+        )
+        return Place(estate=unit.building.estate, building=unit.building) if unit else None
+    household = (
+        Household.objects.select_related("unit__building__estate")
+        .filter(pk=pk, unit__building__estate__community=community)
+        .first()
+    )
+    if household is None:
+        return None
+    building = household.unit.building
+    return Place(estate=building.estate, building=building, household=household)
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _name_pattern(name: str) -> re.Pattern:
+    """A name found in text, so that "1号楼" is not found inside "11号楼"."""
+    before = r"(?<![0-9０-９])" if name[:1].isdigit() else ""
+    after = r"(?![0-9０-９])" if name[-1:].isdigit() else ""
+    return re.compile(before + re.escape(name) + after)
+
+
+def building_in_text(*, buildings, text: str) -> Building | None:
+    """The building whose name the text mentions (the longest name wins); None if none or
+    if two equally long names are mentioned."""
+    compact = _compact(text)
+    found = [
+        b for b in buildings if _compact(b.name) and _name_pattern(_compact(b.name)).search(compact)
+    ]
+    if not found:
+        return None
+    found.sort(key=lambda b: len(_compact(b.name)), reverse=True)
+    if len(found) > 1 and len(_compact(found[0].name)) == len(_compact(found[1].name)):
+        return None
+    return found[0]
+
+
+def place_from_address_string(*, community: OrgUnit, address_string: str) -> Place | None:
+    """Match the text against the names (and street addresses) of the community's estates,
+    then against the names of that estate's buildings, e.g. "方城路小区 3号楼 2单元".
+    Without an estate name, a building name that exists once in the community is enough."""
+    compact = _compact(address_string)
+    estates = list(community.estates.all())
+    matches = []
+    for estate in estates:
+        for label in (estate.name, estate.address):
+            label = _compact(label or "")
+            if label and label in compact:
+                matches.append((len(label), estate, label))
+    if matches:
+        matches.sort(key=lambda m: m[0], reverse=True)
+        _length, estate, label = matches[0]
+        rest = compact.replace(label, " ", 1)
+        building = building_in_text(buildings=estate.buildings.all(), text=rest)
+        return Place(estate=estate, building=building)
+    buildings = Building.objects.filter(estate__community=community).select_related("estate")
+    building = building_in_text(buildings=buildings, text=compact)
+    return Place(estate=building.estate, building=building) if building else None
+
+
+def place_default(*, community: OrgUnit) -> Place | None:
+    """For coordinates alone: the community's first estate (the oldest)."""
+    estate = community.estates.order_by("pk").first()
+    return Place(estate=estate) if estate else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Requests: every case of the jurisdiction, as the public may see it
+
+
+def requests_public(*, community: OrgUnit | None) -> QuerySet[Case]:
+    leads = Participant.objects.filter(role=Participant.Role.LEAD, is_active=True).select_related(
+        "org_unit", "company"
+    )
+    cases = Case.objects.select_related(
+        "item", "sla", "estate__community", "building", "owner_unit", "merged_into"
+    ).prefetch_related(Prefetch("participants", queryset=leads, to_attr="leads"))
+    if community is not None:
+        cases = cases.filter(estate__community=community)
+    return cases.order_by("-created_at", "-id")
+
+
+def requests_query(*, community: OrgUnit | None, query: RequestQuery) -> list[Case]:
+    cases = requests_public(community=community)
+    if query.ids is not None:
+        return list(cases.filter(tracking_no__in=query.ids)[: len(query.ids)])
+    cases = cases.filter(created_at__gte=query.start, created_at__lte=query.end)
+    if query.service_codes:
+        cases = cases.filter(item__code__in=query.service_codes)
+    if query.statuses == {"open"}:
+        cases = cases.filter(status__in=OPEN_STATUSES)
+    elif query.statuses == {"closed"}:
+        cases = cases.exclude(status__in=OPEN_STATUSES)
+    offset = (query.page - 1) * query.page_size
+    return list(cases[offset : offset + query.page_size])
+
+
+def request_get(*, community: OrgUnit | None, tracking_no: str) -> Case:
+    case = requests_public(community=community).filter(tracking_no=tracking_no).first()
+    if case is None:
+        raise NotFound(_("Unknown service_request_id."))
+    return case
