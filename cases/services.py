@@ -269,7 +269,7 @@ def case_submit(
         actor=created_by,
         action=Action.SUBMIT,
         to_status=case.status,
-        party=Party.RESIDENT if resident and channel == "web" else Party.COMMUNITY,
+        party=_submitter_party(created_by, resident),
         note="",
         public=True,
         data={"channel": channel, "emergency_words": list(decision.emergency_words)},
@@ -277,6 +277,14 @@ def case_submit(
     _save_photos(case, event, images)
     notify.notify_event(case, event)
     return case
+
+
+def _submitter_party(created_by, resident) -> str:
+    if resident is not None and created_by is not None and resident.user_id == created_by.pk:
+        return Party.RESIDENT
+    if created_by is not None and scope_for(created_by).is_staff:
+        return party_of(created_by)
+    return Party.SYSTEM  # an outside client application (Open311)
 
 
 def _save_photos(case: Case, event: CaseEvent, images) -> None:
@@ -432,27 +440,16 @@ def case_transfer(
 ) -> CaseEvent:
     """The lead passes the case to the other party, another unit or a partner."""
     _require(actor, Permission.HANDLE_CASES)
-    if bool(org_unit) == bool(company):
-        _refuse(_("Choose one unit or one company to transfer to."))
-    now = now or timezone.now()
-    _set_lead(case, org_unit=org_unit, company=company, now=now)
-    return _transition(
+    return _dispatch(
         case,
         action=Action.TRANSFER,
         actor=actor,
-        party=party_of(actor),
+        org_unit=org_unit,
+        company=company,
         note=note,
-        now=now,
+        public=True,
         expected_version=expected_version,
-        changes={
-            "lead_party": _lead_party_for(org_unit, company),
-            "assignee": None,
-            **_restart_response_clock(case, now),
-        },
-        data={
-            "org_unit": org_unit.pk if org_unit else None,
-            "company": company.pk if company else None,
-        },
+        now=now,
     )
 
 
@@ -491,18 +488,35 @@ def case_rule_return(
 ) -> CaseEvent:
     """The back office rules on a return and dispatches the case to the party that must act."""
     _require(actor, Permission.ROUTE_CASES)
+    return _dispatch(
+        case,
+        action=Action.RULE_RETURN,
+        actor=actor,
+        org_unit=org_unit,
+        company=company,
+        note=note,
+        public=False,
+        expected_version=expected_version,
+        now=now,
+    )
+
+
+def _dispatch(
+    case: Case, *, action, actor, org_unit, company, note, public, expected_version, now
+) -> CaseEvent:
+    """Make one unit or company the lead; its response clock starts again."""
     if bool(org_unit) == bool(company):
-        _refuse(_("Choose one unit or one company to dispatch to."))
+        _refuse(_("Choose one unit or one company."))
     now = now or timezone.now()
     _set_lead(case, org_unit=org_unit, company=company, now=now)
     return _transition(
         case,
-        action=Action.RULE_RETURN,
+        action=action,
         actor=actor,
         party=party_of(actor),
         note=note,
         now=now,
-        public=False,
+        public=public,
         expected_version=expected_version,
         changes={
             "lead_party": _lead_party_for(org_unit, company),
