@@ -13,9 +13,13 @@ from core.testing import T0, build_world
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
+    from catalog.selectors import day_calendar_forget
+
     cache.clear()
+    day_calendar_forget()
     yield
     cache.clear()
+    day_calendar_forget()
 
 
 @pytest.fixture

@@ -43,6 +43,7 @@ ASSIGNABLE_ROLES = [
     "grid_worker",
     "microgrid_leader",
     "community_staff",
+    "partner",
 ]
 
 

@@ -860,7 +860,7 @@ class _Simulation:
             )
             tokens["when"] = self._when_text(s.created, s.preferred)
             template = SERVICE_ASK.get(s.item.code, "想预约{item}服务，{when}在家，麻烦安排")
-            text = template.format(item=s.item.name, **tokens)
+            text = template.format(item=s.item.name, **tokens) + "。"
             return tokens | {"scope": "home", "description": text, "where": tokens["home"]}
         s.preferred = None
         scope, template = rng.choice(
@@ -1094,12 +1094,12 @@ class _Simulation:
                 case=case, actor=boss, text="街道已督办，已要求物业公司尽快上门处理", now=t
             )
 
-    def _accept_at(self, s, case, t, *, late_p=0.03) -> datetime:
+    def _accept_at(self, s, case, t) -> datetime:
         rng = s.rng
         due = case.response_due or (t + (case.resolution_due - t) * 0.3)
         window = max((due - t).total_seconds() / 60, 2)
         emergency = case.priority == Priority.EMERGENCY
-        if s.fate == "normal" and rng.random() < (0.05 if emergency else late_p):
+        if s.fate == "normal" and rng.random() < (0.05 if emergency else 0.03):
             return due + _m(rng.uniform(5, 40) if emergency else rng.uniform(10, 300))
         typical = rng.uniform(2, 20) if emergency else rng.triangular(4, 110, 20)
         if s.fate != "normal":
@@ -1382,7 +1382,7 @@ class _Simulation:
         rng = s.rng
         resident = self.residents[s.resident_id]
         routers = crew.routers
-        rates = resident.user is not None and rng.random() < (0.88 if round_ == 1 else 0.7)
+        rates = resident.user is not None and rng.random() < (0.84 if round_ == 1 else 0.7)
         if s.fate == "reopened":
             rates = True
         if not rates:
@@ -1406,7 +1406,7 @@ class _Simulation:
         t = yield _daytime(t + _h(wait), rng, 7, 23)
         roll = rng.random()
         late = case.escalation_count > 0 or case.return_count > 0
-        dissatisfied_p = 0.3 if late else 0.11
+        dissatisfied_p = 0.3 if late else 0.13
         if s.fate == "reopened":
             rating = Rating.DISSATISFIED
         elif round_ > 1:
@@ -1456,7 +1456,7 @@ class _Simulation:
                 case=case, user=reopener, reason="居民反映问题仍未解决，重新办理", now=t
             )
         # The second round: sign for it again, call back, fix it properly.
-        t = yield self._accept_at(s, case, t, late_p=0)
+        t = yield _daytime(t + _m(rng.triangular(10, 240, 40)), rng, 8, 21)
         services.case_accept(case=case, actor=handler, now=t)
         t = yield t + _m(rng.uniform(5, 60))
         services.case_first_contact(

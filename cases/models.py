@@ -298,6 +298,13 @@ class Case(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    @property
+    def awaiting_rating(self) -> bool:
+        """Resolved, and not rated since (a reopened case may carry an older rating)."""
+        return self.status == Status.RESOLVED and (
+            not self.rated_at or (self.resolved_at and self.rated_at < self.resolved_at)
+        )
+
 
 class CaseEvent(models.Model):
     """One line of a case's append-only timeline: who, which party, what, when, public?"""

@@ -14,20 +14,21 @@ DUE_SOON = timedelta(hours=24)
 
 
 def cases_in_scope(*, user) -> QuerySet[Case]:
-    """Cases a staff member may see: in their area, of their company, or taken part in."""
+    """Cases a staff member may see: in their area, of their company, taken part in, or
+    assigned to them. Partners see only the cases assigned to them."""
     scope = scope_for(user)
     if scope.everything:
         return Case.objects.all()
     if not scope.is_staff:
         return Case.objects.none()
     taking_part = Participant.objects.filter(
-        subtree_q("org_unit__path", scope.org_paths + scope.partner_paths)
-        | Q(company_id__in=scope.company_ids)
+        subtree_q("org_unit__path", scope.org_paths) | Q(company_id__in=scope.company_ids)
     ).values("case_id")
     return Case.objects.filter(
         subtree_q("area_path", scope.org_paths)
         | Q(company_id__in=scope.company_ids)
         | Q(id__in=taking_part)
+        | Q(assignee=user)  # partners (and anyone) see what they are assigned
     )
 
 

@@ -33,7 +33,7 @@ from cases.models import (
 from cases.uploads import clean_images
 from catalog.models import Item
 from catalog.selectors import deadline_compute, routing_resolve, sla_deadlines
-from core.errors import ApplicationError, Conflict, Forbidden
+from core.errors import ApplicationError, Conflict, Forbidden, NotFound
 from orgs.models import OrgUnit, PropertyCompany
 from orgs.roles import Permission, Role
 from orgs.selectors import scope_for
@@ -105,6 +105,11 @@ def _transition(
         )
     if expected_version is not None and expected_version != case.version:
         raise Conflict()
+    if party not in (Party.RESIDENT, Party.SYSTEM) and actor is not None:
+        from cases.selectors import case_visible_to
+
+        if not case_visible_to(user=actor, case=case):
+            raise NotFound()  # nobody acts on a case outside their area
     now = now or timezone.now()
     fields = dict(changes or {})
     if target:
@@ -142,14 +147,38 @@ def _transition(
 
 def _next_tracking_no(prefix: str, now: datetime) -> str:
     day = timezone.localdate(now)
-    counter, _created = TrackingCounter.objects.get_or_create(prefix=prefix, day=day)
-    TrackingCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
-    counter.refresh_from_db(fields=["last"])
-    return f"{prefix}{day:%Y%m%d}-{counter.last:04d}"
+    counters = TrackingCounter.objects.filter(prefix=prefix, day=day)
+    if not counters.update(last=F("last") + 1):
+        counter, created = TrackingCounter.objects.get_or_create(
+            prefix=prefix, day=day, defaults={"last": 1}
+        )
+        if not created:
+            counters.update(last=F("last") + 1)
+    last = counters.values_list("last", flat=True).get()
+    return f"{prefix}{day:%Y%m%d}-{last:04d}"
 
 
 def _area_unit(*, estate, building) -> OrgUnit:
     return building.microgrid if building else estate.community
+
+
+# Checked by intake itself (objects already loaded), so validation skips their queries.
+NOT_REVALIDATED = [
+    "tracking_no",
+    "idempotency_key",
+    "item",
+    "domain",
+    "resident",
+    "created_by",
+    "estate",
+    "building",
+    "household",
+    "owner_unit",
+    "company",
+    "assignee",
+    "sla",
+    "merged_into",
+]
 
 
 def _refuse(message) -> None:
@@ -242,7 +271,7 @@ def case_submit(
     )
     try:
         with transaction.atomic():
-            case.full_clean(exclude=["tracking_no", "idempotency_key"])
+            case.full_clean(exclude=NOT_REVALIDATED)
             case.save()
     except IntegrityError:
         # Two retries of one submission raced: the other one stored it.
@@ -379,7 +408,8 @@ def case_assign(*, case: Case, actor, assignee, expected_version=None, now=None)
         _refuse(_("This person cannot handle cases."))
     from cases.selectors import case_visible_to
 
-    if not case_visible_to(user=assignee, case=case):
+    serves_area = any(case.area_path.startswith(p) for p in scope_for(assignee).partner_paths)
+    if not (serves_area or case_visible_to(user=assignee, case=case)):
         _refuse(_("This person works outside the case's area."))
     now = now or timezone.now()
     return _transition(

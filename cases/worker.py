@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from cases import services
@@ -56,8 +57,10 @@ def escalate_due(*, now: datetime) -> int:
 
 def auto_close_due(*, now: datetime) -> int:
     cutoff = now - timedelta(days=settings.CASE_AUTO_CLOSE_DAYS)
+    # Not rated since the last resolution (a reopened case may carry an older rating).
+    unrated = Q(rating="") | Q(rated_at__lt=F("resolved_at"))
     due = Case.objects.filter(
-        status=Status.RESOLVED, rating="", resolved_at__lte=cutoff, followup_needed=False
+        unrated, status=Status.RESOLVED, resolved_at__lte=cutoff, followup_needed=False
     )
     return _sweep(due, lambda case: services.case_auto_close(case=case, now=now))
 

@@ -1,5 +1,6 @@
 """Reads of the catalogue: the published lists, clocks (deadlines and promises) and routing."""
 
+import time as time_module
 from dataclasses import dataclass
 from datetime import datetime, time
 
@@ -35,14 +36,29 @@ def office_hours() -> OfficeHours:
     )
 
 
+_CALENDARS: dict[tuple[int, int], tuple[float, DayCalendar]] = {}
+CALENDAR_CACHE_SECONDS = 300  # schedules change a few times a year; entering one clears this
+
+
 def day_calendar(*, first_year: int, last_year: int) -> DayCalendar:
-    """Holidays and adjusted workdays entered for the years, and which years are known."""
+    """Holidays and adjusted workdays entered for the years, and which years are known.
+    Kept for a few minutes per process, since every deadline needs it."""
+    key = (first_year, last_year)
+    cached = _CALENDARS.get(key)
+    if cached and time_module.monotonic() - cached[0] < CALENDAR_CACHE_SECONDS:
+        return cached[1]
     days = CalendarDay.objects.filter(date__year__gte=first_year, date__year__lte=last_year)
     years = CalendarYear.objects.filter(year__gte=first_year, year__lte=last_year)
-    return DayCalendar(
+    calendar = DayCalendar(
         exceptions=dict(days.values_list("date", "is_workday")),
         known_years=frozenset(years.values_list("year", flat=True)),
     )
+    _CALENDARS[key] = (time_module.monotonic(), calendar)
+    return calendar
+
+
+def day_calendar_forget() -> None:
+    _CALENDARS.clear()
 
 
 def deadline_compute(
@@ -158,9 +174,13 @@ def routing_resolve(*, item: Item, estate=None, text: str = "") -> RoutingDecisi
         )
     )
     rule = max(rules, key=_specificity, default=None)
-    words = tuple(
-        sorted({word for r in rules for word in r.emergency_words.split() if word and word in text})
-    )
+    words = ()
+    if item.kind == Item.Kind.APPEAL:  # a booked service keeps its own clock
+        words = tuple(
+            sorted(
+                {word for r in rules for word in r.emergency_words.split() if word and word in text}
+            )
+        )
     policy = item.sla
     if words:
         priority = Priority.EMERGENCY

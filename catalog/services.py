@@ -18,6 +18,7 @@ from catalog.models import (
     ServiceList,
     SlaPolicy,
 )
+from catalog.selectors import day_calendar_forget
 
 SEED_PATH = Path(__file__).parent / "seed" / "catalogue.json"
 DEFAULT_EMERGENCY_WORDS = "漏水 跑水 爆管 水管爆裂 燃气 煤气 电梯困人 困在电梯 起火 着火 冒烟 触电"
@@ -43,6 +44,8 @@ def calendar_year_enter(
     calendar_year, _created = CalendarYear.objects.update_or_create(
         year=year, defaults={"source": source}
     )
+    transaction.on_commit(day_calendar_forget)
+    day_calendar_forget()
     return calendar_year
 
 

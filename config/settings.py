@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "insights",
     "api",
     "open311",
+    "engagement",
 ]
 
 MIDDLEWARE = [

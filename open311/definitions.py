@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 
 from catalog.models import Item
 from catalog.selectors import promise_text
-from open311.wire import parse_datetime
+from open311.wire import date_in_range, parse_datetime
 
 
 @dataclass(frozen=True)
@@ -60,10 +60,8 @@ def item_keywords(item: Item) -> list[str]:
 def attributes_for(item: Item) -> list[Attribute]:
     attributes = [Attribute("promise", "string", promise_text(item.sla), variable=False)]
     if item.fee is not None or item.fee_note:
-        if item.fee:
-            fee = _("Fee: %(fee)s yuan") % {"fee": item.fee}
-        else:
-            fee = _("Free of charge")
+        free = not item.fee
+        fee = _("Free of charge") if free else _("Fee: %(fee)s yuan") % {"fee": item.fee}
         text = f"{fee} {item.fee_note}".strip()
         attributes.append(Attribute("fee", "string", text, variable=False))
     if item.service_hours:
@@ -122,6 +120,8 @@ def attributes_clean(*, item: Item, raw: dict[str, list[str]]) -> tuple[Attribut
         elif code == "preferred_time":
             try:
                 preferred_time = parse_datetime(values[0])
+                if not date_in_range(preferred_time):
+                    raise ValueError(values[0])
             except ValueError:
                 errors.append(
                     _("attribute[preferred_time] must be a W3C date-time with a time zone.")

@@ -194,7 +194,13 @@ def requests_public(*, community: OrgUnit | None) -> QuerySet[Case]:
         "org_unit", "company"
     )
     cases = Case.objects.select_related(
-        "item", "sla", "estate__community", "building", "owner_unit", "merged_into"
+        "item",
+        "sla",
+        "estate__community",
+        "building",
+        "company",
+        "owner_unit",
+        "merged_into",
     ).prefetch_related(Prefetch("participants", queryset=leads, to_attr="leads"))
     if community is not None:
         cases = cases.filter(estate__community=community)

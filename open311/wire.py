@@ -19,7 +19,7 @@ from core.errors import ApplicationError
 
 DESCRIPTION_MAX = 4000  # characters, per the standard
 MEDIA_URLS_MAX = 9
-MEDIA_URL_MAX_LENGTH = 500
+MEDIA_URL_MAX_LENGTH = 200
 IDEMPOTENCY_KEY_MAX = 64  # Case.idempotency_key
 WINDOW = timedelta(days=90)  # the default and the longest date range of a query
 REQUESTS_MAX = 1000  # the most requests one query returns
@@ -48,19 +48,11 @@ class Params:
         self.sources = [request.POST, request.GET] if request.method == "POST" else [request.GET]
 
     def get(self, name: str) -> str | None:
-        for source in self.sources:
-            for value in reversed(source.getlist(name)):
-                if value.strip():
-                    return value.strip()
-        return None
+        values = self.getlist(name)
+        return values[0] if values else None
 
     def getlist(self, name: str) -> list[str]:
-        return [
-            value.strip()
-            for source in self.sources
-            for value in source.getlist(name)
-            if value.strip()
-        ]
+        return [value for source in self.sources for value in _values(source, name)]
 
     def attributes(self) -> dict[str, list[str]]:
         """`attribute[CODE]=v` and `attribute[CODE][]=v`, each possibly repeated."""
@@ -68,11 +60,19 @@ class Params:
         for source in self.sources:
             for key in source:
                 match = ATTRIBUTE_KEY.fullmatch(key)
-                if match:
-                    values = [v.strip() for v in source.getlist(key) if v.strip()]
-                    if values:
-                        found.setdefault(match.group(1), []).extend(values)
+                values = _values(source, key)
+                if match and values:
+                    found.setdefault(clean_text(match.group(1)), []).extend(values)
         return found
+
+
+def clean_text(value: str) -> str:
+    """Without NUL characters (PostgreSQL refuses them) and surrounding blanks."""
+    return value.replace("\x00", "").strip()
+
+
+def _values(source, name: str) -> list[str]:
+    return [v for v in (clean_text(value) for value in source.getlist(name)) if v]
 
 
 ATTRIBUTE_KEY = re.compile(r"attribute\[([^\[\]]{1,64})\](?:\[\])?")
@@ -101,6 +101,11 @@ def parse_datetime(value: str) -> datetime:
         whole, fraction = stamp.split(".")
         stamp = f"{whole}.{(fraction + '000000')[:6]}"
     return datetime.fromisoformat(stamp + zone)
+
+
+def date_in_range(value: datetime) -> bool:
+    """Years the database and a 90-day window can hold on both sides of UTC."""
+    return 1900 <= value.year <= 2999
 
 
 def parse_coordinate(value: str, *, limit: int) -> Decimal:
@@ -297,16 +302,15 @@ def request_query(params: Params, *, now: datetime) -> RequestQuery:
     if errors:
         raise InvalidRequest(errors)
 
+    if not all(date_in_range(value) for value in dates.values()):
+        raise InvalidRequest([_("The dates are out of range.")])
     start, end = dates.get("start_date"), dates.get("end_date")
-    try:
-        if start is None and end is None:
-            start, end = now - WINDOW, now
-        elif end is None:
-            end = start + WINDOW
-        elif start is None:
-            start = end - WINDOW
-    except OverflowError:
-        raise InvalidRequest([_("The dates are out of range.")]) from None
+    if start is None and end is None:
+        start, end = now - WINDOW, now
+    elif end is None:
+        end = start + WINDOW
+    elif start is None:
+        start = end - WINDOW
     if end < start:
         raise InvalidRequest([_("end_date must not be earlier than start_date.")])
     if end - start > WINDOW:

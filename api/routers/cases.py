@@ -1,6 +1,7 @@
 """Cases over REST: the same services, selectors, forms and scope rules as the web pages."""
 
 from datetime import datetime
+from typing import Annotated
 
 from django.http import QueryDict
 from ninja import Body, Field, Header, Router, Schema, Status
@@ -18,6 +19,7 @@ from residents.selectors import resident_for_user
 
 router = Router(tags=["cases"])
 MAX_LIMIT = 100
+Id = Annotated[int, Field(ge=1, le=2**62)]  # database ids: larger numbers cannot exist
 
 
 class EventOut(Schema):
@@ -64,9 +66,9 @@ class CasePage(Schema):
 class CaseIn(Schema):
     item: str = Field(..., description="Catalogue item code, e.g. RB15")
     description: str = Field(..., max_length=2000)
-    estate_id: int | None = None
-    building_id: int | None = None
-    household_id: int | None = None
+    estate_id: Id | None = None
+    building_id: Id | None = None
+    household_id: Id | None = None
     location_text: str = Field("", max_length=200)
     contact_name: str = Field("", max_length=50)
     contact_mobile: str = Field("", max_length=11)
@@ -133,15 +135,14 @@ def list_cases(
     status: str = "",
     item: str = "",
     domain: str = "",
-    estate_id: int | None = None,
+    estate_id: Id | None = None,
     channel: str = "",
     q: str = "",
-    cursor: int | None = None,
-    limit: int = 50,
+    cursor: Id | None = None,
+    limit: Annotated[int, Field(ge=1, le=MAX_LIMIT)] = 50,
 ):
     """Staff: the inbox (tabs and filters as on the web), newest first, cursor-paginated.
     Residents: their own cases."""
-    limit = max(1, min(limit, MAX_LIMIT))
     if scope_for(request.user).is_staff:
         item_obj = Item.objects.filter(code=item).first() if item else None
         filters = selectors.InboxFilters(

@@ -15,6 +15,7 @@ from cases.models import (
     Status,
 )
 from cases.tests.conftest import T0
+from catalog.models import Item
 from core.errors import Conflict, Forbidden
 
 pytestmark = pytest.mark.django_db
@@ -378,3 +379,57 @@ def test_every_change_leaves_an_event(report, world):
     services.case_reply(case=case, actor=world.manager, text="收到")
 
     assert CaseEvent.objects.filter(case=case).count() == case.version
+
+
+def test_partner_sees_only_cases_assigned_to_it(report, world):
+    from cases.selectors import case_visible_to
+
+    case = report()
+    assert not case_visible_to(user=world.partner, case=case)
+    services.case_accept(case=case, actor=world.secretary)
+    services.case_assign(case=case, actor=world.secretary, assignee=world.partner)
+
+    assert case_visible_to(user=world.partner, case=case)
+
+
+def test_staff_cannot_act_on_a_case_outside_their_area(report, world):
+    from core.errors import NotFound
+
+    case = report()
+    with pytest.raises(NotFound):
+        services.case_accept(case=case, actor=world.other_manager)
+    case.refresh_from_db()
+    assert case.status == Status.SUBMITTED
+
+
+def test_reopened_case_can_be_rated_again_and_waits_for_the_follow_up(report, world):
+    from cases import worker
+
+    case = report()
+    services.case_accept(case=case, actor=world.manager, now=T0)
+    services.case_resolve(case=case, actor=world.manager, note="好了", now=T0 + timedelta(hours=1))
+    services.case_rate(
+        case=case,
+        user=world.resident_user,
+        rating="dissatisfied",
+        reopen=True,
+        now=T0 + timedelta(hours=2),
+    )
+    services.case_accept(case=case, actor=world.manager, now=T0 + timedelta(hours=3))
+    services.case_resolve(case=case, actor=world.manager, note="再修", now=T0 + timedelta(hours=4))
+
+    assert case.awaiting_rating is True
+    # A dissatisfied resident is called back by the community: no silent auto-close.
+    assert worker.auto_close_due(now=T0 + timedelta(days=8)) == 0
+    services.case_follow_up(
+        case=case, actor=world.secretary, solved=True, now=T0 + timedelta(days=8)
+    )
+    assert case.status == Status.CLOSED
+
+
+def test_booked_service_is_never_an_emergency(report, world):
+    item = Item.objects.filter(kind="service").first()
+
+    case = report(code=item.code, text="燃气灶不打火，漏水也要看看", household=world.H1)
+
+    assert case.priority != "emergency"

@@ -6,7 +6,9 @@ import unicodedata
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from cases.demo import seed_cases
 from catalog.services import catalogue_load_seed
+from engagement.demo import seed_engagement
 from orgs.demo import DEMO_PASSWORD, seed_structure
 from residents.demo import DEMO_RESIDENT_MOBILE, DEMO_RESIDENT_NAME, seed_residents
 
@@ -14,15 +16,20 @@ from residents.demo import DEMO_RESIDENT_MOBILE, DEMO_RESIDENT_NAME, seed_reside
 class Command(BaseCommand):
     help = "Load the demo community: org tree, estates, households, residents and staff."
 
+    def add_arguments(self, parser):
+        parser.add_argument("--cases", type=int, default=2000, help="history of cases to create")
+
     def handle(self, *args, **options):
         started = time.monotonic()
         structure = seed_structure()
         residents = seed_residents()
         items = catalogue_load_seed()
+        cases = seed_cases(count=options["cases"])
+        engagement = seed_engagement()
         self.stdout.write(
             f"Demo community ready in {time.monotonic() - started:.1f}s "
             f"(new households: {structure['households']}, new residents: {residents}, "
-            f"catalogue items: {items})."
+            f"catalogue items: {items}, new cases: {cases}, engagement records: {engagement})."
         )
         self.stdout.write("")
         self.stdout.write(

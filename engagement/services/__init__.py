@@ -1,0 +1,67 @@
+"""Every write of engagement: keyword-only, atomic, validated before saving.
+
+Places are counted by conditional UPDATEs on `Activity.taken` (and `volunteers_taken`):
+`UPDATE … SET taken = taken + 1 WHERE id = … AND taken < capacity` changes exactly one row
+for exactly one of two people racing for the last place, on SQLite and PostgreSQL alike, so
+the loser goes to the waitlist. States (sign-ups, topics, actions, visits) move the same way:
+an UPDATE conditioned on the state the caller saw, which must change one row.
+
+Access rules are stated once in `engagement.selectors` (module docstring) and enforced here.
+"""
+
+from engagement.services.activities import (
+    CHECK_IN_CLOSES,
+    CHECK_IN_OPENS,
+    CODE_ALPHABET,
+    activity_create,
+    hours_report,
+    hours_review,
+    normalise_code,
+    signup_cancel,
+    signup_check_in,
+    signup_check_in_by_code,
+    signup_check_out,
+    signup_create,
+    venue_create,
+    volunteer_profile_save,
+)
+from engagement.services.common import EngagementError
+from engagement.services.deliberation import (
+    TopicStateError,
+    action_add,
+    action_update,
+    meeting_record,
+    meeting_schedule,
+    topic_decide,
+    topic_propose,
+    topic_support,
+)
+from engagement.services.visits import visit_log, visit_to_case
+
+__all__ = [
+    "CHECK_IN_CLOSES",
+    "CHECK_IN_OPENS",
+    "CODE_ALPHABET",
+    "EngagementError",
+    "TopicStateError",
+    "action_add",
+    "action_update",
+    "activity_create",
+    "hours_report",
+    "hours_review",
+    "meeting_record",
+    "meeting_schedule",
+    "normalise_code",
+    "signup_cancel",
+    "signup_check_in",
+    "signup_check_in_by_code",
+    "signup_check_out",
+    "signup_create",
+    "topic_decide",
+    "topic_propose",
+    "topic_support",
+    "venue_create",
+    "visit_log",
+    "visit_to_case",
+    "volunteer_profile_save",
+]

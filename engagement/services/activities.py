@@ -1,0 +1,405 @@
+"""Venues, activities, places (sign-up, waitlist, cancel), check-in and volunteer hours."""
+
+import secrets
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.errors import Forbidden, NotFound
+from engagement.models import Activity, Signup, Venue, VolunteerProfile
+from engagement.selectors import household_members
+from engagement.services.common import (
+    in_default_language,
+    local_time,
+    notify,
+    refuse,
+    require_in_area,
+    require_manage,
+    validated,
+)
+from orgs.models import OrgUnit
+from residents.models import Resident
+from residents.selectors import resident_for_user
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud at the door
+CODE_LENGTH = 6
+CHECK_IN_OPENS = timedelta(hours=2)  # before the start
+CHECK_IN_CLOSES = timedelta(hours=24)  # after the end: staff may catch up the next day
+CHECK_OUT_GRACE = timedelta(hours=2)  # a forgotten check-out counts until 2 h after the end
+MAX_REPEAT_DAYS = 60
+MAX_REPORTED_HOURS = Decimal(24)
+
+
+# ---------------------------------------------------------------------------------------------
+# Venues and activities
+
+
+@transaction.atomic
+def venue_create(
+    *, actor, name: str, community: OrgUnit, capacity: int, opening_hours="", address=""
+) -> Venue:
+    require_manage(actor, community.pk)
+    venue = Venue(
+        name=name.strip(),
+        community=community,
+        capacity=capacity,
+        opening_hours=opening_hours.strip(),
+        address=address.strip(),
+    )
+    validated(venue)
+    venue.save()
+    return venue
+
+
+@transaction.atomic
+def activity_create(
+    *,
+    actor,
+    title: str,
+    organiser: str,
+    organiser_unit: OrgUnit,
+    domain,
+    venue: Venue,
+    starts_at: datetime,
+    ends_at: datetime,
+    capacity: int,
+    volunteer_capacity: int = 0,
+    description: str = "",
+    audience: str = "",
+    repeat_days: int = 0,
+    weekdays_only: bool = False,
+    now: datetime | None = None,
+) -> list[Activity]:
+    """Create an activity; `repeat_days` more sessions on the following (week)days."""
+    now = now or timezone.now()
+    require_manage(actor, venue.community_id)
+    require_in_area(actor, organiser_unit.pk)
+    if starts_at <= now:
+        refuse(_("Choose a start in the future."))
+    if not 0 <= repeat_days <= MAX_REPEAT_DAYS:
+        refuse(_("Repeat for at most %(n)d days.") % {"n": MAX_REPEAT_DAYS})
+    created = []
+    day = 0
+    while len(created) <= repeat_days:
+        shift = timedelta(days=day)
+        day += 1
+        if weekdays_only and timezone.localtime(starts_at + shift).weekday() >= 5:
+            continue
+        activity = Activity(
+            title=title.strip(),
+            description=description.strip(),
+            organiser=organiser.strip(),
+            organiser_unit=organiser_unit,
+            domain=domain,
+            venue=venue,
+            starts_at=starts_at + shift,
+            ends_at=ends_at + shift,
+            audience=audience.strip(),
+            capacity=capacity,
+            volunteer_capacity=volunteer_capacity,
+            created_by=actor,
+            created_at=now,
+        )
+        validated(activity)
+        activity.save()
+        created.append(activity)
+    return created
+
+
+# ---------------------------------------------------------------------------------------------
+# Places: the conditional UPDATEs
+
+
+def _counter(as_volunteer: bool) -> tuple[str, str]:
+    return ("volunteers_taken", "volunteer_capacity") if as_volunteer else ("taken", "capacity")
+
+
+def _claim_place(activity: Activity, as_volunteer: bool) -> bool:
+    """Take one place if one is free. Exactly one of two racing callers gets the last one."""
+    taken, capacity = _counter(as_volunteer)
+    won = Activity.objects.filter(pk=activity.pk, **{f"{taken}__lt": F(capacity)}).update(
+        **{taken: F(taken) + 1}
+    )
+    return won == 1
+
+
+def _release_place(activity: Activity, as_volunteer: bool) -> None:
+    taken, _capacity = _counter(as_volunteer)
+    Activity.objects.filter(pk=activity.pk, **{f"{taken}__gt": 0}).update(**{taken: F(taken) - 1})
+
+
+def _new_code(activity: Activity) -> str:
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        if not Signup.objects.filter(activity=activity, code=code).exists():
+            return code
+
+
+def normalise_code(code: str) -> str:
+    return "".join(code.split()).upper()
+
+
+@transaction.atomic
+def signup_create(
+    *, activity: Activity, resident: Resident, user, as_volunteer=False, now=None
+) -> Signup:
+    """A resident signs up themselves or a household member; when full, onto the waitlist."""
+    now = now or timezone.now()
+    me = resident_for_user(user=user)
+    if me is None:
+        raise Forbidden(_("Only residents can sign up. Please sign in with your mobile number."))
+    if not household_members(me).filter(pk=resident.pk).exists():
+        raise Forbidden(_("You can sign up yourself or a member of your household."))
+    if as_volunteer and resident.pk != me.pk:
+        refuse(_("Volunteers sign up themselves."))
+    if as_volunteer and activity.volunteer_capacity == 0:
+        refuse(_("This activity is not looking for volunteers."))
+    if activity.starts_at <= now:
+        refuse(_("Sign-up has closed: the activity has started."), code="closed")
+    active = Signup.objects.filter(activity=activity, resident=resident).exclude(
+        status=Signup.Status.CANCELLED
+    )
+    if active.exists():
+        refuse(_("%(name)s is already signed up.") % {"name": resident}, code="duplicate")
+    won = _claim_place(activity, as_volunteer)
+    signup = Signup(
+        activity=activity,
+        resident=resident,
+        signed_up_by=user,
+        as_volunteer=as_volunteer,
+        status=Signup.Status.CONFIRMED if won else Signup.Status.WAITLISTED,
+        code=_new_code(activity),
+        created_at=now,
+    )
+    try:
+        with transaction.atomic():
+            signup.save()
+    except IntegrityError:  # a double click raced past the check above; undo the claim too
+        refuse(_("%(name)s is already signed up.") % {"name": resident}, code="duplicate")
+    activity.refresh_from_db(fields=["taken", "volunteers_taken"])
+    return signup
+
+
+def _is_own(signup: Signup, user) -> bool:
+    return signup.signed_up_by_id == user.pk or signup.resident.user_id == user.pk
+
+
+def _move_signup(signup: Signup, *, from_status: str, **changes) -> bool:
+    updated = Signup.objects.filter(pk=signup.pk, status=from_status).update(**changes)
+    if updated == 1:
+        for name, value in changes.items():
+            setattr(signup, name, value)
+    return updated == 1
+
+
+@transaction.atomic
+def signup_cancel(*, signup: Signup, user, now=None) -> Signup | None:
+    """Cancel a sign-up; a freed place goes to the first on the waitlist, who is notified.
+
+    Returns the sign-up that moved up, if any.
+    """
+    now = now or timezone.now()
+    if not _is_own(signup, user):
+        raise NotFound()
+    if signup.activity.starts_at <= now:
+        refuse(_("The activity has started: the sign-up can no longer be cancelled."))
+    cancelled = {"status": Signup.Status.CANCELLED, "cancelled_at": now}
+    if _move_signup(signup, from_status=Signup.Status.CONFIRMED, **cancelled):
+        _release_place(signup.activity, signup.as_volunteer)
+        return _promote(signup.activity, as_volunteer=signup.as_volunteer, now=now)
+    if _move_signup(signup, from_status=Signup.Status.WAITLISTED, **cancelled):
+        return None
+    refuse(_("This sign-up is already cancelled."), code="already_cancelled")
+
+
+def _promote(activity: Activity, *, as_volunteer: bool, now) -> Signup | None:
+    """Give free places to the waitlist in order of sign-up; notify whoever moves up."""
+    waiting = (
+        Signup.objects.filter(
+            activity=activity, status=Signup.Status.WAITLISTED, as_volunteer=as_volunteer
+        )
+        .select_related("resident", "activity__venue")
+        .order_by("created_at", "id")
+    )
+    for candidate in waiting:
+        if not _claim_place(activity, as_volunteer):
+            return None
+        if _move_signup(
+            candidate,
+            from_status=Signup.Status.WAITLISTED,
+            status=Signup.Status.CONFIRMED,
+            promoted_at=now,
+        ):
+            text = in_default_language(
+                lambda c=candidate: (
+                    _(
+                        "A place became free: %(name)s is now confirmed for “%(title)s” "
+                        "on %(when)s at %(venue)s. Check-in code: %(code)s."
+                    )
+                    % {
+                        "name": c.resident,
+                        "title": activity.title,
+                        "when": local_time(activity.starts_at),
+                        "venue": activity.venue.name,
+                        "code": c.code,
+                    }
+                )
+            )
+            users = {candidate.signed_up_by, candidate.resident.user}
+            notify(sorted((u for u in users if u), key=lambda u: u.pk), text, now)
+            return candidate
+        _release_place(activity, as_volunteer)  # they cancelled meanwhile: try the next one
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Check-in, check-out and volunteer hours
+
+
+def _require_check_in(actor, signup: Signup) -> None:
+    require_in_area(actor, signup.activity.venue.community_id)
+
+
+@transaction.atomic
+def signup_check_in(*, signup: Signup, actor, now=None) -> Signup:
+    now = now or timezone.now()
+    _require_check_in(actor, signup)
+    activity = signup.activity
+    if now < activity.starts_at - CHECK_IN_OPENS:
+        refuse(_("Check-in opens two hours before the start."), code="too_early")
+    if now > activity.ends_at + CHECK_IN_CLOSES:
+        refuse(_("Check-in for this activity has closed."), code="too_late")
+    updated = Signup.objects.filter(
+        pk=signup.pk, status=Signup.Status.CONFIRMED, checked_in_at__isnull=True
+    ).update(checked_in_at=now, checked_in_by=actor)
+    signup.refresh_from_db()
+    if updated != 1:
+        if signup.checked_in_at:
+            refuse(
+                _("%(name)s already checked in at %(time)s.")
+                % {
+                    "name": signup.resident,
+                    "time": timezone.localtime(signup.checked_in_at).strftime("%H:%M"),
+                },
+                code="already_checked_in",
+            )
+        refuse(
+            _("%(name)s has no confirmed place (%(status)s).")
+            % {"name": signup.resident, "status": signup.get_status_display()},
+            code="not_confirmed",
+        )
+    return signup
+
+
+def signup_check_in_by_code(*, activity: Activity, code: str, actor, now=None) -> Signup:
+    """The 6-character code the resident shows at the door."""
+    code = normalise_code(code)
+    require_in_area(actor, activity.venue.community_id)
+    signup = (
+        Signup.objects.select_related("activity__venue", "resident")
+        .filter(activity=activity, code=code)
+        .exclude(status=Signup.Status.CANCELLED)
+        .first()
+    )
+    if signup is None:
+        refuse(_("No sign-up with code %(code)s for this activity.") % {"code": code}, "unknown")
+    return signup_check_in(signup=signup, actor=actor, now=now)
+
+
+@transaction.atomic
+def signup_check_out(*, signup: Signup, actor, now=None) -> Signup:
+    """A volunteer leaves: the time since check-in is their measured volunteer time."""
+    now = now or timezone.now()
+    _require_check_in(actor, signup)
+    if not signup.as_volunteer:
+        refuse(_("Only volunteers check out."))
+    if signup.checked_in_at is None:
+        refuse(_("Check in first."))
+    until = min(now, signup.activity.ends_at + CHECK_OUT_GRACE)
+    minutes = max(0, int((until - signup.checked_in_at).total_seconds() // 60))
+    updated = Signup.objects.filter(
+        pk=signup.pk, checked_in_at__isnull=False, checked_out_at__isnull=True
+    ).update(checked_out_at=now, measured_minutes=minutes)
+    if updated != 1:
+        refuse(_("Already checked out."), code="already_checked_out")
+    signup.refresh_from_db()
+    return signup
+
+
+@transaction.atomic
+def hours_report(*, signup: Signup, user, hours: Decimal, note: str = "", now=None) -> Signup:
+    """A volunteer reports extra hours (preparation, follow-up); staff approve them."""
+    now = now or timezone.now()
+    if signup.resident.user_id != user.pk:
+        raise NotFound()
+    if not signup.as_volunteer or signup.status != Signup.Status.CONFIRMED:
+        refuse(_("Only confirmed volunteers report hours."))
+    if now < signup.activity.starts_at:
+        refuse(_("Report hours once the activity has started."))
+    if not (Decimal("0.5") <= hours <= MAX_REPORTED_HOURS) or (hours * 2) % 1:
+        refuse(_("Report between 0.5 and 24 hours, in half hours."))
+    updated = Signup.objects.filter(
+        pk=signup.pk,
+        hours_status__in=[Signup.HoursStatus.NONE, Signup.HoursStatus.REJECTED],
+    ).update(
+        reported_minutes=int(hours * 60),
+        reported_note=note.strip()[:200],
+        hours_status=Signup.HoursStatus.PENDING,
+        hours_reviewed_by=None,
+        hours_reviewed_at=None,
+    )
+    if updated != 1:
+        refuse(_("Your hours are already awaiting approval or approved."), code="reported")
+    signup.refresh_from_db()
+    return signup
+
+
+@transaction.atomic
+def hours_review(*, signup: Signup, actor, approve: bool, now=None) -> Signup:
+    now = now or timezone.now()
+    require_manage(actor, signup.activity.venue.community_id)
+    status = Signup.HoursStatus.APPROVED if approve else Signup.HoursStatus.REJECTED
+    updated = Signup.objects.filter(pk=signup.pk, hours_status=Signup.HoursStatus.PENDING).update(
+        hours_status=status, hours_reviewed_by=actor, hours_reviewed_at=now
+    )
+    if updated != 1:
+        refuse(_("There are no hours awaiting approval."), code="not_pending")
+    signup.refresh_from_db()
+    hours = Decimal(signup.reported_minutes) / 60
+    text = in_default_language(
+        lambda: (
+            (
+                _("Your %(hours)s volunteer hours for “%(title)s” were approved.")
+                if approve
+                else _("Your %(hours)s volunteer hours for “%(title)s” were not approved.")
+            )
+            % {"hours": f"{hours:.1f}", "title": signup.activity.title}
+        )
+    )
+    notify([signup.resident.user], text, now)
+    return signup
+
+
+@transaction.atomic
+def volunteer_profile_save(
+    *, user, skills: str = "", show_party_identity: bool = False, now=None
+) -> VolunteerProfile:
+    now = now or timezone.now()
+    resident = resident_for_user(user=user)
+    if resident is None:
+        raise NotFound()
+    if show_party_identity and not resident.tags.filter(code="party_member").exists():
+        refuse(_("Only residents recorded as party members can show a party identity."))
+    profile, _created = VolunteerProfile.objects.update_or_create(
+        resident=resident,
+        defaults={
+            "skills": skills.strip(),
+            "show_party_identity": show_party_identity,
+            "updated_at": now,
+        },
+    )
+    return profile

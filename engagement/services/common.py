@@ -1,0 +1,54 @@
+"""What every engagement service shares: the error, validation, area checks, notices."""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone, translation
+
+from core.errors import ApplicationError, NotFound
+from engagement.models import EngagementNotice
+from engagement.selectors import can_manage, staff_area
+
+
+class EngagementError(ApplicationError):
+    code = "invalid"
+    status = 400
+
+
+def refuse(message, code="invalid"):
+    raise EngagementError(message, code=code)
+
+
+def validated(obj, **kwargs) -> None:
+    """`full_clean()`, with Django's validation errors turned into our one error type."""
+    try:
+        obj.full_clean(**kwargs)
+    except ValidationError as error:
+        raise EngagementError(" ".join(error.messages)) from None
+
+
+def require_manage(user, community_id) -> None:
+    if not can_manage(user) or not staff_area(user).filter(pk=community_id).exists():
+        raise NotFound()
+
+
+def require_in_area(user, community_id) -> None:
+    if not staff_area(user).filter(pk=community_id).exists():
+        raise NotFound()
+
+
+def local_time(moment: datetime) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def notify(users, text: str, now: datetime) -> None:
+    EngagementNotice.objects.bulk_create(
+        [EngagementNotice(user=u, text=text[:300], created_at=now) for u in users if u]
+    )
+
+
+def in_default_language(build):
+    """Notices are read later by someone else: write them in the platform's language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return build()

@@ -1,0 +1,80 @@
+"""Door-knock visits, and turning what was heard into a case."""
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.models import Case, Channel
+from cases.services import case_submit
+from core.errors import Conflict, NotFound
+from engagement.models import Visit
+from engagement.selectors import can_visit
+from engagement.services.common import refuse, validated
+from orgs.selectors import scope_for
+from residents.models import HouseholdTie, Resident
+
+
+@transaction.atomic
+def visit_log(*, actor, household, visited_at: datetime, visitors: str, heard: str, now=None):
+    now = now or timezone.now()
+    scope = scope_for(actor)
+    if not can_visit(actor) or not scope.households().filter(pk=household.pk).exists():
+        raise NotFound()
+    if visited_at > now + timedelta(minutes=5):
+        refuse(_("A visit cannot be in the future."))
+    visit = Visit(
+        household=household,
+        visited_at=visited_at,
+        visitors=visitors.strip(),
+        heard=heard.strip(),
+        logged_by=actor,
+        created_at=now,
+    )
+    validated(visit, exclude=["case"])
+    visit.save()
+    return visit
+
+
+def _household_resident(household) -> Resident | None:
+    order = [
+        HouseholdTie.Relation.OWNER,
+        HouseholdTie.Relation.TENANT,
+        HouseholdTie.Relation.FAMILY,
+    ]
+    ties = list(household.ties.select_related("resident"))
+    ties.sort(key=lambda t: (order.index(t.relation), t.resident_id))
+    return ties[0].resident if ties else None
+
+
+@transaction.atomic
+def visit_to_case(*, visit: Visit, actor, item, description: str = "", now=None) -> Case:
+    """What was heard becomes a case (channel door_knock) in one step; the visit keeps it."""
+    now = now or timezone.now()
+    households = scope_for(actor).households()
+    if not can_visit(actor) or not households.filter(pk=visit.household_id).exists():
+        raise NotFound()
+    if visit.case_id:
+        refuse(
+            _("This visit is already case %(no)s.") % {"no": visit.case.tracking_no},
+            code="already_a_case",
+        )
+    household = visit.household
+    building = household.unit.building
+    case = case_submit(
+        item=item,
+        description=description.strip() or visit.heard,
+        channel=Channel.DOOR_KNOCK,
+        created_by=actor,
+        resident=_household_resident(household),
+        estate=building.estate,
+        building=building,
+        household=household,
+        idempotency_key=f"door-knock-visit-{visit.pk}",
+        now=now,
+    )
+    if Visit.objects.filter(pk=visit.pk, case__isnull=True).update(case=case) != 1:
+        raise Conflict()  # someone else turned it into a case first: this one is rolled back
+    visit.case = case
+    return case

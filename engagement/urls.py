@@ -1,0 +1,46 @@
+from django.urls import path
+
+from engagement.views import activities, deliberation, staff, visits
+
+app_name = "engagement"
+urlpatterns = [
+    # Public
+    path("", activities.calendar, name="calendar"),
+    path("calendar.ics", activities.calendar_ics, name="calendar_ics"),
+    path("activities/<int:activity_id>/", activities.activity_detail, name="activity"),
+    path("activities/<int:activity_id>/calendar.ics", activities.activity_ics, name="activity_ics"),
+    path("volunteers/", activities.volunteers, name="volunteers"),
+    # Residents
+    path("activities/<int:activity_id>/sign-up/", activities.activity_signup, name="signup"),
+    path("mine/", activities.mine, name="mine"),
+    path("mine/profile/", activities.profile, name="profile"),
+    path("signups/<int:signup_id>/cancel/", activities.signup_cancel, name="signup_cancel"),
+    path("signups/<int:signup_id>/hours/", activities.hours_report, name="hours_report"),
+    # Staff: activities, check-in, hours, venues, figures
+    path("staff/activities/", staff.staff_activities, name="staff_activities"),
+    path("staff/activities/new/", staff.activity_new, name="activity_new"),
+    path("staff/activities/<int:activity_id>/", staff.checkin, name="checkin"),
+    path("staff/activities/<int:activity_id>/code/", staff.checkin_code, name="checkin_code"),
+    path("staff/signups/<int:signup_id>/check-in/", staff.signup_check_in, name="check_in"),
+    path("staff/signups/<int:signup_id>/check-out/", staff.signup_check_out, name="check_out"),
+    path("staff/signups/<int:signup_id>/hours/", staff.hours_review, name="hours_review"),
+    path("staff/venues/", staff.venues, name="venues"),
+    path("staff/figures/", staff.figures, name="figures"),
+    # Deliberation
+    path("deliberation/", deliberation.topics, name="topics"),
+    path("deliberation/new/", deliberation.topic_new, name="topic_new"),
+    path("deliberation/<int:topic_id>/", deliberation.topic_detail, name="topic"),
+    path("deliberation/<int:topic_id>/support/", deliberation.topic_support, name="topic_support"),
+    path(
+        "deliberation/<int:topic_id>/schedule/", deliberation.topic_schedule, name="topic_schedule"
+    ),
+    path("deliberation/<int:topic_id>/record/", deliberation.topic_record, name="topic_record"),
+    path("deliberation/<int:topic_id>/decide/", deliberation.topic_decide, name="topic_decide"),
+    path("deliberation/<int:topic_id>/actions/", deliberation.action_add, name="action_add"),
+    path("deliberation/actions/<int:action_id>/", deliberation.action_update, name="action_update"),
+    # Door-knock visits
+    path("visits/", visits.visits, name="visits"),
+    path("visits/new/", visits.visit_new, name="visit_new"),
+    path("visits/<int:visit_id>/", visits.visit_detail, name="visit"),
+    path("visits/<int:visit_id>/case/", visits.visit_to_case, name="visit_to_case"),
+]

@@ -1,0 +1,1 @@
+"""Thin views: scope, form, service, then render or redirect. Rules: `engagement.selectors`."""
