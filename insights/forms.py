@@ -4,7 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import Domain
+from cases.models import Channel
+from catalog.models import Domain, Item
 from core.forms import StyledForm
 from insights.selectors import days_period, last_months, month_period
 from orgs.models import OrgUnit, PropertyCompany
@@ -49,10 +50,20 @@ class FiguresForm(StyledForm):
         to_field_name="code",
         empty_label=_("All domains"),
     )
+    item = forms.ModelChoiceField(
+        label=_("Item"),
+        required=False,
+        to_field_name="code",
+        queryset=Item.objects.filter(kind__in=["appeal", "service"]),
+        empty_label=_("All items"),
+    )
+    channel = forms.ChoiceField(
+        label=_("Channel"), required=False, choices=[("", _("Any channel")), *Channel.choices]
+    )
 
     def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = scope.org_units().exclude(kind="microgrid")
+        self.fields["unit"].queryset = scope.org_units()
         self.fields["company"].queryset = scope.companies()
 
     def clean(self):
@@ -86,6 +97,8 @@ class FiguresForm(StyledForm):
             "org_unit": data.get("unit"),
             "company": data.get("company"),
             "domain": data.get("domain"),
+            "item": data.get("item"),
+            "channel": data.get("channel") or "",
         }
 
 

@@ -145,3 +145,21 @@ def test_topic_creation_refused_to_other_roles_and_outside_scope(report, world, 
         client_for(world.secretary).get(f"{url}?estate={world.E1.pk}&item={item.pk}").status_code
         == 200
     )
+
+
+def test_dashboard_slices_by_item_channel_and_micro_grid(history, world, client_for):
+    client = client_for(world.secretary)
+
+    by_item = client.get(
+        reverse("insights:dashboard"), {**NOVEMBER, "item": "RB02"}
+    ).content.decode()
+    by_channel = client.get(
+        reverse("insights:dashboard"), {**NOVEMBER, "channel": "phone"}
+    ).content.decode()
+    by_microgrid = client.get(
+        reverse("insights:dashboard"), {**NOVEMBER, "unit": world.M1.pk}
+    ).content.decode()
+
+    assert _figure(by_item, "dispatched") == "0"
+    assert _figure(by_channel, "dispatched") == "0"
+    assert _figure(by_microgrid, "dispatched") == "5"
