@@ -191,4 +191,14 @@ def seed_residents(*, seed: int = 20261126) -> int:
         ],
         batch_size=5000,
     )
+    _analyze()
     return len(created)
+
+
+def _analyze() -> None:
+    """Fresh planner statistics after a bulk load, so PostgreSQL picks index plans at once."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")

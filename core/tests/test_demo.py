@@ -19,9 +19,9 @@ def _counts():
 
 
 def test_demo_loads_the_community_once_and_again_changes_nothing():
-    call_command("demo", stdout=StringIO())
+    call_command("demo", "--cases", "30", stdout=StringIO())
     first = _counts()
-    call_command("demo", stdout=StringIO())
+    call_command("demo", "--cases", "30", stdout=StringIO())
 
     assert _counts() == first
     fangcheng = OrgUnit.objects.get(name="方城路社区")
@@ -41,7 +41,7 @@ def test_demo_loads_the_community_once_and_again_changes_nothing():
 
 
 def test_demo_data_passes_model_validation():
-    call_command("demo", stdout=StringIO())
+    call_command("demo", "--cases", "30", stdout=StringIO())
 
     for resident in Resident.objects.order_by("?")[:200]:
         resident.full_clean()
