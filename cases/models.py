@@ -270,6 +270,8 @@ class Case(models.Model):
         on_delete=models.PROTECT,
         related_name="duplicates",
     )
+    # How many duplicates were merged into this case (their residents hear of its progress).
+    duplicate_count = models.PositiveSmallIntegerField(_("merged duplicates"), default=0)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(_("submitted at"), db_index=True)
     updated_at = models.DateTimeField(_("updated at"))

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from cases.models import Action, Case, CaseEvent, Notification, OutboxMessage, Participant
+from orgs.models import StaffMembership
 from orgs.roles import Role
 
 COMPANY_DESK_ROLES = (Role.PROPERTY_MANAGER, Role.PROPERTY_STAFF)
@@ -37,17 +38,11 @@ QUIET_FOR_RESIDENTS = {Action.RESIDENT_REPLY, Action.RATE, Action.REVEAL_CONTACT
 
 
 def _unit_staff(unit_ids) -> Q:
-    return Q(memberships__org_unit_id__in=unit_ids, memberships__is_active=True) & ~Q(
-        memberships__role=Role.PARTNER
-    )
+    return Q(org_unit_id__in=unit_ids) & ~Q(role=Role.PARTNER)
 
 
 def _company_desk(company_ids) -> Q:
-    return Q(
-        memberships__company_id__in=company_ids,
-        memberships__is_active=True,
-        memberships__role__in=COMPANY_DESK_ROLES,
-    )
+    return Q(company_id__in=company_ids, role__in=COMPANY_DESK_ROLES)
 
 
 def _side_q(case: Case, *, lead_only: bool) -> Q:
@@ -56,29 +51,30 @@ def _side_q(case: Case, *, lead_only: bool) -> Q:
     if lead_only:
         participants = participants.filter(role=Participant.Role.LEAD)
     units, companies = set(), set()
-    for p in participants.select_related("org_unit"):
-        if p.company_id:
-            companies.add(p.company_id)
+    for company_id, unit_id, kind, parent_id in participants.values_list(
+        "company_id", "org_unit_id", "org_unit__kind", "org_unit__parent_id"
+    ):
+        if company_id:
+            companies.add(company_id)
         else:
-            units.add(p.org_unit_id)
-            if p.org_unit.kind == "microgrid" and p.org_unit.parent_id:
-                units.add(p.org_unit.parent_id)  # the grid worker hears of micro-grid cases
+            units.add(unit_id)
+            if kind == "microgrid" and parent_id:
+                units.add(parent_id)  # the grid worker hears of micro-grid cases
     return _unit_staff(units) | _company_desk(companies)
 
 
 def _back_office_q(case: Case) -> Q:
-    community = case.estate.community_id
     return Q(
-        memberships__org_unit_id=community,
-        memberships__is_active=True,
-        memberships__role__in=(Role.COMMUNITY_STAFF, Role.COMMUNITY_SECRETARY),
+        org_unit_id=case.estate.community_id,
+        role__in=(Role.COMMUNITY_STAFF, Role.COMMUNITY_SECRETARY),
     )
 
 
 def _staff_q(case: Case, event: CaseEvent) -> Q | None:
+    """Which staff memberships hear of the event."""
     audience = STAFF_AUDIENCE.get(event.action)
     if event.action == Action.ASSIGN and case.assignee_id:
-        return Q(pk=case.assignee_id)
+        return Q(user_id=case.assignee_id)
     if audience == "participants":
         return _side_q(case, lead_only=False)
     if audience == "lead":
@@ -90,11 +86,7 @@ def _staff_q(case: Case, event: CaseEvent) -> Q | None:
     if audience == "approvers":
         q = _back_office_q(case)
         if case.company_id:
-            q |= Q(
-                memberships__company_id=case.company_id,
-                memberships__is_active=True,
-                memberships__role=Role.PROPERTY_MANAGER,
-            )
+            q |= Q(company_id=case.company_id, role=Role.PROPERTY_MANAGER)
         return q
     return None
 
@@ -103,31 +95,34 @@ def _text(case: Case, event: CaseEvent) -> str:
     return _("%(tracking)s %(item)s: %(action)s") % {
         "tracking": case.tracking_no,
         "item": case.item.name,
-        "action": event.get_action_display(),
+        "action": Action(event.action).label,  # not get_action_display(): slow
     }
 
 
 def notify_event(case: Case, event: CaseEvent) -> int:
     """Create notifications and outbox messages for everyone the event concerns."""
-    from orgs.models import User
-
     now = event.at
     text = _text(case, event)
     recipients: dict[int, str] = {}
     staff_q = _staff_q(case, event)
     if staff_q is not None:
-        staff = User.objects.filter(staff_q, is_active=True).exclude(pk=event.actor_id).distinct()
-        for user_id in staff.values_list("pk", flat=True):
-            recipients[user_id] = settings.STAFF_NOTIFICATION_CHANNEL
+        staff = StaffMembership.objects.filter(staff_q, is_active=True, user__is_active=True)
+        for user_id in staff.values_list("user_id", flat=True):
+            if user_id != event.actor_id:
+                recipients[user_id] = settings.STAFF_NOTIFICATION_CHANNEL
     sms_to = {}
     if event.public and event.action not in QUIET_FOR_RESIDENTS:
-        residents = [case.resident] + [d.resident for d in case.duplicates.all()]
-        for resident in filter(None, residents):
-            if resident.user_id == event.actor_id and event.action != Action.SUBMIT:
+        residents = [(case.resident.user_id, case.resident.mobile)] if case.resident_id else []
+        if case.duplicate_count:
+            residents += case.duplicates.filter(resident__isnull=False).values_list(
+                "resident__user_id", "resident__mobile"
+            )
+        for user_id, mobile in residents:
+            if user_id == event.actor_id and event.action != Action.SUBMIT:
                 continue  # nobody is told what they did themselves, but intake is confirmed
-            if resident.user_id:
-                recipients[resident.user_id] = "sms"
-            sms_to[resident.user_id] = resident.mobile
+            if user_id:
+                recipients[user_id] = "sms"
+            sms_to[user_id] = mobile
     notifications = Notification.objects.bulk_create(
         [
             Notification(user_id=user_id, case=case, event=event, text=text, created_at=now)

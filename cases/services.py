@@ -8,7 +8,7 @@ transaction.
 from datetime import datetime
 
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -146,15 +146,16 @@ def _transition(
 
 
 def _next_tracking_no(prefix: str, now: datetime) -> str:
+    """The day's next number for the prefix: one upsert, atomic on SQLite and PostgreSQL."""
     day = timezone.localdate(now)
-    counters = TrackingCounter.objects.filter(prefix=prefix, day=day)
-    if not counters.update(last=F("last") + 1):
-        counter, created = TrackingCounter.objects.get_or_create(
-            prefix=prefix, day=day, defaults={"last": 1}
+    table = TrackingCounter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (prefix, day, last) VALUES (%s, %s, 1) "
+            f"ON CONFLICT (prefix, day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [prefix, day],
         )
-        if not created:
-            counters.update(last=F("last") + 1)
-    last = counters.values_list("last", flat=True).get()
+        (last,) = cursor.fetchone()
     return f"{prefix}{day:%Y%m%d}-{last:04d}"
 
 
@@ -765,6 +766,7 @@ def case_merge(*, case: Case, into: Case, actor, expected_version=None, now=None
         party=party_of(actor),
         now=now,
         public=False,
+        changes={"duplicate_count": into.duplicate_count + 1},
         data={"duplicate": case.pk},
         note=_("%(tracking)s merged in") % {"tracking": case.tracking_no},
     )
