@@ -877,48 +877,57 @@ def case_reopen(*, case: Case, user, reason: str = "", now=None) -> CaseEvent:
 
 
 @transaction.atomic
-def case_escalate(*, case: Case, now: datetime) -> CaseEvent | None:
-    """Move a case that missed its clock one level up the ladder. Idempotent: a case whose
-    clock is not due (or that another worker already moved) is left alone."""
-    if case.next_escalation_at is None or case.next_escalation_at > now:
-        return None
-    missed = "response" if case.accepted_at is None else "resolution"
-    if case.level >= len(LEVELS) - 1:
-        # At the subdistrict it stays on the red list until handled.
-        return _transition(
-            case,
-            action=Action.ESCALATE,
-            party=Party.SYSTEM,
-            now=now,
-            public=False,
-            changes={"next_escalation_at": None},
-            data={"missed": missed, "top": True},
+def cases_escalate(*, cases: list[Case], now: datetime) -> list[CaseEvent]:
+    """Move each case that missed its clock one level up the ladder, in a few queries.
+
+    The caller holds the rows (the worker's claim: fresh, locked, with `owner_unit__parent`,
+    `sla` and `item` loaded). A case whose clock is not due is left alone, so a rerun, or a
+    second worker, changes nothing.
+    """
+    moved, events = [], []
+    for case in cases:
+        if case.status not in OPEN_STATUSES or not case.next_escalation_at:
+            continue
+        if case.next_escalation_at > now:
+            continue
+        missed = "response" if case.accepted_at is None else "resolution"
+        data = {"missed": missed}
+        event = CaseEvent(
+            case=case, at=now, party=Party.SYSTEM, action=Action.ESCALATE, public=False
         )
-    upper = case.owner_unit.parent
-    if case.sla.response_amount:
-        next_due = deadline_compute(
-            start=now, amount=case.sla.response_amount, unit=case.sla.response_unit
-        ).at
-    else:
-        next_due = deadline_compute(
-            start=now, amount=case.sla.resolution_amount, unit=case.sla.resolution_unit
-        ).at
-    top = case.level + 1 >= len(LEVELS) - 1
-    return _transition(
-        case,
-        action=Action.ESCALATE,
-        party=Party.SYSTEM,
-        now=now,
-        unit=upper,
-        note=_("Escalated to %(unit)s") % {"unit": upper.name},
-        changes={
-            "owner_unit": upper,
-            "level": case.level + 1,
-            "escalation_count": case.escalation_count + 1,
-            "next_escalation_at": None if top else next_due,
-        },
-        data={"missed": missed, "from": case.owner_unit_id, "to": upper.pk},
-    )
+        if case.level >= len(LEVELS) - 1:
+            # At the subdistrict it stays on the red list until handled.
+            case.next_escalation_at = None
+            data["top"] = True
+        else:
+            upper = case.owner_unit.parent
+            sla = case.sla
+            amount, unit = (
+                (sla.response_amount, sla.response_unit)
+                if sla.response_amount
+                else (sla.resolution_amount, sla.resolution_unit)
+            )
+            data.update({"from": case.owner_unit_id, "to": upper.pk})
+            case.owner_unit = upper
+            case.level += 1
+            case.escalation_count += 1
+            top = case.level >= len(LEVELS) - 1
+            case.next_escalation_at = (
+                None if top else deadline_compute(start=now, amount=amount, unit=unit).at
+            )
+            event.unit = upper
+            event.note = _("Escalated to %(unit)s") % {"unit": upper.name}
+        case.version += 1
+        case.updated_at = now
+        event.from_status = event.to_status = case.status
+        event.data = data
+        moved.append(case)
+        events.append(event)
+    fields = ["owner_unit", "level", "escalation_count", "next_escalation_at", "version"]
+    Case.objects.bulk_update(moved, [*fields, "updated_at"])
+    CaseEvent.objects.bulk_create(events)
+    notify.notify_events(list(zip(moved, events, strict=True)))
+    return events
 
 
 @transaction.atomic

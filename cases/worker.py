@@ -32,27 +32,36 @@ def _claim(queryset, limit=BATCH):
 
 def _sweep(queryset, step) -> int:
     """Apply `step` to every row of `queryset`, batch by batch in id order, each row once."""
+    return _sweep_batches(queryset, lambda batch: sum(_one(step, row) for row in batch))
+
+
+def _one(step, row) -> bool:
+    try:
+        with transaction.atomic():
+            return bool(step(row))
+    except ApplicationError as exc:  # e.g. a person changed it a moment ago
+        logger.info("skipped %s: %s", row, exc.message)
+        return False
+
+
+def _sweep_batches(queryset, handle) -> int:
+    """Claim `queryset` batch by batch in id order and let `handle` act on each batch."""
     done, last_id = 0, 0
     while True:
         with transaction.atomic():
             batch = _claim(queryset.filter(pk__gt=last_id).order_by("pk"))
-            for row in batch:
-                try:
-                    with transaction.atomic():
-                        if step(row):
-                            done += 1
-                except ApplicationError as exc:  # e.g. a person changed it a moment ago
-                    logger.info("skipped %s: %s", row, exc.message)
-                last_id = row.pk
+            if batch:
+                done += handle(batch)
+                last_id = batch[-1].pk
         if len(batch) < BATCH:
             return done
 
 
 def escalate_due(*, now: datetime) -> int:
     due = Case.objects.filter(status__in=OPEN_STATUSES, next_escalation_at__lte=now).select_related(
-        "owner_unit__parent", "sla"
+        "owner_unit__parent", "sla", "item"
     )
-    return _sweep(due, lambda case: services.case_escalate(case=case, now=now) is not None)
+    return _sweep_batches(due, lambda batch: len(services.cases_escalate(cases=batch, now=now)))
 
 
 def auto_close_due(*, now: datetime) -> int:
