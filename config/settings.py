@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "api",
     "open311",
     "engagement",
+    "bench",
 ]
 
 MIDDLEWARE = [
