@@ -429,6 +429,7 @@ class Generator:
                     "role": role,
                     "joined_at": row["created_at"],
                     "is_active": True,
+                    "at_intake": True,
                 }
             )
 

@@ -360,10 +360,25 @@ class Participant(models.Model):
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
     joined_at = models.DateTimeField(_("joined at"))
     is_active = models.BooleanField(default=True)
+    # The two parties of dual receipt. Their scope is already the case's own `area_path` and
+    # `company`; only parties that joined later (transfer, whistle) widen who sees the case.
+    at_intake = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
+        indexes = [
+            models.Index(
+                fields=["org_unit", "case"],
+                condition=models.Q(at_intake=False),
+                name="participant_later_unit",
+            ),
+            models.Index(
+                fields=["company", "case"],
+                condition=models.Q(at_intake=False),
+                name="participant_later_company",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(

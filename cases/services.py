@@ -280,19 +280,26 @@ def case_submit(
             return Case.objects.get(created_by=created_by, idempotency_key=idempotency_key)
         raise
     other_role = Participant.Role.CO_HANDLER if decision.co_handle else Participant.Role.WATCHER
-    Participant.objects.create(
-        case=case,
-        org_unit=area,
-        joined_at=now,
-        role=Participant.Role.LEAD if lead == Party.COMMUNITY else other_role,
-    )
-    if company:
-        Participant.objects.create(
+    sides = [
+        Participant(
             case=case,
-            company=company,
+            org_unit=area,
             joined_at=now,
-            role=Participant.Role.LEAD if lead == Party.PROPERTY_COMPANY else other_role,
+            at_intake=True,
+            role=Participant.Role.LEAD if lead == Party.COMMUNITY else other_role,
         )
+    ]
+    if company:
+        sides.append(
+            Participant(
+                case=case,
+                company=company,
+                joined_at=now,
+                at_intake=True,
+                role=Participant.Role.LEAD if lead == Party.PROPERTY_COMPANY else other_role,
+            )
+        )
+    Participant.objects.bulk_create(sides)
     event = CaseEvent.objects.create(
         case=case,
         at=now,

@@ -1,0 +1,122 @@
+"""The benchmark on the configured database: generate city-scale data, measure, print JSON."""
+
+import json
+import platform
+import time
+from datetime import datetime
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+from django.db import connection
+from django.utils import timezone
+
+from bench import measure
+from bench.generate import Generator, prepare
+from cases.models import OPEN_STATUSES, Case
+
+
+class Command(BaseCommand):
+    help = "Benchmark: a million cases, then intake, inbox, dashboard and worker figures."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--cases", type=int, default=1_000_000)
+        parser.add_argument("--open", type=int, default=100_000, help="open cases among them")
+        parser.add_argument("--overdue", type=int, default=10_000, help="overdue among the open")
+        parser.add_argument("--repeat", type=int, default=40, help="samples per page figure")
+        parser.add_argument("--runs", type=int, default=3, help="intake runs per client count")
+        parser.add_argument("--requests", type=int, default=1500, help="intake requests per run")
+        parser.add_argument("--seconds", type=float, default=20, help="time limit per run")
+        parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+        parser.add_argument("--out", help="also write the JSON report here")
+
+    def handle(self, *args, **o):
+        report = {
+            "database": connection.vendor,
+            "machine": _machine(),
+            "at": timezone.now().isoformat(timespec="seconds"),
+        }
+        started = time.perf_counter()
+        prepare()
+        report["prepare_seconds"] = round(time.perf_counter() - started, 1)
+        self._log(f"org tree, residents and catalogue ready in {report['prepare_seconds']}s")
+
+        now = timezone.now().replace(microsecond=0)
+        started = time.perf_counter()
+        created = Generator(
+            count=o["cases"], open_cases=o["open"], overdue=o["overdue"], now=now
+        ).run()
+        seconds = time.perf_counter() - started
+        report["generate"] = {
+            **created,
+            "seconds": round(seconds, 1),
+            "cases_per_second": round(created["cases"] / seconds),
+            "total_cases": Case.objects.count(),
+            "open_cases": Case.objects.filter(status__in=OPEN_STATUSES).count(),
+        }
+        self._log(f"generated {created} in {seconds:.0f}s")
+
+        repeat = o["repeat"]
+        report["inbox"] = {
+            who: {
+                "first_page": measure.page_timings(
+                    username=user, url="/cases/inbox/", repeat=repeat
+                ),
+                "filtered": measure.page_timings(
+                    username=user, url="/cases/inbox/?tab=active&status=in_progress", repeat=repeat
+                ),
+            }
+            for who, user in [
+                ("grid_worker", "wanggeyuan"),
+                ("community", "shequ"),
+                ("property_company", "wuye_kefu"),
+            ]
+        }
+        self._log("inbox measured")
+        report["dashboard"] = {
+            "subdistrict_30d": measure.page_timings(
+                username="jiedao", url="/insights/?period=30d", repeat=max(5, repeat // 4)
+            ),
+            "subdistrict_12m": measure.page_timings(
+                username="jiedao", url="/insights/?period=12m", repeat=max(5, repeat // 4)
+            ),
+            "rankings_12m": measure.page_timings(
+                username="jiedao", url="/insights/rankings/?period=12m", repeat=max(5, repeat // 4)
+            ),
+        }
+        self._log("dashboard measured")
+        report["worker"] = measure.sweep_in_child(now_iso=now.isoformat(), empty_runs=20)
+        self._log(f"worker measured: {report['worker']}")
+        report["intake"] = measure.intake(
+            workers=o["workers"],
+            client_counts=(8, 32),
+            runs=o["runs"],
+            requests=o["requests"],
+            seconds=o["seconds"],
+        )
+        report["bench_peak_rss_mb"] = measure.peak_rss_mb()
+        text = json.dumps(report, ensure_ascii=False, indent=2)
+        if o["out"]:
+            Path(o["out"]).parent.mkdir(parents=True, exist_ok=True)
+            Path(o["out"]).write_text(text + "\n")
+        self.stdout.write(text)
+
+    def _log(self, message: str) -> None:
+        self.stderr.write(f"[bench {datetime.now():%H:%M:%S}] {message}")
+
+
+def _machine() -> dict:
+    import os
+
+    cpu = ""
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    memory_kb = int(Path("/proc/meminfo").read_text().split()[1])
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gb": round(memory_kb / 1024 / 1024),
+        "python": platform.python_version(),
+        "os": platform.platform(terse=True),
+    }

@@ -1,0 +1,42 @@
+"""One escalation sweep at a given moment, then sweeps with nothing due; prints JSON."""
+
+import json
+import statistics
+import time
+from datetime import datetime
+
+from django.core.management.base import BaseCommand
+
+from bench.measure import peak_rss_mb
+from cases import worker
+
+
+class Command(BaseCommand):
+    help = "Benchmark helper: time the worker's escalation sweep in a process of its own."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--now", required=True, help="ISO time the sweep runs at")
+        parser.add_argument("--empty-runs", type=int, default=20)
+
+    def handle(self, *args, **options):
+        now = datetime.fromisoformat(options["now"])
+        started = time.perf_counter()
+        escalated = worker.escalate_due(now=now)
+        seconds = time.perf_counter() - started
+        empty = []
+        for _ in range(options["empty_runs"]):
+            started = time.perf_counter()
+            again = worker.escalate_due(now=now)
+            empty.append((time.perf_counter() - started) * 1000)
+            assert again == 0
+        result = {
+            "escalated": escalated,
+            "escalation_seconds": round(seconds, 2),
+            "empty_sweep_ms": {
+                "median": round(statistics.median(empty), 2),
+                "min": round(min(empty), 2),
+                "max": round(max(empty), 2),
+            },
+            "worker_peak_rss_mb": peak_rss_mb(),
+        }
+        self.stdout.write(json.dumps(result))
