@@ -1,6 +1,7 @@
 """API tokens: created and revoked by their owner (or an administrator)."""
 
 import secrets
+from datetime import timedelta
 
 from django.utils import timezone
 
@@ -32,8 +33,12 @@ def token_revoke(*, user, token_id: int) -> None:
         raise NotFound()
 
 
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
 def token_user(*, key: str):
-    """The active user a key belongs to, or None. Records the use."""
+    """The active user a key belongs to, or None. Records the use (to the minute: one write
+    a minute per token, not one per request)."""
     if not key or not key.startswith(TOKEN_PREFIX):
         return None
     token = (
@@ -43,5 +48,7 @@ def token_user(*, key: str):
     )
     if token is None:
         return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user

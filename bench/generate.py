@@ -13,6 +13,7 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from itertools import accumulate
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -47,6 +48,8 @@ CHANNELS = [
     (Channel.OPEN311, 2),
 ]
 RATINGS = [(Rating.SATISFIED, 76), (Rating.BASIC, 15), (Rating.DISSATISFIED, 9)]
+CHANNEL_CHOICES = [c for c, _ in CHANNELS], list(accumulate(w for _, w in CHANNELS))
+RATING_CHOICES = [r for r, _ in RATINGS], list(accumulate(w for _, w in RATINGS))
 # Extra communities added to the demo subdistrict: grids (micro-grids each), estates.
 EXTRA_COMMUNITIES = 9
 TEXTS = [
@@ -180,8 +183,9 @@ class Generator:
                 _Route(item, policy, decision.lead, decision.co_handle, decision.priority, natural)
             )
         # A few items draw most reports (Zipf-like), as in real service lines.
-        self.route_weights = [1 / (n + 1) ** 0.9 for n in range(len(self.routes))]
-        rng.shuffle(self.route_weights)
+        weights = [1 / (n + 1) ** 0.9 for n in range(len(self.routes))]
+        rng.shuffle(weights)
+        self.route_weights = list(accumulate(weights))
 
         residents = defaultdict(list)
         for household_id, resident_id, mobile, name in HouseholdTie.objects.values_list(
@@ -259,19 +263,23 @@ class Generator:
     def run(self) -> dict:
         created = {"cases": 0, "events": 0, "participants": 0}
         times = self._times()
-        for first in range(0, len(times), CHUNK):
-            cases, events, participants = [], [], []
-            for n, created_at in enumerate(times[first : first + CHUNK], first):
-                recent = n >= self.count - self.open_cases
-                overdue = recent and n >= self.count - self.overdue
-                self._case(created_at, recent, overdue, cases, events, participants)
-            with transaction.atomic():
-                self._write(Case, cases)
-                self._write(CaseEvent, events)
-                self._write(Participant, participants)
-            created["cases"] += len(cases)
-            created["events"] += len(events)
-            created["participants"] += len(participants)
+        indexes = _drop_indexes([Case, CaseEvent, Participant])
+        try:
+            for first in range(0, len(times), CHUNK):
+                cases, events, participants = [], [], []
+                for n, created_at in enumerate(times[first : first + CHUNK], first):
+                    recent = n >= self.count - self.open_cases
+                    overdue = recent and n >= self.count - self.overdue
+                    self._case(created_at, recent, overdue, cases, events, participants)
+                with transaction.atomic():
+                    self._write(Case, cases)
+                    self._write(CaseEvent, events)
+                    self._write(Participant, participants)
+                created["cases"] += len(cases)
+                created["events"] += len(events)
+                created["participants"] += len(participants)
+        finally:
+            _create_indexes(indexes)
         self._counters()
         self._finish()
         return created
@@ -297,7 +305,7 @@ class Generator:
 
     def _case(self, created_at, recent, overdue, cases, events, participants) -> None:
         rng = self.rng
-        route = rng.choices(self.routes, self.route_weights)[0]
+        route = rng.choices(self.routes, cum_weights=self.route_weights)[0]
         item, policy = route.item, route.policy
         place = rng.choice(self.places)
         if recent:
@@ -308,7 +316,7 @@ class Generator:
         case_id = self.case_id
         day = (created_at + timedelta(hours=8)).date()
         self.counters[place.prefix, day] += 1
-        channel = rng.choices([c for c, _ in CHANNELS], [w for _, w in CHANNELS])[0]
+        channel = rng.choices(CHANNEL_CHOICES[0], cum_weights=CHANNEL_CHOICES[1])[0]
         row = {
             "id": case_id,
             "tracking_no": f"{place.prefix}{day:%Y%m%d}-{self.counters[place.prefix, day]:04d}",
@@ -478,7 +486,7 @@ class Generator:
             row.update(closed_at=closed, auto_closed=True)
             return
         rated = resolved + timedelta(hours=rng.uniform(0.5, 72))
-        rating = rng.choices([r for r, _ in RATINGS], [w for _, w in RATINGS])[0]
+        rating = rng.choices(RATING_CHOICES[0], cum_weights=RATING_CHOICES[1])[0]
         row.update(rating=rating, rated_at=rated)
         if rating != Rating.DISSATISFIED:
             timeline.add(
@@ -517,13 +525,21 @@ class Generator:
         table = model._meta.db_table
         with connection.cursor() as cursor:
             if self.sqlite:
-                convert = [_sqlite_converter(f) for f in model._meta.concrete_fields]
+                converters = [
+                    (n, c)
+                    for n, c in enumerate(map(_sqlite_converter, model._meta.concrete_fields))
+                    if c
+                ]
+                values = []
+                for row in rows:
+                    value = [row[a] for a in attnames]
+                    for n, convert in converters:
+                        value[n] = convert(value[n])
+                    values.append(value)
                 cursor.executemany(
-                    f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})",
-                    [
-                        tuple(c(row[a]) for c, a in zip(convert, attnames, strict=True))
-                        for row in rows
-                    ],
+                    f"INSERT INTO {table} ({', '.join(columns)}) "
+                    f"VALUES ({', '.join(['%s'] * len(columns))})",
+                    values,
                 )
             else:
                 json_fields = {
@@ -631,13 +647,46 @@ class _Timeline:
 def _sqlite_converter(field):
     kind = field.get_internal_type()
     if kind == "DateTimeField":
-        return lambda v: (
-            None if v is None else v.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
-        )
+        return _sqlite_datetime
     if kind == "JSONField":
         return lambda v: json.dumps(v, ensure_ascii=False)
     if kind == "BooleanField":
         return lambda v: None if v is None else int(v)
-    if kind == "DateField":
-        return lambda v: None if v is None else v.isoformat()
-    return lambda v: v
+    return None
+
+
+def _sqlite_datetime(value):
+    """How Django stores an aware datetime in SQLite: naive UTC text."""
+    if value is None:
+        return None
+    if value.tzinfo is not UTC:
+        value = value.astimezone(UTC)
+    return value.isoformat(" ")[:-6]
+
+
+def _drop_indexes(models) -> list[str]:
+    """Secondary indexes slow a bulk load down many times: drop them, return how to rebuild."""
+    tables = [m._meta.db_table for m in models]
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+                f"AND tbl_name IN ({', '.join(['%s'] * len(tables))})",
+                tables,
+            )
+        else:
+            cursor.execute(
+                "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.tablename = ANY(%s) "
+                "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)",
+                [tables],
+            )
+        found = cursor.fetchall()
+        for name, _sql in found:
+            cursor.execute(f'DROP INDEX "{name}"')
+    return [sql for _name, sql in found]
+
+
+def _create_indexes(statements: list[str]) -> None:
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)

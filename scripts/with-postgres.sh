@@ -2,6 +2,7 @@
 # Run a command against a throwaway PostgreSQL 15 cluster on a loopback port.
 # The cluster lives in a temp dir and is always stopped and removed, also on failure.
 #   scripts/with-postgres.sh make test
+# PG_SETTINGS replaces the test defaults (no fsync), e.g. for the benchmark.
 set -euo pipefail
 PGBIN=${PGBIN:-$(dirname "$(readlink -f "$(command -v initdb || echo /usr/lib/postgresql/15/bin/initdb)")")}
 tmp=$(mktemp -d /tmp/hgj-pg.XXXXXX)
@@ -15,7 +16,7 @@ trap stop EXIT
 [ "$(id -u)" = 0 ] && chown postgres: "$tmp"
 as_pg "$PGBIN/initdb" -D "$tmp/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
 as_pg "$PGBIN/pg_ctl" -D "$tmp/data" -l "$tmp/server.log" -w \
-  -o "-c listen_addresses=127.0.0.1 -p $port -k $tmp -c fsync=off -c synchronous_commit=off" start >/dev/null
+  -o "-c listen_addresses=127.0.0.1 -p $port -k $tmp ${PG_SETTINGS--c fsync=off -c synchronous_commit=off}" start >/dev/null
 echo "==> PostgreSQL on 127.0.0.1:$port"
 export DATABASE_URL="postgres://postgres@127.0.0.1:$port/hongguanjia"
 "$@"
