@@ -1,8 +1,8 @@
 """Reads of the alliance: which partners a user sees, and what each pledged and delivered.
 
-Who sees a partner: staff whose area (`scope.org_units()`) contains a community it serves,
-staff of its property company, its own staff accounts, administrators. Managing partners,
-agreements and pledges needs the back-office permission (`Permission.ROUTE_CASES`) in one of
+Who sees a partner: staff whose area (`scope.org_units()`) contains or lies in a community it
+serves, staff of its property company, its own staff accounts, administrators. Managing
+partners, agreements and pledges needs the back-office permission (`Permission.ROUTE_CASES`) in one of
 those communities. Anything else looks missing (404).
 
 What a partner delivered in a period — the figures use the definitions in `insights.metrics`
@@ -42,10 +42,21 @@ def partners_for(*, user) -> QuerySet[Partner]:
         return Partner.objects.all()
     if not scope.is_staff:
         return Partner.objects.none()
-    serving = Partner.objects.filter(communities__in=scope.org_units()).values("id")
+    serving = Partner.objects.filter(
+        Q(communities__in=scope.org_units()) | Q(communities__path__in=_ancestor_paths(scope))
+    ).values("id")
     return Partner.objects.filter(
         Q(id__in=serving) | Q(company_id__in=scope.company_ids) | Q(members=user)
     ).distinct()
+
+
+def _ancestor_paths(scope) -> list[str]:
+    """The paths above the user's units: a grid worker works with its community's partners."""
+    prefixes = set()
+    for path in scope.structure_paths:
+        parts = path.split(".")[:-1]
+        prefixes.update(".".join(parts[:n]) + "." for n in range(1, len(parts)))
+    return sorted(prefixes)
 
 
 def can_manage(*, user, partner: Partner | None = None) -> bool:
