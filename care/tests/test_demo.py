@@ -61,7 +61,9 @@ def test_demo_partners_have_agreements_with_files_and_pledges(demo):
         "social_organisation",
     ]
     assert Agreement.objects.count() == 5
-    assert all(a.file_type == "application/pdf" and a.file_size > 0 for a in Agreement.objects.all())
+    assert all(
+        a.file_type == "application/pdf" and a.file_size > 0 for a in Agreement.objects.all()
+    )
     assert Pledge.objects.count() == 10
     social = Partner.objects.get(kind="social_organisation")
     assert list(social.members.values_list("username", flat=True)) == ["hehuoren"]
