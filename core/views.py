@@ -4,7 +4,6 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from care.selectors import open_alerts_for
 from orgs.selectors import scope_for, staff_overview_for
 from residents.selectors import resident_count_for, resident_for_user
 
@@ -16,8 +15,7 @@ def home(request):
     if scope.is_staff:
         overview = staff_overview_for(user=request.user)
         overview["residents"] = resident_count_for(user=request.user)
-        context = {"overview": overview, "care_alerts": list(open_alerts_for(user=request.user))}
-        return render(request, "core/home_staff.html", context)
+        return render(request, "core/home_staff.html", {"overview": overview})
     resident = resident_for_user(user=request.user)
     return render(request, "core/home_resident.html", {"resident": resident})
 

@@ -175,3 +175,12 @@ def test_plan_page_assigns_a_volunteer_and_partner(care, as_user):
     assert list(plan.volunteers.all()) == [care.volunteer]
     bad = client.post(f"/care/recipients/{care.recipient.pk}/plan/", {"visit_every_days": "0"})
     assert bad.status_code == 400
+
+
+def test_overdue_alert_shows_in_the_grid_workers_notifications(care, as_user):
+    alerts_due(now=T0 + 2 * DAY)
+    html = as_user(care.world.grid_worker).get("/cases/notifications/").content.decode()
+    assert 'data-care-alert="visit_overdue"' in html
+    assert 'data-care-alert="visit_overdue"' not in (
+        as_user(care.world.secretary).get("/cases/notifications/").content.decode()
+    )
