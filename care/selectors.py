@@ -196,15 +196,27 @@ def responsible_people(recipient: CareRecipient):
     plan = getattr(recipient, "plan", None)
     if plan and plan.responsible_id and plan.responsible.is_active:
         return [plan.responsible]
-    grid_paths = [recipient.area_path[: len(recipient.area_path) - 8]]  # the micro-grid's grid
     return list(
         User.objects.filter(
             is_active=True,
             memberships__is_active=True,
             memberships__role=Role.GRID_WORKER,
-            memberships__org_unit__path__in=grid_paths,
+            memberships__org_unit__path=grid_path(recipient),
         ).distinct()
     )
+
+
+def _ancestor(recipient: CareRecipient, depth: int) -> str:
+    """The path of the recipient's ancestor at `depth` (0 subdistrict, 1 community, 2 grid)."""
+    return ".".join(recipient.area_path.split(".")[: depth + 1]) + "."
+
+
+def community_path(recipient: CareRecipient) -> str:
+    return _ancestor(recipient, 1)
+
+
+def grid_path(recipient: CareRecipient) -> str:
+    return _ancestor(recipient, 2)
 
 
 def plan_choices(recipient: CareRecipient) -> dict:
@@ -213,18 +225,18 @@ def plan_choices(recipient: CareRecipient) -> dict:
     from orgs.models import User
     from residents.models import HouseholdTie, Resident
 
-    grid_path = recipient.area_path[: len(recipient.area_path) - 8]
-    community_path = recipient.area_path[:16]
     staff = User.objects.filter(
         memberships__is_active=True,
         memberships__role__in=[Role.GRID_WORKER, Role.MICROGRID_LEADER],
-        memberships__org_unit__path__in=[grid_path, recipient.area_path],
+        memberships__org_unit__path__in=[grid_path(recipient), recipient.area_path],
     ).distinct()
     ties = HouseholdTie.objects.filter(
-        subtree_q("household__unit__building__microgrid__path", [community_path])
+        subtree_q("household__unit__building__microgrid__path", [community_path(recipient)])
     ).values("resident_id")
     return {
         "staff": staff,
         "volunteers": Resident.objects.filter(id__in=ties, tags__code="volunteer").order_by("id"),
-        "partners": Partner.objects.filter(is_active=True, communities__path=community_path),
+        "partners": Partner.objects.filter(
+            is_active=True, communities__path=community_path(recipient)
+        ),
     }

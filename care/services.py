@@ -20,6 +20,7 @@ from care.models import (
 from care.selectors import (
     CARE_TAGS,
     can_manage_care,
+    community_path,
     local_today,
     managed_recipients_for,
     recipients_for,
@@ -193,8 +194,15 @@ def plan_update(
     _require_manage(actor, recipient)
     if not 1 <= visit_every_days <= 90:
         raise CareError(_("Visit at least every 90 days."))
-    if responsible is not None and not scope_for(responsible).has(Permission.HANDLE_CASES):
+    if responsible is not None and not (
+        scope_for(responsible).has(Permission.HANDLE_CASES)
+        and managed_recipients_for(user=responsible).filter(pk=recipient.pk).exists()
+    ):
         raise CareError(_("The responsible person must be a staff member who handles cases."))
+    if partner is not None and not (
+        partner.is_active and partner.communities.filter(path=community_path(recipient)).exists()
+    ):
+        raise CareError(_("The partner does not serve this community."))
     volunteers = list(volunteers)
     if any(not v.tags.filter(code="volunteer").exists() for v in volunteers):
         raise CareError(_("Only residents tagged as volunteers can be assigned."))

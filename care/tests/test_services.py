@@ -303,3 +303,30 @@ def test_candidates_are_tagged_residents_of_the_area_not_yet_in_care(care):
     assert list(selectors.candidates_for(user=w.secretary)) == [w.R2]
     tag(w.R3, "low_income")
     assert list(selectors.candidates_for(user=care.other_community_worker)) == [w.R3]
+
+
+def test_plan_assigns_only_people_and_partners_of_the_area(care):
+    from alliance.models import Partner
+
+    w = care.world
+    with pytest.raises(ApplicationError, match="responsible person"):
+        services.plan_update(
+            actor=w.grid_worker,
+            recipient=care.recipient,
+            visit_every_days=7,
+            responsible=care.other_community_worker,
+        )
+    elsewhere = Partner.objects.create(kind="red_partner", name="别处的律所", joined_on=T0.date())
+    elsewhere.communities.add(w.C2)
+    with pytest.raises(ApplicationError, match="does not serve"):
+        services.plan_update(
+            actor=w.grid_worker, recipient=care.recipient, visit_every_days=7, partner=elsewhere
+        )
+    plan = services.plan_update(
+        actor=w.grid_worker,
+        recipient=care.recipient,
+        visit_every_days=7,
+        responsible=w.microgrid_leader,
+        partner=care.partner,
+    )
+    assert (plan.responsible, plan.partner) == (w.microgrid_leader, care.partner)
