@@ -144,5 +144,13 @@ def run_once(*, now: datetime | None = None) -> dict[str, int]:
         "escalated": escalate_due(now=now),
         "auto_closed": auto_close_due(now=now),
         "recomputed": recompute_provisional(now=now),
+        "care_alerts": _care_alerts(now=now),
         "delivered": deliver_outbox(now=now),
     }
+
+
+def _care_alerts(*, now: datetime) -> int:
+    """Overdue care visits and due reassessments (the care app's sweep)."""
+    from care.worker import alerts_due
+
+    return alerts_due(now=now)

@@ -90,6 +90,8 @@ INSTALLED_APPS = [
     "api",
     "open311",
     "engagement",
+    "alliance",
+    "care",
     "bench",
 ]
 

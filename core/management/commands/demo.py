@@ -6,6 +6,8 @@ import unicodedata
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from alliance.demo import seed_alliance
+from care.demo import seed_care
 from cases.demo import seed_cases
 from catalog.services import catalogue_load_seed
 from engagement.demo import seed_engagement
@@ -26,10 +28,13 @@ class Command(BaseCommand):
         items = catalogue_load_seed()
         cases = seed_cases(count=options["cases"])
         engagement = seed_engagement()
+        partners = seed_alliance()
+        in_care = seed_care()
         self.stdout.write(
             f"Demo community ready in {time.monotonic() - started:.1f}s "
             f"(new households: {structure['households']}, new residents: {residents}, "
-            f"catalogue items: {items}, new cases: {cases}, engagement records: {engagement})."
+            f"catalogue items: {items}, new cases: {cases}, engagement records: {engagement}, "
+            f"alliance partners: {partners}, people in care: {in_care})."
         )
         self.stdout.write("")
         self.stdout.write(

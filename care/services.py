@@ -1,0 +1,297 @@
+"""Writes for care: enrolment, assessments, plans, visits, findings turned into cases, and
+the log of every assessment view. Deadlines are computed here, at write time."""
+
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from care import questionnaire
+from care.models import (
+    Assessment,
+    AssessmentAccess,
+    CareAlert,
+    CarePlan,
+    CareRecipient,
+    CareVisit,
+)
+from care.selectors import (
+    CARE_TAGS,
+    can_manage_care,
+    community_path,
+    local_today,
+    managed_recipients_for,
+    recipients_for,
+)
+from cases.models import Case, Channel
+from cases.services import case_submit
+from core.errors import ApplicationError, Conflict, Forbidden, NotFound
+from orgs.roles import Permission
+from orgs.selectors import scope_for, subtree_q
+from residents.models import HouseholdTie, Resident
+
+
+class CareError(ApplicationError):
+    code = "invalid"
+    status = 400
+
+
+def _validated(obj, **kwargs) -> None:
+    try:
+        obj.full_clean(**kwargs)
+    except ValidationError as error:
+        raise CareError(" ".join(error.messages)) from None
+
+
+def _require_manage(actor, recipient: CareRecipient) -> None:
+    if not managed_recipients_for(user=actor).filter(pk=recipient.pk).exists():
+        raise NotFound()
+
+
+def _require_access(actor, recipient: CareRecipient) -> None:
+    if not recipients_for(user=actor).filter(pk=recipient.pk).exists():
+        raise NotFound()
+
+
+def _clear_alerts(recipient: CareRecipient, kind: str, now: datetime) -> None:
+    CareAlert.objects.filter(recipient=recipient, kind=kind, cleared_at__isnull=True).update(
+        cleared_at=now
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Enrolment
+
+
+@transaction.atomic
+def recipient_enroll(*, actor, resident: Resident, now=None) -> CareRecipient:
+    """A tagged resident of the actor's area comes into care: visit and assess them soon."""
+    from care.selectors import candidates_for
+
+    now = now or timezone.now()
+    if not can_manage_care(actor):
+        raise NotFound()
+    if CareRecipient.objects.filter(resident=resident).exists():
+        raise CareError(_("This resident is already in care."), code="already_enrolled")
+    if not resident.tags.filter(code__in=CARE_TAGS).exists():
+        raise CareError(
+            _("Only residents tagged as living alone, disabled or on low income can be enrolled.")
+        )
+    if not candidates_for(user=actor).filter(pk=resident.pk).exists():
+        raise NotFound()
+    tie = (
+        HouseholdTie.objects.filter(resident=resident)
+        .select_related("household__unit__building__microgrid")
+        .order_by("id")
+    )
+    if not scope_for(actor).everything:
+        from care.selectors import care_paths
+
+        tie = tie.filter(subtree_q("household__unit__building__microgrid__path", care_paths(actor)))
+    tie = tie.first()
+    if tie is None:
+        raise NotFound()
+    today = local_today(now)
+    recipient = CareRecipient.objects.create(
+        resident=resident,
+        household=tie.household,
+        area_path=tie.household.unit.building.microgrid.path,
+        reassessment_due=today,
+        enrolled_at=now,
+        enrolled_by=actor,
+    )
+    CarePlan.objects.create(
+        recipient=recipient,
+        visit_every_days=questionnaire.UNASSESSED_VISIT_EVERY_DAYS,
+        next_visit_due=today,
+        updated_at=now,
+        updated_by=actor,
+    )
+    return recipient
+
+
+# ---------------------------------------------------------------------------------------------
+# Assessments
+
+
+def _last_visit_day(recipient: CareRecipient):
+    last = recipient.visits.order_by("-visited_at").values_list("visited_at", flat=True).first()
+    return timezone.localdate(last) if last else None
+
+
+def _next_visit_due(recipient: CareRecipient, every_days: int, today):
+    last = _last_visit_day(recipient)
+    return last + timedelta(days=every_days) if last else today
+
+
+@transaction.atomic
+def assessment_record(*, actor, recipient: CareRecipient, answers: dict, notes: str = "", now=None):
+    """Score the answers, keep them in the history and move the plan to the new risk level."""
+    now = now or timezone.now()
+    _require_manage(actor, recipient)
+    try:
+        result = questionnaire.score(answers)
+    except ValueError:
+        raise CareError(_("Please answer every question.")) from None
+    today = local_today(now)
+    assessment = Assessment(
+        recipient=recipient,
+        assessed_at=now,
+        assessed_by=actor,
+        answers={code: answers[code] for code in questionnaire.QUESTION_CODES},
+        physical_score=result.physical,
+        mental_score=result.mental,
+        family_score=result.family,
+        risk_level=result.risk_level,
+        notes=notes.strip(),
+        next_due=today + timedelta(days=questionnaire.REASSESS_AFTER_DAYS[result.risk_level]),
+    )
+    _validated(assessment)
+    assessment.save()
+    CareRecipient.objects.filter(pk=recipient.pk).update(
+        risk_level=result.risk_level, reassessment_due=assessment.next_due
+    )
+    recipient.risk_level, recipient.reassessment_due = result.risk_level, assessment.next_due
+    every = questionnaire.VISIT_EVERY_DAYS[result.risk_level]
+    CarePlan.objects.filter(recipient=recipient).update(
+        visit_every_days=every,
+        next_visit_due=_next_visit_due(recipient, every, today),
+        updated_at=now,
+        updated_by=actor,
+    )
+    _clear_alerts(recipient, CareAlert.Kind.REASSESSMENT_DUE, now)
+    return assessment
+
+
+def assessment_view(*, actor, assessment: Assessment, ip: str, now=None) -> Assessment:
+    """Log that `actor` opened the assessment. Called by every page that shows one."""
+    _require_access(actor, assessment.recipient)
+    AssessmentAccess.objects.create(
+        actor=actor, assessment=assessment, ip=ip, at=now or timezone.now()
+    )
+    return assessment
+
+
+# ---------------------------------------------------------------------------------------------
+# Plans
+
+
+@transaction.atomic
+def plan_update(
+    *,
+    actor,
+    recipient: CareRecipient,
+    visit_every_days: int,
+    needs: str = "",
+    responsible=None,
+    volunteers=(),
+    partner=None,
+    now=None,
+) -> CarePlan:
+    now = now or timezone.now()
+    _require_manage(actor, recipient)
+    if not 1 <= visit_every_days <= 90:
+        raise CareError(_("Visit at least every 90 days."))
+    if responsible is not None and not (
+        scope_for(responsible).has(Permission.HANDLE_CASES)
+        and managed_recipients_for(user=responsible).filter(pk=recipient.pk).exists()
+    ):
+        raise CareError(_("The responsible person must be a staff member who handles cases."))
+    if partner is not None and not (
+        partner.is_active and partner.communities.filter(path=community_path(recipient)).exists()
+    ):
+        raise CareError(_("The partner does not serve this community."))
+    volunteers = list(volunteers)
+    if any(not v.tags.filter(code="volunteer").exists() for v in volunteers):
+        raise CareError(_("Only residents tagged as volunteers can be assigned."))
+    plan = CarePlan.objects.select_for_update().get(recipient=recipient)
+    plan.visit_every_days = visit_every_days
+    plan.needs = needs.strip()
+    plan.responsible = responsible
+    plan.partner = partner
+    plan.next_visit_due = _next_visit_due(recipient, visit_every_days, local_today(now))
+    plan.updated_at = now
+    plan.updated_by = actor
+    _validated(plan)
+    plan.save()
+    plan.volunteers.set(volunteers)
+    return plan
+
+
+# ---------------------------------------------------------------------------------------------
+# Visits
+
+
+@transaction.atomic
+def visit_log(
+    *,
+    actor,
+    recipient: CareRecipient,
+    visited_at: datetime,
+    kind: str,
+    visitors: str,
+    wellbeing: str,
+    findings: str,
+    follow_up: str = "",
+    now=None,
+) -> CareVisit:
+    """Log a visit; the next one falls due a plan interval after the latest visit."""
+    now = now or timezone.now()
+    _require_access(actor, recipient)
+    if visited_at > now + timedelta(minutes=5):
+        raise CareError(_("A visit cannot be in the future."))
+    partner = actor.alliance_partners.filter(care_plans__recipient=recipient).first()
+    visit = CareVisit(
+        recipient=recipient,
+        visited_at=visited_at,
+        kind=kind,
+        visitors=visitors.strip(),
+        wellbeing=wellbeing,
+        findings=findings.strip(),
+        follow_up=follow_up.strip(),
+        logged_by=actor,
+        partner=partner,
+        created_at=now,
+    )
+    _validated(visit, exclude=["case"])
+    visit.save()
+    plan = CarePlan.objects.select_for_update().get(recipient=recipient)
+    due = _next_visit_due(recipient, plan.visit_every_days, local_today(now))
+    CarePlan.objects.filter(pk=plan.pk).update(next_visit_due=due)
+    if due > local_today(now):
+        _clear_alerts(recipient, CareAlert.Kind.VISIT_OVERDUE, now)
+    return visit
+
+
+@transaction.atomic
+def visit_to_case(*, visit: CareVisit, actor, item, description: str = "", now=None) -> Case:
+    """A finding becomes a case in one step, filed on behalf of the recipient."""
+    now = now or timezone.now()
+    _require_access(actor, visit.recipient)
+    if not scope_for(actor).has(Permission.HANDLE_CASES):
+        raise Forbidden(_("Your role may not file cases."))
+    if visit.case_id:
+        raise CareError(
+            _("This finding is already case %(no)s.") % {"no": visit.case.tracking_no},
+            code="already_a_case",
+        )
+    household = visit.recipient.household
+    building = household.unit.building
+    case = case_submit(
+        item=item,
+        description=description.strip() or visit.findings,
+        channel=Channel.DOOR_KNOCK,
+        created_by=actor,
+        resident=visit.recipient.resident,
+        estate=building.estate,
+        building=building,
+        household=household,
+        idempotency_key=f"care-visit-{visit.pk}",
+        now=now,
+    )
+    if CareVisit.objects.filter(pk=visit.pk, case__isnull=True).update(case=case) != 1:
+        raise Conflict()
+    visit.case = case
+    return case

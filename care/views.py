@@ -1,0 +1,219 @@
+"""Care pages: the list, today's visits (phone first), a recipient, assessments, plan, visits."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from care import selectors, services
+from care.forms import (
+    AssessmentForm,
+    CareVisitForm,
+    EnrollForm,
+    PlanForm,
+    RecipientFilterForm,
+    VisitCaseForm,
+)
+from care.questionnaire import answer_rows
+from core.errors import ApplicationError, NotFound
+from core.http import client_ip, render_error
+
+
+@login_required
+def recipient_list(request):
+    form = RecipientFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    recipients = selectors.recipient_list_for(
+        user=request.user, risk=data.get("risk") or "", query=data.get("q") or ""
+    )
+    page = Paginator(recipients, 50).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "today": selectors.local_today(),
+        "can_manage": selectors.can_manage_care(request.user),
+    }
+    return render(request, "care/list.html", context)
+
+
+@login_required
+def due_today(request):
+    """The grid worker's list for the day: who to visit, overdue first."""
+    context = {
+        "due": list(selectors.due_today_for(user=request.user)),
+        "reassess": list(selectors.reassessments_due_for(user=request.user)[:50]),
+        "today": selectors.local_today(),
+        "can_manage": selectors.can_manage_care(request.user),
+    }
+    return render(request, "care/today.html", context)
+
+
+@login_required
+def enroll(request):
+    if not selectors.can_manage_care(request.user):
+        return render_error(request, NotFound())
+    form = EnrollForm(request.POST or None, candidates=selectors.candidates_for(user=request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            recipient = services.recipient_enroll(
+                actor=request.user, resident=form.cleaned_data["resident"]
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Enrolled. Please assess them and plan their visits."))
+            return redirect("care:recipient", recipient_id=recipient.pk)
+    status = 400 if form.errors else 200
+    return render(request, "care/enroll.html", {"form": form}, status=status)
+
+
+@login_required
+def recipient_detail(request, recipient_id):
+    try:
+        recipient = selectors.recipient_get_for(user=request.user, recipient_id=recipient_id)
+    except ApplicationError as error:
+        return render_error(request, error)
+    context = {
+        "recipient": recipient,
+        "plan": recipient.plan,
+        "assessments": selectors.assessments_of(recipient)[:20],
+        "visits": selectors.visits_of(recipient)[:30],
+        "today": selectors.local_today(),
+        "can_manage": selectors.managed_recipients_for(user=request.user)
+        .filter(pk=recipient.pk)
+        .exists(),
+    }
+    return render(request, "care/recipient.html", context)
+
+
+@login_required
+def assessment_new(request, recipient_id):
+    try:
+        recipient = selectors.recipient_get_to_manage(user=request.user, recipient_id=recipient_id)
+    except ApplicationError as error:
+        return render_error(request, error)
+    form = AssessmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment = services.assessment_record(
+                actor=request.user,
+                recipient=recipient,
+                answers=form.answers(),
+                notes=form.cleaned_data["notes"],
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request,
+                _("Assessed: %(risk)s.") % {"risk": assessment.get_risk_level_display()},
+            )
+            return redirect("care:recipient", recipient_id=recipient.pk)
+    status = 400 if form.errors else 200
+    context = {"recipient": recipient, "form": form}
+    return render(request, "care/assessment_form.html", context, status=status)
+
+
+@login_required
+def assessment_detail(request, assessment_id):
+    """Every view of an assessment is logged before it is shown."""
+    try:
+        assessment = selectors.assessment_get_for(user=request.user, assessment_id=assessment_id)
+        services.assessment_view(actor=request.user, assessment=assessment, ip=client_ip(request))
+    except ApplicationError as error:
+        return render_error(request, error)
+    context = {"assessment": assessment, "rows": answer_rows(assessment.answers)}
+    return render(request, "care/assessment.html", context)
+
+
+def _plan_form(request, recipient):
+    plan = recipient.plan
+    initial = {
+        "visit_every_days": plan.visit_every_days,
+        "needs": plan.needs,
+        "responsible": plan.responsible_id,
+        "volunteers": list(plan.volunteers.values_list("pk", flat=True)),
+        "partner": plan.partner_id,
+    }
+    return PlanForm(request.POST or None, initial=initial, **selectors.plan_choices(recipient))
+
+
+@login_required
+def plan_edit(request, recipient_id):
+    try:
+        recipient = selectors.recipient_get_to_manage(user=request.user, recipient_id=recipient_id)
+    except ApplicationError as error:
+        return render_error(request, error)
+    form = _plan_form(request, recipient)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_update(actor=request.user, recipient=recipient, **form.cleaned_data)
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The care plan is saved."))
+            return redirect("care:recipient", recipient_id=recipient.pk)
+    status = 400 if form.errors else 200
+    context = {"recipient": recipient, "form": form}
+    return render(request, "care/plan_form.html", context, status=status)
+
+
+@login_required
+def visit_new(request, recipient_id):
+    try:
+        recipient = selectors.recipient_get_for(user=request.user, recipient_id=recipient_id)
+    except ApplicationError as error:
+        return render_error(request, error)
+    initial = {
+        "visited_at": timezone.localtime().replace(second=0, microsecond=0),
+        "visitors": str(request.user),
+        "kind": "home",
+    }
+    form = CareVisitForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            visit = services.visit_log(actor=request.user, recipient=recipient, **form.cleaned_data)
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The visit is logged."))
+            return redirect("care:visit", visit_id=visit.pk)
+    status = 400 if form.errors else 200
+    context = {"recipient": recipient, "form": form}
+    return render(request, "care/visit_form.html", context, status=status)
+
+
+def _render_visit(request, visit, form=None, status=200):
+    form = form or VisitCaseForm(initial={"description": visit.findings[:2000]})
+    return render(request, "care/visit.html", {"visit": visit, "form": form}, status=status)
+
+
+@login_required
+def visit_detail(request, visit_id):
+    try:
+        visit = selectors.visit_get_for(user=request.user, visit_id=visit_id)
+    except ApplicationError as error:
+        return render_error(request, error)
+    return _render_visit(request, visit)
+
+
+@login_required
+@require_POST
+def visit_to_case(request, visit_id):
+    try:
+        visit = selectors.visit_get_for(user=request.user, visit_id=visit_id)
+    except ApplicationError as error:
+        return render_error(request, error)
+    form = VisitCaseForm(request.POST)
+    if form.is_valid():
+        try:
+            case = services.visit_to_case(visit=visit, actor=request.user, **form.cleaned_data)
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Filed as %(no)s.") % {"no": case.tracking_no})
+            return redirect("care:visit", visit_id=visit.pk)
+    return _render_visit(request, visit, form=form, status=400)
