@@ -688,5 +688,9 @@ def _drop_indexes(models) -> list[str]:
 
 def _create_indexes(statements: list[str]) -> None:
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # inside an outer transaction: check FKs first
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for sql in statements:
             cursor.execute(sql)
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")

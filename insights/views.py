@@ -63,9 +63,7 @@ def dashboard(request):
 
 def _dashboard_data(cases, period) -> dict:
     figures = selectors.figures(cases=cases, period=period)
-    trend = [
-        (label, selectors.figures(cases=cases, period=p)) for label, p in selectors.last_months(12)
-    ]
+    trend = selectors.monthly_figures(cases=cases, months=selectors.last_months(12))
     by_domain = selectors.figures_by(cases=cases, period=period, group="domain")
     domains = list(Domain.objects.all())
     return {
