@@ -291,6 +291,11 @@ class Case(models.Model):
             models.Index(fields=["status", "resolution_due"], name="case_status_due"),
             models.Index(fields=["company", "status", "resolution_due"], name="case_company_due"),
             models.Index(fields=["area_path", "status", "resolution_due"], name="case_area_due"),
+            models.Index(
+                fields=["area_path"],
+                condition=models.Q(followup_needed=True),
+                name="case_followup_area",
+            ),
         ]
 
     def __str__(self):

@@ -167,9 +167,12 @@ def inbox(*, user, filters: InboxFilters, now=None) -> QuerySet[Case]:
 def tab_counts(*, user, now=None) -> dict[str, int]:
     now = now or timezone.now()
     cases = cases_in_scope(user=user)
-    return cases.aggregate(
-        **{tab: Count("id", filter=_tab_q(tab, now)) for tab in TABS if tab != "done"}
+    open_tabs = [tab for tab in TABS if tab not in ("follow_up", "done")]
+    counts = cases.filter(status__in=OPEN_STATUSES).aggregate(
+        **{tab: Count("id", filter=_tab_q(tab, now)) for tab in open_tabs}
     )
+    counts["follow_up"] = cases.filter(_tab_q("follow_up", now)).count()
+    return counts
 
 
 def unread_notifications(*, user) -> QuerySet[Notification]:
