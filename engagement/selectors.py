@@ -31,7 +31,6 @@ from core.errors import NotFound
 from engagement.models import (
     Activity,
     Decision,
-    EngagementNotice,
     FollowUpAction,
     Signup,
     Topic,
@@ -209,10 +208,13 @@ def waitlist_position(signup: Signup) -> int | None:
     return ahead.count() + 1
 
 
-def notices_for(*, user, limit=10) -> list[EngagementNotice]:
+def notices_for(*, user, limit=10) -> list:
+    """The latest notifications about anything but cases (activities, programmes …)."""
+    from cases.models import Notification
+
     if not user.is_authenticated:
         return []
-    return list(EngagementNotice.objects.filter(user=user)[:limit])
+    return list(Notification.objects.filter(user=user, case__isnull=True)[:limit])
 
 
 # ---------------------------------------------------------------------------------------------
