@@ -259,7 +259,7 @@ def activity_update(
         session.ends_at = session.starts_at + length
         if session.starts_at != old_start and session.starts_at <= now:
             refuse(_("Choose a start in the future."))
-        validated(session, exclude=["taken", "volunteers_taken"])
+        validated(session, exclude=["taken", "volunteers_taken", "created_by", "series"])
         values = {name: getattr(session, name) for name in EDITABLE + ("starts_at", "ends_at")}
         # Conditional on the places taken right now, so a sign-up racing in cannot be lost.
         updated = Activity.objects.filter(
