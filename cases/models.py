@@ -446,7 +446,9 @@ class Notification(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
-    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     event = models.ForeignKey(
         CaseEvent, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )

@@ -170,9 +170,7 @@ def notify_people(*, users=(), mobiles=(), text: str, link: str = "", now) -> in
 
     text = text[:300]
     users = {u.pk: u for u in users if u is not None}
-    mobile_of = dict(
-        Resident.objects.filter(user_id__in=users).values_list("user_id", "mobile")
-    )
+    mobile_of = dict(Resident.objects.filter(user_id__in=users).values_list("user_id", "mobile"))
     notifications = Notification.objects.bulk_create(
         [
             Notification(user_id=user_id, text=text, link=link, created_at=now)

@@ -228,8 +228,9 @@ class StaffEnrolForm(StyledForm):
 class GuardianEnrolForm(StyledForm):
     child = forms.ModelChoiceField(label=_("Child"), queryset=Resident.objects.none())
     consent = forms.BooleanField(
-        label=_("As the child's guardian I consent to the enrolment and to daily attendance "
-                "records."),
+        label=_(
+            "As the child's guardian I consent to the enrolment and to daily attendance records."
+        ),
         error_messages={"required": _("Please confirm that you consent as the child's guardian.")},
     )
 

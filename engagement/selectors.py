@@ -528,8 +528,8 @@ def attendance_sheet(*, programme, day: date) -> list:
         for a in Attendance.objects.filter(enrolment__programme=programme, day=day)
     }
     rows = []
-    for enrolment in enrolments_active(programme).filter(consent_at__date__lte=day).order_by(
-        "child__name", "id"
+    for enrolment in (
+        enrolments_active(programme).filter(consent_at__date__lte=day).order_by("child__name", "id")
     ):
         enrolment.attendance = marks.get(enrolment.pk)
         rows.append(enrolment)

@@ -237,9 +237,7 @@ def activity_update(
     if "venue" in changes:
         require_manage(actor, changes["venue"].community_id)
     move = changes.get("starts_at", activity.starts_at) - activity.starts_at
-    length = changes.get("ends_at", activity.ends_at) - changes.get(
-        "starts_at", activity.starts_at
-    )
+    length = changes.get("ends_at", activity.ends_at) - changes.get("starts_at", activity.starts_at)
     sessions = [activity]
     if whole_series and activity.series_id:
         sessions = list(
@@ -457,17 +455,19 @@ def signup_create(
     _tell(
         [signup],
         lambda: (
-            _("%(name)s is signed up for “%(title)s”, %(when)s at %(venue)s. Code: %(code)s.")
-            if won
-            else _("“%(title)s” (%(when)s) is full: %(name)s is on the waitlist.")
-        )
-        % {
-            "name": resident,
-            "title": activity.title,
-            "when": local_time(activity.starts_at),
-            "venue": activity.venue.name,
-            "code": signup.code,
-        },
+            (
+                _("%(name)s is signed up for “%(title)s”, %(when)s at %(venue)s. Code: %(code)s.")
+                if won
+                else _("“%(title)s” (%(when)s) is full: %(name)s is on the waitlist.")
+            )
+            % {
+                "name": resident,
+                "title": activity.title,
+                "when": local_time(activity.starts_at),
+                "venue": activity.venue.name,
+                "code": signup.code,
+            }
+        ),
         now,
         activity,
     )

@@ -172,15 +172,11 @@ def session_check(programme: Programme, day: date, now: datetime) -> None:
     if day > timezone.localdate(now):
         refuse(_("Attendance is taken on the day, not before."), code="future")
     if not is_school_day(day):
-        refuse(
-            _("%(day)s is not a school day: no session.") % {"day": day}, code="no_session"
-        )
+        refuse(_("%(day)s is not a school day: no session.") % {"day": day}, code="no_session")
 
 
 @transaction.atomic
-def attendance_mark(
-    *, actor, enrolment: Enrolment, day: date, mark: str, now=None
-) -> Attendance:
+def attendance_mark(*, actor, enrolment: Enrolment, day: date, mark: str, now=None) -> Attendance:
     """Mark one child for one day (again, to correct). An absence without leave opens a
     follow-up and tells the guardian; correcting it to present or leave closes it."""
     now = now or timezone.now()
@@ -214,18 +210,20 @@ def _tell_guardian(enrolment: Enrolment, day: date, now) -> None:
     guardian = enrolment.guardian
     programme = enrolment.programme
     text = in_default_language(
-        lambda: _(
-            "%(child)s was not at %(programme)s on %(day)s (%(time)s) and no leave was asked "
-            "for. Please tell the community staff whether all is well."
+        lambda: (
+            _(
+                "%(child)s was not at %(programme)s on %(day)s (%(time)s) and no leave was asked "
+                "for. Please tell the community staff whether all is well."
+            )
+            % {
+                "child": enrolment.child,
+                "programme": programme.name,
+                "day": f"{day:%Y-%m-%d}",
+                "time": programme.session_time.strftime("%H:%M")
+                if hasattr(programme.session_time, "strftime")
+                else programme.session_time,
+            }
         )
-        % {
-            "child": enrolment.child,
-            "programme": programme.name,
-            "day": f"{day:%Y-%m-%d}",
-            "time": programme.session_time.strftime("%H:%M")
-            if hasattr(programme.session_time, "strftime")
-            else programme.session_time,
-        }
     )
     notify(
         [guardian.user] if guardian.user_id else [],
@@ -244,9 +242,7 @@ def absence_follow_up(*, actor, attendance: Attendance, outcome: str, now=None) 
     outcome = outcome.strip()
     if not outcome:
         refuse(_("Write down what you learnt."), code="empty")
-    if not Attendance.objects.filter(
-        pk=attendance.pk, follow_up=Attendance.FollowUp.OPEN
-    ).update(
+    if not Attendance.objects.filter(pk=attendance.pk, follow_up=Attendance.FollowUp.OPEN).update(
         follow_up=Attendance.FollowUp.DONE,
         outcome=outcome[:300],
         followed_up_by=actor,

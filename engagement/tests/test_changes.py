@@ -26,7 +26,9 @@ def _signup(eng, resident, user, activity=None, now=NOW):
 
 
 def _notes(user):
-    return list(Notification.objects.filter(user=user).order_by("id").values_list("text", flat=True))
+    return list(
+        Notification.objects.filter(user=user).order_by("id").values_list("text", flat=True)
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -168,11 +168,18 @@ def test_marking_on_a_holiday_weekend_future_or_outside_the_term_is_refused(prog
     ]:
         with pytest.raises(ApplicationError, match=message):
             services.attendance_mark(
-                actor=staff, enrolment=enrolment, day=day, mark="present", now=at(date(2026, 10, 12))
+                actor=staff,
+                enrolment=enrolment,
+                day=day,
+                mark="present",
+                now=at(date(2026, 10, 12)),
             )
     assert not Attendance.objects.exists()
     services.attendance_mark(
-        actor=staff, enrolment=enrolment, day=date(2026, 9, 20), mark="present",
+        actor=staff,
+        enrolment=enrolment,
+        day=date(2026, 9, 20),
+        mark="present",
         now=at(date(2026, 9, 20)),
     )  # an adjusted workday has a session
 
@@ -267,9 +274,7 @@ def _two_weeks(prog):
     days = [date(2026, 9, 21), date(2026, 9, 22), date(2026, 9, 23), date(2026, 9, 24)]
     marks = {days[0]: "present", days[1]: "absent", days[2]: "present", days[3]: "present"}
     for day, mark in marks.items():
-        a = services.attendance_mark(
-            actor=staff, enrolment=child, day=day, mark=mark, now=at(day)
-        )
+        a = services.attendance_mark(actor=staff, enrolment=child, day=day, mark=mark, now=at(day))
         if mark == "absent":
             services.absence_follow_up(actor=staff, attendance=a, outcome="生病", now=at(day, 18))
     for day, mark in {days[2]: "leave", days[3]: "present"}.items():

@@ -349,7 +349,9 @@ def test_volunteer_hours_are_measured_plus_approved_reported(eng):
 
     assert (pending.measured_minutes, pending.approved_minutes) == (150, 150)
     assert (approved.hours_status, approved.approved_minutes) == ("approved", 240)
-    notice = Notification.objects.filter(user=eng.u1).latest("id").text  # in the platform's language
+    notice = (
+        Notification.objects.filter(user=eng.u1).latest("id").text
+    )  # in the platform's language
     assert "1.5" in notice and "健康义诊" in notice
 
 

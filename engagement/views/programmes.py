@@ -232,9 +232,7 @@ def attendance(request, programme_id, day):
             raise NotFound()
     except ApplicationError as error:
         return render_error(request, error)
-    return render(
-        request, "engagement/attendance.html", _sheet_context(request, programme, parsed)
-    )
+    return render(request, "engagement/attendance.html", _sheet_context(request, programme, parsed))
 
 
 @login_required
