@@ -359,7 +359,7 @@ def test_attendance_sheet_on_a_holiday_says_no_session(prog, client_for):
 
     assert "data-no-session" in holiday and "not a school day" in holiday
     assert "data-no-session" not in school and "居民1的孩子" in school
-    assert 'href="/engagement/programmes/%d/attendance/2026-09-21/"' % prog.programme.pk in school
+    assert f'href="/engagement/programmes/{prog.programme.pk}/attendance/2026-09-21/"' in school
 
 
 def test_programme_pages_for_their_audiences_and_404_outside(prog, client_for):
