@@ -274,3 +274,18 @@ def test_staff_edit_page_refuses_too_few_places_with_a_message(eng, client_for):
     assert "data-cancelled" in page and "场地维修" in page
     calendar = client.get(reverse("engagement:calendar")).content.decode()
     assert f"/engagement/activities/{activity.pk}/" not in calendar
+
+
+def test_garbage_on_the_edit_and_cancel_pages_never_fails(eng, client_for):
+    client = client_for(eng.world.community)
+    edit = reverse("engagement:activity_edit", args=[eng.activity.pk])
+    for data in [
+        {},
+        {"capacity": "-5", "starts_at": "soon", "venue": "x"},
+        {"title": "x" * 500, "capacity": "9" * 30, "volunteer_capacity": "1e9"},
+    ]:
+        assert client.post(edit, data).status_code in (200, 400)  # empty: the form again
+    cancel = reverse("engagement:activity_cancel", args=[eng.activity.pk])
+    assert client.post(cancel, {"reason": "x" * 5000}).status_code == 302
+    assert client.post(cancel, {}).status_code == 302  # already cancelled: a message
+    assert client.get(reverse("engagement:activity_edit", args=[999999])).status_code == 404

@@ -434,3 +434,31 @@ def test_staff_create_a_programme_and_record_a_follow_up_through_the_pages(prog,
     assert Attendance.objects.get().follow_up == "open"
     client.post(reverse("engagement:follow_up", args=[absence.pk]), {"outcome": "家长已接回"})
     assert Attendance.objects.get().outcome == "家长已接回"
+
+
+def test_garbage_input_on_programme_pages_never_fails(prog, client_for):
+    enrolment = _enrol_child(prog)
+    staff = client_for(prog.world.community)
+    pk = prog.programme.pk
+    mark_url = reverse("engagement:attendance_mark", args=[enrolment.pk])
+    for data in [
+        {"day": "2026-09-22", "mark": "asleep"},
+        {"day": "2026-13-45", "mark": "present"},
+        {"day": "", "mark": ""},
+        {"day": "9" * 300, "mark": "present"},
+    ]:
+        response = staff.post(mark_url, data)
+        assert response.status_code in (302, 404), data
+    for url, data in [
+        (reverse("engagement:programme", args=[pk]), {"guardian_mobile": "abc", "child_name": ""}),
+        (reverse("engagement:programme_new"), {"term_start": "yesterday", "capacity": "-1"}),
+        (reverse("engagement:follow_up", args=[999999]), {"outcome": "x"}),
+        (reverse("engagement:enrolment_withdraw", args=[999999]), {}),
+    ]:
+        assert staff.post(url, data).status_code in (302, 400, 404), url
+    assert not Attendance.objects.exists()
+    resident = client_for(prog.u1)
+    assert (
+        resident.post(reverse("engagement:programme", args=[pk]), {"child": ""}).status_code == 400
+    )
+    assert staff.get(reverse("engagement:attendance", args=[pk, "2026-02-30"])).status_code == 404
