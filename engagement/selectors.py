@@ -413,7 +413,8 @@ class Figures:
 def engagement_figures(*, user, period: Period, now=None) -> Figures:
     """What engagement achieved in the user's area during the period.
 
-    - activities held: sessions that started in the period (and have started by now);
+    - activities held: sessions that started in the period (and have started by now), not
+      cancelled;
     - participants: check-ins of those sessions, volunteers not counted;
     - volunteer hours: of those sessions, hours measured by staff (check-in to check-out) plus
       self-reported hours staff approved;
@@ -424,7 +425,10 @@ def engagement_figures(*, user, period: Period, now=None) -> Figures:
     since, until = period.since, min(period.until, now)
     area = staff_area(user)
     held = Activity.objects.filter(
-        venue__community__in=area, starts_at__gte=since, starts_at__lt=until
+        venue__community__in=area,
+        starts_at__gte=since,
+        starts_at__lt=until,
+        cancelled_at__isnull=True,
     )
     signups = Signup.objects.filter(activity__in=held, status=Signup.Status.CONFIRMED)
     volunteering = signups.filter(as_volunteer=True).aggregate(

@@ -115,6 +115,11 @@ def _signup_out(s: Signup) -> dict:
     }
 
 
+def _text(value: str) -> str:
+    """Query text as PostgreSQL can compare it (it refuses NUL characters)."""
+    return value.replace("\x00", "")
+
+
 def _bad_cursor():
     raise ApplicationError(
         "The cursor is not valid.", code="invalid", data={"fields": {"cursor": ["invalid"]}}
@@ -131,7 +136,8 @@ def list_activities(
 ):
     """The public calendar: activities not yet over, soonest first. No token needed.
     The cursor is `<start as epoch seconds>_<id>` of the last item."""
-    activities = selectors.upcoming_activities(community_id=community_id, domain_code=domain[:20])
+    domain = _text(domain)[:20]
+    activities = selectors.upcoming_activities(community_id=community_id, domain_code=domain)
     if cursor:
         try:
             epoch, last_id = (int(part) for part in cursor.split("_", 1))
@@ -207,7 +213,7 @@ def list_topics(
     limit: Annotated[int, Field(ge=1, le=MAX_LIMIT)] = 50,
 ):
     """Deliberation topics: a resident's communities, or a staff member's area."""
-    topics = selectors.topic_list_for(user=request.user, status=status[:16])
+    topics = selectors.topic_list_for(user=request.user, status=_text(status)[:16])
     if cursor:
         topics = topics.filter(pk__lt=cursor)
     rows = list(topics.order_by("-pk")[: limit + 1])

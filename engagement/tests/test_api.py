@@ -105,3 +105,10 @@ def test_topics_list_and_support_once(eng):
     assert again.status_code == 400 and again.json()["code"] == "duplicate"
     outside = _client(eng.u3).post(f"/api/v1/engagement/topics/{topic.pk}/support")
     assert outside.status_code == 404
+
+
+def test_query_text_with_nul_characters_is_harmless(eng, coming):
+    listed = Client().get("/api/v1/engagement/activities", {"domain": "or\x00ange"})
+    topics = _client(eng.u1).get("/api/v1/engagement/topics", {"status": "pro\x00posed"})
+
+    assert listed.status_code == 200 and topics.status_code == 200
