@@ -224,6 +224,8 @@ def test_staff_take_the_attendance_sheet_on_a_phone(phone):
     phone.locator('[data-child][data-mark="present"]').wait_for()
     phone.locator("[data-child]").nth(1).locator('button[value="absent"]').click()
     phone.locator('[data-child][data-mark="absent"]').wait_for()
+    # The day's counts follow each tap: present-absent-leave-not marked.
+    phone.locator('[data-counts="1-1-0-0"]').wait_for()
     phone.shot("engagement-5-attendance-sheet")
 
     absence = Attendance.objects.get(mark="absent")

@@ -184,6 +184,17 @@ def _school_day_near(programme, day: date, step: int) -> date | None:
     return None
 
 
+def _counts(rows) -> dict:
+    marked = [r for r in rows if r.attendance]
+    return {
+        "counts": {
+            mark: sum(1 for r in marked if r.attendance.mark == mark)
+            for mark in Attendance.Mark.values
+        },
+        "unmarked": len(rows) - len(marked),
+    }
+
+
 def _sheet_context(request, programme, day):
     today = timezone.localdate()
     no_session = ""
@@ -192,7 +203,6 @@ def _sheet_context(request, programme, day):
     except ApplicationError as error:
         no_session = error.message
     rows = [] if no_session else selectors.attendance_sheet(programme=programme, day=day)
-    marked = [r for r in rows if r.attendance]
     previous = _school_day_near(programme, min(day, programme.term_end + timedelta(days=1)), -1)
     following = _school_day_near(programme, max(day, programme.term_start - timedelta(days=1)), 1)
     return {
@@ -201,11 +211,7 @@ def _sheet_context(request, programme, day):
         "today": today,
         "rows": rows,
         "no_session": no_session,
-        "counts": {
-            mark: sum(1 for r in marked if r.attendance.mark == mark)
-            for mark in Attendance.Mark.values
-        },
-        "unmarked": len(rows) - len(marked),
+        **_counts(rows),
         "previous": previous,
         "following": following if following and following <= today else None,
         "marks": Attendance.Mark.choices,
@@ -255,14 +261,19 @@ def attendance_mark(request, enrolment_id):
             return render_error(request, error)
         error_message = error.message
         enrolment.attendance = Attendance.objects.filter(enrolment=enrolment, day=day).first()
-    if is_htmx(request):
+    if is_htmx(request):  # the row, and the day's counts swapped in out of band
         context = {
             "row": enrolment,
             "day": day,
             "row_error": error_message,
             "marks": Attendance.Mark.choices,
+            "oob": True,
+            **_counts(selectors.attendance_sheet(programme=enrolment.programme, day=day)),
         }
-        return render(request, "engagement/attendance.html#child", context)
+        row = render(request, "engagement/attendance.html#child", context)
+        counts = render(request, "engagement/attendance.html#counts", context)
+        row.content += counts.content
+        return row
     if error_message:
         messages.error(request, error_message)
     return redirect("engagement:attendance", programme_id=enrolment.programme_id, day=day)
