@@ -107,8 +107,20 @@ def test_topics_list_and_support_once(eng):
     assert outside.status_code == 404
 
 
-def test_query_text_with_nul_characters_is_harmless(eng, coming):
+def test_nul_characters_are_refused_with_the_one_error_shape(eng, coming):
+    """PostgreSQL cannot store or compare NUL: every endpoint refuses it up front."""
     listed = Client().get("/api/v1/engagement/activities", {"domain": "or\x00ange"})
-    topics = _client(eng.u1).get("/api/v1/engagement/topics", {"status": "pro\x00posed"})
+    items = Client().get("/api/v1/catalog/items", {"q": "\x00"})
+    case = _client(eng.u1).post(
+        "/api/v1/cases",
+        {"item": "RB01", "description": "a\x00b", "resident_mobile": "\x00"},
+        content_type="application/json",
+    )
 
-    assert listed.status_code == 200 and topics.status_code == 200
+    for response in (listed, items, case):
+        assert response.status_code == 400
+        assert response.json() == {
+            "code": "invalid",
+            "message": "Text must not contain NUL characters.",
+            "fields": {},
+        }
