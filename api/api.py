@@ -3,6 +3,8 @@
 Errors: {"code": "...", "message": "...", "fields": {"field": ["problem", ...]}}.
 """
 
+from functools import wraps
+
 from django.conf import settings
 from django.http import Http404
 from ninja import NinjaAPI
@@ -85,6 +87,25 @@ def http_error(request, exc: HttpError):
     return _error(request, exc.status_code, "error", str(exc))
 
 
+def _refuse_nul(view):
+    """PostgreSQL refuses NUL characters in text: refuse them at the door with the one error
+    shape (400) instead of failing inside a query."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        query = any("\x00" in text for pair in request.GET.lists() for text in [pair[0], *pair[1]])
+        content_type = request.META.get("CONTENT_TYPE", "")
+        body = request.body if content_type.startswith("application/json") else b""
+        if "\x00" in request.path or query or b"\x00" in body or b"\\u0000" in body:
+            return _error(request, 400, "invalid", "Text must not contain NUL characters.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+api.add_decorator(_refuse_nul, mode="view")
+
+
 def limit_writes(request) -> None:
     """Every write counts against the user's per-minute allowance."""
     rate_limit_check(
@@ -96,6 +117,7 @@ api.add_router("/catalog", "api.routers.catalog.router")
 api.add_router("/orgs", "api.routers.orgs.router")
 api.add_router("/cases", "api.routers.cases.router")
 api.add_router("/notifications", "api.routers.notifications.router")
+api.add_router("/engagement", "api.routers.engagement.router")
 
 
 @api.get("/ping", auth=None, tags=["status"])

@@ -462,13 +462,19 @@ class TrackingCounter(models.Model):
 
 
 class Notification(models.Model):
-    """An in-app notification for a person about a case event."""
+    """An in-app notification for a person: about a case event, or (with `link` and no case)
+    about anything else, e.g. an activity place that became free."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
-    event = models.ForeignKey(CaseEvent, on_delete=models.CASCADE, related_name="+")
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    event = models.ForeignKey(
+        CaseEvent, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    link = models.CharField(max_length=200, blank=True)  # a path on this site, when no case
     text = models.CharField(max_length=300)
     created_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)

@@ -191,3 +191,44 @@ def notify_events(pairs: list[tuple[Case, CaseEvent]]) -> int:
     Notification.objects.bulk_create(notifications)
     OutboxMessage.objects.bulk_create(messages)  # takes the notifications' new ids
     return len(messages)
+
+
+def notify_people(*, users=(), mobiles=(), text: str, link: str = "", now) -> int:
+    """Tell people about something that is not a case event (e.g. an activity place).
+
+    Each user gets an in-app `Notification` (pointing at `link`) and an `OutboxMessage`: a text
+    message to their mobile if they are a resident, the staff channel otherwise. `mobiles` are
+    people without an account, who get the text message only. Call inside the transaction of
+    the event, like `notify_event`."""
+    from residents.models import Resident
+
+    text = text[:300]
+    users = {u.pk: u for u in users if u is not None}
+    mobile_of = dict(Resident.objects.filter(user_id__in=users).values_list("user_id", "mobile"))
+    notifications = Notification.objects.bulk_create(
+        [
+            Notification(user_id=user_id, text=text, link=link, created_at=now)
+            for user_id in sorted(users)
+        ]
+    )
+    messages = [
+        OutboxMessage(
+            channel="sms" if mobile_of.get(n.user_id) else settings.STAFF_NOTIFICATION_CHANNEL,
+            recipient=mobile_of.get(n.user_id) or str(n.user_id),
+            notification=n,
+            body=text,
+            created_at=now,
+            next_attempt_at=now,
+        )
+        for n in notifications
+    ]
+    known = set(mobile_of.values())
+    messages += [
+        OutboxMessage(
+            channel="sms", recipient=mobile, body=text, created_at=now, next_attempt_at=now
+        )
+        for mobile in sorted(set(mobiles) - known)
+        if mobile
+    ]
+    OutboxMessage.objects.bulk_create(messages)
+    return len(messages)

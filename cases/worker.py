@@ -138,6 +138,12 @@ def deliver_outbox(*, now: datetime) -> int:
     return _sweep(due, step)
 
 
+def _activity_reminders(*, now) -> int:
+    from engagement.services import reminders_send  # engagement builds on cases, not back
+
+    return reminders_send(now=now)
+
+
 def run_once(*, now: datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     return {
@@ -145,6 +151,7 @@ def run_once(*, now: datetime | None = None) -> dict[str, int]:
         "auto_closed": auto_close_due(now=now),
         "recomputed": recompute_provisional(now=now),
         "care_alerts": _care_alerts(now=now),
+        "reminded": _activity_reminders(now=now),
         "delivered": deliver_outbox(now=now),
     }
 

@@ -2,7 +2,6 @@ from django.contrib import admin
 
 from engagement.models import (
     Activity,
-    EngagementNotice,
     FollowUpAction,
     Meeting,
     Signup,
@@ -50,7 +49,6 @@ class TopicAdmin(admin.ModelAdmin):
 
 admin.site.register(Meeting)
 admin.site.register(FollowUpAction)
-admin.site.register(EngagementNotice)
 admin.site.register(VolunteerProfile)
 
 

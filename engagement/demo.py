@@ -19,7 +19,16 @@ from django.utils import timezone
 from cases.models import Case
 from catalog.models import Domain, Item
 from engagement import services
-from engagement.models import Activity, Topic, Venue, Visit, VolunteerProfile
+from engagement.models import (
+    Activity,
+    Attendance,
+    Programme,
+    Topic,
+    Venue,
+    Visit,
+    VolunteerProfile,
+)
+from engagement.selectors import household_members
 from orgs.models import Household, OrgUnit, User
 from residents.demo import DEMO_RESIDENT_MOBILE
 from residents.models import Resident
@@ -447,6 +456,95 @@ def _file_case(*, grid_worker, now) -> None:
         services.visit_to_case(visit=visit, actor=grid_worker, item=item, now=now)
 
 
+PROGRAMME_NAME = "在城长 四点半课堂（本学期）"
+PROGRAMME_CHILDREN = 10
+PROGRAMME_DAYS = 10  # school days of attendance already taken
+
+
+def _programme(*, community, venue, staff, now, rng) -> int:
+    """The after-school programme this term: children enrolled with their guardian's consent,
+    the last fortnight of attendance, two absences (one followed up, one still open)."""
+    if Programme.objects.filter(community=community).exists():
+        return 0
+    today = timezone.localdate(now)
+    programme = services.programme_create(
+        actor=staff,
+        name=PROGRAMME_NAME,
+        community=community,
+        venue=venue,
+        term_start=today - timedelta(days=70),
+        term_end=today + timedelta(days=60),
+        capacity=30,
+        description=AFTER_SCHOOL_TEXT,
+        now=now - timedelta(days=75),
+    )
+    here = Resident.objects.filter(ties__household__unit__building__estate__community=community)
+    children = list(
+        here.filter(birth_date__year__gte=2014, birth_date__year__lte=2020)
+        .distinct()
+        .order_by("id")[:60]
+    )
+    enrolments = []
+    for child in children:
+        guardian = (
+            Resident.objects.filter(
+                ties__household__ties__resident=child, birth_date__year__lte=1996
+            )
+            .exclude(pk=child.pk)
+            .order_by("id")
+            .first()
+        )
+        names = [r.name for r in household_members(guardian)] if guardian else []
+        if guardian is None or names.count(child.name) != 1:
+            continue
+        enrolments.append(
+            services.enrol_by_staff(
+                actor=staff,
+                programme=programme,
+                guardian_mobile=guardian.mobile,
+                child_name=child.name,
+                now=now - timedelta(days=70),
+            )
+        )
+        if len(enrolments) == PROGRAMME_CHILDREN:
+            break
+    days, day = [], today
+    while len(days) < PROGRAMME_DAYS and day > programme.term_start:
+        day -= timedelta(days=1)
+        if services.is_school_day(day):
+            days.append(day)
+    absences = []
+    for day in sorted(days):
+        moment = _at(day, "16:45")
+        for enrolment in enrolments:
+            roll = rng.random()
+            mark = "present" if roll < 0.9 else "leave" if roll < 0.97 else "absent"
+            marked = services.attendance_mark(
+                actor=staff, enrolment=enrolment, day=day, mark=mark, now=moment
+            )
+            if mark == "absent":
+                absences.append(marked)
+    if enrolments and days and len(absences) < 2:  # the demo needs one of each follow-up
+        for enrolment in enrolments[:2]:
+            absences.append(
+                services.attendance_mark(
+                    actor=staff,
+                    enrolment=enrolment,
+                    day=max(days),
+                    mark="absent",
+                    now=_at(max(days), "16:50"),
+                )
+            )
+    for absence in absences[:-1]:
+        services.absence_follow_up(
+            actor=staff,
+            attendance=absence,
+            outcome="已电话联系家长：孩子身体不适在家休息",
+            now=_at(absence.day, "18:00"),
+        )
+    return 1 + len(enrolments) + Attendance.objects.filter(enrolment__in=enrolments).count()
+
+
 def seed_engagement(*, seed: int = 20261126, now: datetime | None = None) -> int:
     """Create the demo engagement; return how many records were created (0 on a rerun)."""
     now = now or timezone.now()
@@ -480,5 +578,8 @@ def seed_engagement(*, seed: int = 20261126, now: datetime | None = None) -> int
             now=now,
         )
         created += _visits(grid_worker=staff["wanggeyuan"], now=now)
+        created += _programme(
+            community=community, venue=venues[0], staff=staff["shequ"], now=now, rng=rng
+        )
         _file_case(grid_worker=staff["wanggeyuan"], now=now)
     return created

@@ -103,6 +103,14 @@ class ActivityForm(StyledForm):
         help_text=_("0 for a single session; 4 for a week of weekday sessions."),
     )
     weekdays_only = forms.BooleanField(label=_("Weekdays only"), required=False)
+    weekly_weeks = forms.IntegerField(
+        label=_("Or: every week for this many weeks"),
+        min_value=0,
+        max_value=26,
+        initial=0,
+        required=False,
+        help_text=_("Same weekday and time each week; public holidays are skipped."),
+    )
 
     def __init__(self, *args, venues=None, units=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -118,7 +126,126 @@ class ActivityForm(StyledForm):
             self.add_error("ends_at", _("The end must be after the start."))
         if starts and starts <= timezone.now():
             self.add_error("starts_at", _("Choose a start in the future."))
+        data["weekly_weeks"] = data.get("weekly_weeks") or 0
         return data
+
+
+class ActivityEditForm(StyledForm):
+    title = forms.CharField(label=_("Title"), max_length=100)
+    venue = forms.ModelChoiceField(label=_("Venue"), queryset=Venue.objects.none())
+    starts_at = _datetime_field(_("Starts at"))
+    ends_at = _datetime_field(_("Ends at"))
+    organiser = forms.CharField(label=_("Organiser"), max_length=100)
+    audience = forms.CharField(label=_("Who it is for"), max_length=100, required=False)
+    capacity = forms.IntegerField(label=_("Places"), min_value=1, max_value=10000)
+    volunteer_capacity = forms.IntegerField(
+        label=_("Volunteer places"), min_value=0, max_value=1000
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    whole_series = forms.BooleanField(
+        label=_("Apply to every coming session of the series"), required=False
+    )
+
+    def __init__(self, *args, venues=None, in_series=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if venues is not None:
+            self.fields["venue"].queryset = venues
+        if not in_series:
+            del self.fields["whole_series"]
+
+    def clean(self):
+        data = super().clean()
+        starts, ends = data.get("starts_at"), data.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("The end must be after the start."))
+        return data
+
+
+class ActivityCancelForm(StyledForm):
+    reason = forms.CharField(
+        label=_("Reason (sent to everyone signed up)"), max_length=200, required=False
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Programmes
+
+
+class ProgrammeForm(StyledForm):
+    name = forms.CharField(
+        label=_("Name"), max_length=100, help_text=_("For example: 在城长 autumn term 2026")
+    )
+    community = forms.ModelChoiceField(label=_("Community"), queryset=OrgUnit.objects.none())
+    venue = forms.ModelChoiceField(label=_("Venue"), queryset=Venue.objects.none())
+    term_start = forms.DateField(
+        label=_("Term starts"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    term_end = forms.DateField(label=_("Term ends"), widget=forms.DateInput(attrs={"type": "date"}))
+    session_time = forms.TimeField(
+        label=_("Daily session at"),
+        initial="16:30",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    capacity = forms.IntegerField(label=_("Places"), min_value=1, max_value=1000)
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, communities=None, venues=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if communities is not None:
+            self.fields["community"].queryset = communities
+        if venues is not None:
+            self.fields["venue"].queryset = venues
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("term_start"), data.get("term_end")
+        if start and end and end < start:
+            self.add_error("term_end", _("The term must end after it starts."))
+        return data
+
+
+class StaffEnrolForm(StyledForm):
+    guardian_mobile = forms.CharField(
+        label=_("Guardian's mobile number"), max_length=11, validators=[mobile_validator]
+    )
+    child_name = forms.CharField(label=_("Child's name"), max_length=50)
+    consent_form = forms.BooleanField(
+        label=_("The guardian signed the consent form"),
+        error_messages={"required": _("Collect the guardian's signed consent form first.")},
+    )
+
+
+class GuardianEnrolForm(StyledForm):
+    child = forms.ModelChoiceField(label=_("Child"), queryset=Resident.objects.none())
+    consent = forms.BooleanField(
+        label=_(
+            "As the child's guardian I consent to the enrolment and to daily attendance records."
+        ),
+        error_messages={"required": _("Please confirm that you consent as the child's guardian.")},
+    )
+
+    def __init__(self, *args, children=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if children is not None:
+            self.fields["child"].queryset = children
+
+
+class FollowUpForm(StyledForm):
+    outcome = forms.CharField(
+        label=_("What did you learn?"),
+        max_length=300,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. ill at home, guardian called")}),
+    )
 
 
 # ---------------------------------------------------------------------------------------------

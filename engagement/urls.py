@@ -1,6 +1,6 @@
 from django.urls import path
 
-from engagement.views import activities, deliberation, staff, visits
+from engagement.views import activities, deliberation, programmes, staff, visits
 
 app_name = "engagement"
 urlpatterns = [
@@ -20,6 +20,10 @@ urlpatterns = [
     path("staff/activities/", staff.staff_activities, name="staff_activities"),
     path("staff/activities/new/", staff.activity_new, name="activity_new"),
     path("staff/activities/<int:activity_id>/", staff.checkin, name="checkin"),
+    path("staff/activities/<int:activity_id>/edit/", staff.activity_edit, name="activity_edit"),
+    path(
+        "staff/activities/<int:activity_id>/cancel/", staff.activity_cancel, name="activity_cancel"
+    ),
     path("staff/activities/<int:activity_id>/code/", staff.checkin_code, name="checkin_code"),
     path("staff/signups/<int:signup_id>/check-in/", staff.signup_check_in, name="check_in"),
     path("staff/signups/<int:signup_id>/check-out/", staff.signup_check_out, name="check_out"),
@@ -38,6 +42,37 @@ urlpatterns = [
     path("deliberation/<int:topic_id>/decide/", deliberation.topic_decide, name="topic_decide"),
     path("deliberation/<int:topic_id>/actions/", deliberation.action_add, name="action_add"),
     path("deliberation/actions/<int:action_id>/", deliberation.action_update, name="action_update"),
+    # Programmes (在城长)
+    path("programmes/", programmes.programmes, name="programmes"),
+    path("programmes/new/", programmes.programme_new, name="programme_new"),
+    path("programmes/<int:programme_id>/", programmes.programme_detail, name="programme"),
+    path(
+        "programmes/<int:programme_id>/attendance/",
+        programmes.attendance_today,
+        name="attendance_today",
+    ),
+    path(
+        "programmes/<int:programme_id>/attendance/<str:day>/",
+        programmes.attendance,
+        name="attendance",
+    ),
+    path("programmes/<int:programme_id>/summary/", programmes.summary, name="programme_summary"),
+    path(
+        "programmes/<int:programme_id>/summary.xlsx",
+        programmes.summary_xlsx,
+        name="programme_summary_xlsx",
+    ),
+    path(
+        "programmes/enrolments/<int:enrolment_id>/mark/",
+        programmes.attendance_mark,
+        name="attendance_mark",
+    ),
+    path(
+        "programmes/enrolments/<int:enrolment_id>/withdraw/",
+        programmes.enrolment_withdraw,
+        name="enrolment_withdraw",
+    ),
+    path("programmes/follow-ups/<int:attendance_id>/", programmes.follow_up, name="follow_up"),
     # Door-knock visits
     path("visits/", visits.visits, name="visits"),
     path("visits/new/", visits.visit_new, name="visit_new"),

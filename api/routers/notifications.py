@@ -12,7 +12,8 @@ router = Router(tags=["notifications"])
 class NotificationOut(Schema):
     id: int
     text: str
-    case: str
+    case: str | None
+    link: str
     created_at: datetime
 
 
@@ -23,7 +24,13 @@ class Marked(Schema):
 @router.get("", response=list[NotificationOut])
 def unread(request):
     return [
-        NotificationOut(id=n.pk, text=n.text, case=n.case.tracking_no, created_at=n.created_at)
+        NotificationOut(
+            id=n.pk,
+            text=n.text,
+            case=n.case.tracking_no if n.case_id else None,
+            link=n.link,
+            created_at=n.created_at,
+        )
         for n in unread_notifications(user=request.user)[:200]
     ]
 

@@ -6,11 +6,13 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from catalog.models import CalendarDay
 from core.errors import Forbidden, NotFound
-from engagement.models import Activity, Signup, Venue, VolunteerProfile
+from engagement.models import Activity, ActivitySeries, Signup, Venue, VolunteerProfile
 from engagement.selectors import household_members
 from engagement.services.common import (
     in_default_language,
@@ -31,6 +33,7 @@ CHECK_IN_OPENS = timedelta(hours=2)  # before the start
 CHECK_IN_CLOSES = timedelta(hours=24)  # after the end: staff may catch up the next day
 CHECK_OUT_GRACE = timedelta(hours=2)  # a forgotten check-out counts until 2 h after the end
 MAX_REPEAT_DAYS = 60
+MAX_SERIES_WEEKS = 26
 MAX_REPORTED_HOURS = Decimal(24)
 
 
@@ -72,9 +75,11 @@ def activity_create(
     audience: str = "",
     repeat_days: int = 0,
     weekdays_only: bool = False,
+    weekly_weeks: int = 0,
     now: datetime | None = None,
 ) -> list[Activity]:
-    """Create an activity; `repeat_days` more sessions on the following (week)days."""
+    """Create an activity; `repeat_days` more sessions on the following (week)days, or a
+    weekly series over `weekly_weeks` weeks that skips public holidays."""
     now = now or timezone.now()
     require_manage(actor, venue.community_id)
     require_in_area(actor, organiser_unit.pk)
@@ -82,6 +87,27 @@ def activity_create(
         refuse(_("Choose a start in the future."))
     if not 0 <= repeat_days <= MAX_REPEAT_DAYS:
         refuse(_("Repeat for at most %(n)d days.") % {"n": MAX_REPEAT_DAYS})
+    if not 0 <= weekly_weeks <= MAX_SERIES_WEEKS:
+        refuse(_("Repeat weekly for at most %(n)d weeks.") % {"n": MAX_SERIES_WEEKS})
+    if weekly_weeks and repeat_days:
+        refuse(_("Repeat either daily or weekly, not both."))
+    if weekly_weeks > 1:
+        return _series_create(
+            actor=actor,
+            weeks=weekly_weeks,
+            now=now,
+            title=title,
+            description=description,
+            organiser=organiser,
+            organiser_unit=organiser_unit,
+            domain=domain,
+            venue=venue,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            audience=audience,
+            capacity=capacity,
+            volunteer_capacity=volunteer_capacity,
+        )
     created = []
     day = 0
     while len(created) <= repeat_days:
@@ -108,6 +134,248 @@ def activity_create(
         activity.save()
         created.append(activity)
     return created
+
+
+def _series_create(*, actor, weeks: int, now, starts_at, ends_at, **fields) -> list[Activity]:
+    """One session a week on the same weekday and time; public holidays (and weekdays made
+    holidays by the calendar) are skipped and listed on the series."""
+    local_start = timezone.localtime(starts_at)
+    days = [local_start.date() + timedelta(weeks=week) for week in range(weeks)]
+    holidays = dict(
+        CalendarDay.objects.filter(date__in=days, is_workday=False).values_list("date", "name")
+    )
+    series = ActivitySeries.objects.create(
+        title=fields["title"].strip(),
+        weekday=local_start.weekday(),
+        sessions=weeks - len(holidays),
+        skipped=", ".join(f"{d:%Y-%m-%d} {holidays[d]}".strip() for d in sorted(holidays)),
+        created_by=actor,
+        created_at=now,
+    )
+    if series.sessions == 0:
+        refuse(_("Every one of these days is a public holiday."))
+    created = []
+    for week, day in enumerate(days):
+        if day in holidays:
+            continue
+        shift = timedelta(weeks=week)
+        activity = Activity(
+            **{k: v.strip() if isinstance(v, str) else v for k, v in fields.items()},
+            starts_at=starts_at + shift,
+            ends_at=ends_at + shift,
+            series=series,
+            created_by=actor,
+            created_at=now,
+        )
+        validated(activity)
+        activity.save()
+        created.append(activity)
+    return created
+
+
+def _people(signups) -> tuple[list, list]:
+    """Whom to tell about sign-ups: the accounts involved, and mobiles of those without one."""
+    users, mobiles = {}, set()
+    for signup in signups:
+        for user in (signup.signed_up_by, signup.resident.user):
+            if user is not None:
+                users[user.pk] = user
+        if signup.resident.user_id is None and signup.resident.mobile:
+            mobiles.add(signup.resident.mobile)
+    return list(users.values()), sorted(mobiles)
+
+
+def _tell(signups, build_text, now, activity) -> None:
+    users, mobiles = _people(signups)
+    if users or mobiles:
+        notify(
+            users,
+            in_default_language(build_text),
+            now,
+            link=reverse("engagement:activity", args=[activity.pk]),
+            mobiles=mobiles,
+        )
+
+
+def _active_signups(activity):
+    return (
+        Signup.objects.filter(activity=activity)
+        .exclude(status=Signup.Status.CANCELLED)
+        .select_related("resident__user", "signed_up_by")
+        .order_by("id")
+    )
+
+
+EDITABLE = (
+    "title",
+    "description",
+    "audience",
+    "organiser",
+    "venue",
+    "capacity",
+    "volunteer_capacity",
+)
+
+
+@transaction.atomic
+def activity_update(
+    *, actor, activity: Activity, whole_series: bool = False, now=None, **changes
+) -> list[Activity]:
+    """Change an activity (or every coming session of its series, shifted alike).
+
+    Places cannot go below the confirmed sign-ups; freed room goes to the waitlist; everyone
+    signed up hears of a new time or venue. Returns the sessions changed."""
+    now = now or timezone.now()
+    require_manage(actor, activity.venue.community_id)
+    if activity.is_cancelled:
+        refuse(_("This activity is cancelled."), code="cancelled")
+    if activity.ends_at <= now:
+        refuse(_("This activity is over and can no longer be changed."), code="over")
+    unknown = set(changes) - set(EDITABLE) - {"starts_at", "ends_at"}
+    if unknown:
+        raise TypeError(f"not editable: {sorted(unknown)}")
+    if "venue" in changes:
+        require_manage(actor, changes["venue"].community_id)
+    move = changes.get("starts_at", activity.starts_at) - activity.starts_at
+    length = changes.get("ends_at", activity.ends_at) - changes.get("starts_at", activity.starts_at)
+    sessions = [activity]
+    if whole_series and activity.series_id:
+        sessions = list(
+            Activity.objects.select_related("venue")
+            .filter(series_id=activity.series_id, cancelled_at__isnull=True, starts_at__gt=now)
+            .order_by("starts_at")
+        )
+        if activity not in sessions:
+            sessions.insert(0, activity)
+    changed = []
+    for session in sessions:
+        old_start, old_venue = session.starts_at, session.venue_id
+        for name in EDITABLE:
+            if name in changes:
+                setattr(session, name, changes[name])
+        session.starts_at = old_start + move
+        session.ends_at = session.starts_at + length
+        if session.starts_at != old_start and session.starts_at <= now:
+            refuse(_("Choose a start in the future."))
+        validated(session, exclude=["taken", "volunteers_taken", "created_by", "series"])
+        values = {name: getattr(session, name) for name in EDITABLE + ("starts_at", "ends_at")}
+        # Conditional on the places taken right now, so a sign-up racing in cannot be lost.
+        updated = Activity.objects.filter(
+            pk=session.pk,
+            taken__lte=session.capacity,
+            volunteers_taken__lte=session.volunteer_capacity,
+            cancelled_at__isnull=True,
+        ).update(**values)
+        if updated != 1:
+            current = Activity.objects.get(pk=session.pk)
+            refuse(
+                _(
+                    "%(date)s: %(n)d people already have a confirmed place "
+                    "(%(v)d volunteers), so the places cannot be fewer than that. "
+                    "Nothing was changed."
+                )
+                % {
+                    "date": local_time(session.starts_at),
+                    "n": current.taken,
+                    "v": current.volunteers_taken,
+                },
+                code="below_taken",
+            )
+        session.refresh_from_db()
+        for as_volunteer in (False, True):
+            while _promote(session, as_volunteer=as_volunteer, now=now):
+                pass
+        if session.starts_at != old_start or session.venue_id != old_venue:
+            _tell(
+                _active_signups(session),
+                lambda s=session: (
+                    _("“%(title)s” has changed: now %(when)s at %(venue)s.")
+                    % {
+                        "title": s.title,
+                        "when": local_time(s.starts_at),
+                        "venue": s.venue.name,
+                    }
+                ),
+                now,
+                session,
+            )
+        changed.append(session)
+    return changed
+
+
+@transaction.atomic
+def activity_cancel(*, actor, activity: Activity, reason: str = "", now=None) -> int:
+    """Cancel an activity: every sign-up ends and everyone signed up (or waiting) is told.
+    Returns how many sign-ups were cancelled."""
+    now = now or timezone.now()
+    require_manage(actor, activity.venue.community_id)
+    if activity.ends_at <= now:
+        refuse(_("This activity is over and can no longer be changed."), code="over")
+    reason = reason.strip()[:200]
+    updated = Activity.objects.filter(pk=activity.pk, cancelled_at__isnull=True).update(
+        cancelled_at=now, cancel_reason=reason, taken=0, volunteers_taken=0
+    )
+    if updated != 1:
+        refuse(_("This activity is already cancelled."), code="cancelled")
+    activity.refresh_from_db()
+    signups = list(_active_signups(activity))
+    Signup.objects.filter(pk__in=[s.pk for s in signups]).update(
+        status=Signup.Status.CANCELLED, cancelled_at=now
+    )
+    _tell(
+        signups,
+        lambda: (
+            _("“%(title)s” on %(when)s is cancelled. %(reason)s")
+            % {"title": activity.title, "when": local_time(activity.starts_at), "reason": reason}
+        ).strip(),
+        now,
+        activity,
+    )
+    return len(signups)
+
+
+REMINDER_AHEAD = timedelta(hours=24)
+
+
+def reminders_send(*, now=None) -> int:
+    """The worker's sweep: remind everyone with a confirmed place a day before the start."""
+    now = now or timezone.now()
+    due = (
+        Signup.objects.filter(
+            status=Signup.Status.CONFIRMED,
+            reminded_at__isnull=True,
+            activity__cancelled_at__isnull=True,
+            activity__starts_at__gt=now,
+            activity__starts_at__lte=now + REMINDER_AHEAD,
+        )
+        .select_related("activity__venue", "resident__user", "signed_up_by")
+        .order_by("id")[:500]
+    )
+    sent = 0
+    for signup in due:
+        with transaction.atomic():
+            if not Signup.objects.filter(pk=signup.pk, reminded_at__isnull=True).update(
+                reminded_at=now
+            ):
+                continue
+            activity = signup.activity
+            _tell(
+                [signup],
+                lambda s=signup, a=activity: (
+                    _("Reminder: “%(title)s” for %(name)s, %(when)s at %(venue)s. Code: %(code)s.")
+                    % {
+                        "title": a.title,
+                        "name": s.resident,
+                        "when": local_time(a.starts_at),
+                        "venue": a.venue.name,
+                        "code": s.code,
+                    }
+                ),
+                now,
+                activity,
+            )
+            sent += 1
+    return sent
 
 
 # ---------------------------------------------------------------------------------------------
@@ -158,6 +426,8 @@ def signup_create(
         refuse(_("Volunteers sign up themselves."))
     if as_volunteer and activity.volunteer_capacity == 0:
         refuse(_("This activity is not looking for volunteers."))
+    if activity.is_cancelled:
+        refuse(_("This activity is cancelled."), code="cancelled")
     if activity.starts_at <= now:
         refuse(_("Sign-up has closed: the activity has started."), code="closed")
     active = Signup.objects.filter(activity=activity, resident=resident).exclude(
@@ -181,6 +451,26 @@ def signup_create(
     except IntegrityError:  # a double click raced past the check above; undo the claim too
         refuse(_("%(name)s is already signed up.") % {"name": resident}, code="duplicate")
     activity.refresh_from_db(fields=["taken", "volunteers_taken"])
+    signup.resident = resident
+    _tell(
+        [signup],
+        lambda: (
+            (
+                _("%(name)s is signed up for “%(title)s”, %(when)s at %(venue)s. Code: %(code)s.")
+                if won
+                else _("“%(title)s” (%(when)s) is full: %(name)s is on the waitlist.")
+            )
+            % {
+                "name": resident,
+                "title": activity.title,
+                "when": local_time(activity.starts_at),
+                "venue": activity.venue.name,
+                "code": signup.code,
+            }
+        ),
+        now,
+        activity,
+    )
     return signup
 
 
@@ -222,7 +512,7 @@ def _promote(activity: Activity, *, as_volunteer: bool, now) -> Signup | None:
         Signup.objects.filter(
             activity=activity, status=Signup.Status.WAITLISTED, as_volunteer=as_volunteer
         )
-        .select_related("resident", "activity__venue")
+        .select_related("resident__user", "signed_up_by", "activity__venue")
         .order_by("created_at", "id")
     )
     for candidate in waiting:
@@ -234,7 +524,8 @@ def _promote(activity: Activity, *, as_volunteer: bool, now) -> Signup | None:
             status=Signup.Status.CONFIRMED,
             promoted_at=now,
         ):
-            text = in_default_language(
+            _tell(
+                [candidate],
                 lambda c=candidate: (
                     _(
                         "A place became free: %(name)s is now confirmed for “%(title)s” "
@@ -247,10 +538,10 @@ def _promote(activity: Activity, *, as_volunteer: bool, now) -> Signup | None:
                         "venue": activity.venue.name,
                         "code": c.code,
                     }
-                )
+                ),
+                now,
+                activity,
             )
-            users = {candidate.signed_up_by, candidate.resident.user}
-            notify(sorted((u for u in users if u), key=lambda u: u.pk), text, now)
             return candidate
         _release_place(activity, as_volunteer)  # they cancelled meanwhile: try the next one
     return None
@@ -269,6 +560,8 @@ def signup_check_in(*, signup: Signup, actor, now=None) -> Signup:
     now = now or timezone.now()
     _require_check_in(actor, signup)
     activity = signup.activity
+    if activity.is_cancelled:
+        refuse(_("This activity is cancelled."), code="cancelled")
     if now < activity.starts_at - CHECK_IN_OPENS:
         refuse(_("Check-in opens two hours before the start."), code="too_early")
     if now > activity.ends_at + CHECK_IN_CLOSES:

@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
 from core.errors import ApplicationError, NotFound
-from engagement.models import EngagementNotice
 from engagement.selectors import can_manage, staff_area
 
 
@@ -42,10 +41,11 @@ def local_time(moment: datetime) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
-def notify(users, text: str, now: datetime) -> None:
-    EngagementNotice.objects.bulk_create(
-        [EngagementNotice(user=u, text=text[:300], created_at=now) for u in users if u]
-    )
+def notify(users, text: str, now: datetime, *, link: str = "", mobiles=()) -> None:
+    """In-app notification plus an outbox message (SMS to residents), like case events."""
+    from cases.notify import notify_people
+
+    notify_people(users=users, mobiles=mobiles, text=text, link=link, now=now)
 
 
 def in_default_language(build):

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection, connections
 
-from cases.models import Case, Channel
+from cases.models import Case, Channel, Notification, OutboxMessage
 from cases.selectors import InboxFilters, inbox
 from cases.services import case_submit
 from catalog.models import Domain, Item
@@ -14,7 +14,6 @@ from core.testing import T0
 from engagement import services
 from engagement.models import (
     Activity,
-    EngagementNotice,
     Signup,
     Topic,
     TopicStatus,
@@ -128,9 +127,12 @@ def test_signup_cancel_promotes_first_on_waitlist_and_notifies(eng):
         ("居民1的孩子", "waitlisted"),
     ]
     assert Activity.objects.get(pk=eng.activity.pk).taken == 2
-    notice = EngagementNotice.objects.get()
+    notice = Notification.objects.filter(user=eng.u_neighbour).latest("id")
     assert notice.user == eng.u_neighbour
     assert promoted.code in notice.text and "亲子武术" in notice.text
+    assert notice.link == f"/engagement/activities/{eng.activity.pk}/"
+    sms = OutboxMessage.objects.get(notification=notice)  # delivered by the worker, like cases
+    assert (sms.channel, sms.recipient) == ("sms", eng.neighbour.mobile)
 
 
 def test_signup_cancel_of_waitlisted_frees_no_place(eng):
@@ -139,10 +141,11 @@ def test_signup_cancel_of_waitlisted_frees_no_place(eng):
     _signup(eng, w.R2, eng.u2)
     waiting = _signup(eng, eng.child, eng.u1)
 
+    told = Notification.objects.count()
     assert services.signup_cancel(signup=waiting, user=eng.u1, now=NOW) is None
 
     assert Activity.objects.get(pk=eng.activity.pk).taken == 2
-    assert EngagementNotice.objects.count() == 0
+    assert Notification.objects.count() == told  # nobody moved up, nobody is told
 
 
 def test_signup_cancel_twice_is_refused(eng):
@@ -346,7 +349,9 @@ def test_volunteer_hours_are_measured_plus_approved_reported(eng):
 
     assert (pending.measured_minutes, pending.approved_minutes) == (150, 150)
     assert (approved.hours_status, approved.approved_minutes) == ("approved", 240)
-    notice = EngagementNotice.objects.get(user=eng.u1).text  # in the platform's language
+    notice = (
+        Notification.objects.filter(user=eng.u1).latest("id").text
+    )  # in the platform's language
     assert "1.5" in notice and "健康义诊" in notice
 
 

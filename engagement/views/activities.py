@@ -78,7 +78,7 @@ def _activity_context(request, activity, form=None):
         "resident": resident,
         "form": form,
         "mine": mine,
-        "open": activity.starts_at > timezone.now(),
+        "open": activity.starts_at > timezone.now() and not activity.is_cancelled,
     }
 
 

@@ -11,7 +11,14 @@ from django.views.decorators.http import require_POST
 from core.errors import ApplicationError, NotFound
 from core.http import is_htmx, render_error
 from engagement import selectors, services
-from engagement.forms import ActivityForm, CheckInCodeForm, FiguresForm, VenueForm
+from engagement.forms import (
+    ActivityCancelForm,
+    ActivityEditForm,
+    ActivityForm,
+    CheckInCodeForm,
+    FiguresForm,
+    VenueForm,
+)
 from orgs.selectors import scope_for
 
 
@@ -59,6 +66,79 @@ def activity_new(request):
     status = 400 if form.errors else 200
     context = {"form": form, "has_venues": venues.exists()}
     return render(request, "engagement/activity_form.html", context, status=status)
+
+
+def _activity_to_manage(request, activity_id):
+    activity = selectors.activity_get_for_staff(user=request.user, activity_id=activity_id)
+    if not selectors.can_manage(request.user):
+        raise NotFound()
+    return activity
+
+
+@login_required
+def activity_edit(request, activity_id):
+    try:
+        activity = _activity_to_manage(request, activity_id)
+    except ApplicationError as error:
+        return render_error(request, error)
+    fields = ActivityEditForm.base_fields
+    initial = {name: getattr(activity, name) for name in fields if hasattr(activity, name)}
+    initial["starts_at"] = timezone.localtime(activity.starts_at)
+    initial["ends_at"] = timezone.localtime(activity.ends_at)
+    form = ActivityEditForm(
+        request.POST or None,
+        initial=initial,
+        venues=selectors.venues_for(user=request.user),
+        in_series=bool(activity.series_id),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        whole_series = data.pop("whole_series", False)
+        if data["starts_at"] == activity.starts_at:
+            data.pop("starts_at")
+        try:
+            changed = services.activity_update(
+                actor=request.user, activity=activity, whole_series=whole_series, **data
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request,
+                _("Saved %(n)d session(s) of “%(title)s”.")
+                % {"n": len(changed), "title": changed[0].title},
+            )
+            return redirect("engagement:checkin", activity_id=activity.pk)
+    context = {
+        "activity": activity,
+        "form": form,
+        "cancel_form": ActivityCancelForm(),
+    }
+    return render(
+        request, "engagement/activity_edit.html", context, status=400 if form.errors else 200
+    )
+
+
+@login_required
+@require_POST
+def activity_cancel(request, activity_id):
+    try:
+        activity = _activity_to_manage(request, activity_id)
+    except ApplicationError as error:
+        return render_error(request, error)
+    form = ActivityCancelForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        count = services.activity_cancel(actor=request.user, activity=activity, reason=reason)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("“%(title)s” is cancelled; %(n)d people signed up were told.")
+            % {"title": activity.title, "n": count},
+        )
+    return redirect("engagement:checkin", activity_id=activity.pk)
 
 
 def _checkin_context(request, activity, **extra):
