@@ -290,7 +290,8 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["status", "resolution_due"], name="case_status_due"),
             models.Index(fields=["company", "status", "resolution_due"], name="case_company_due"),
-            models.Index(fields=["area_path", "status", "resolution_due"], name="case_area_due"),
+            # Status first: an open-cases query seeks each status, then the area range.
+            models.Index(fields=["status", "area_path", "resolution_due"], name="case_status_area_due"),
             models.Index(
                 fields=["area_path"],
                 condition=models.Q(followup_needed=True),
