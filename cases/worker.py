@@ -129,6 +129,17 @@ def deliver_outbox(*, now: datetime) -> int:
     return _sweep(due, step)
 
 
+def retrain_triage(*, now: datetime) -> int:
+    """The triage model learns the new cases and staff corrections on a schedule."""
+    from triage.services import model_retrain_if_due
+
+    try:
+        return 1 if model_retrain_if_due(now=now) else 0
+    except ApplicationError as exc:
+        logger.info("triage not retrained: %s", exc.message)
+        return 0
+
+
 def run_once(*, now: datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     return {
@@ -136,4 +147,5 @@ def run_once(*, now: datetime | None = None) -> dict[str, int]:
         "auto_closed": auto_close_due(now=now),
         "recomputed": recompute_provisional(now=now),
         "delivered": deliver_outbox(now=now),
+        "retrained": retrain_triage(now=now),
     }

@@ -25,6 +25,7 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("insights/", include("insights.urls")),
     path("engagement/", include("engagement.urls")),
+    path("triage/", include("triage.urls")),
     path("transparency/", insights_views.transparency, name="transparency"),
     path("api/v1/", api.urls),
     path("account/tokens/", api_views.tokens, name="api_tokens"),
