@@ -51,7 +51,7 @@ def test_suggest_warns_the_resident_of_an_open_case_at_the_same_building(
     )
 
     assert f'data-duplicate="{first.tracking_no}"' in html
-    assert "已经有人反映" in html or "data-duplicates" in html
+    assert "已经有人反映过了" in html
     # The neighbour's own words are personal: the resident sees the item and place only.
     assert "停了两天没人修" not in html
 

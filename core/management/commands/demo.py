@@ -11,6 +11,7 @@ from catalog.services import catalogue_load_seed
 from engagement.demo import seed_engagement
 from orgs.demo import DEMO_PASSWORD, seed_structure
 from residents.demo import DEMO_RESIDENT_MOBILE, DEMO_RESIDENT_NAME, seed_residents
+from triage.demo import seed_triage
 
 
 class Command(BaseCommand):
@@ -26,10 +27,12 @@ class Command(BaseCommand):
         items = catalogue_load_seed()
         cases = seed_cases(count=options["cases"])
         engagement = seed_engagement()
+        triage = seed_triage()
         self.stdout.write(
             f"Demo community ready in {time.monotonic() - started:.1f}s "
             f"(new households: {structure['households']}, new residents: {residents}, "
-            f"catalogue items: {items}, new cases: {cases}, engagement records: {engagement})."
+            f"catalogue items: {items}, new cases: {cases}, engagement records: {engagement}, "
+            f"triage suggestions: {triage})."
         )
         self.stdout.write("")
         self.stdout.write(
