@@ -11,7 +11,7 @@ from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import RepeatedStratifiedKFold
 
 from cases.models import OPEN_STATUSES, Case
-from orgs.models import Estate
+from orgs.models import Building
 from triage import classifier
 from triage.selectors import duplicates_find
 
@@ -127,7 +127,9 @@ def evaluate_duplicates(*, limit: int = 200, seed: int = 7) -> dict:
     )
     rng.shuffle(open_cases)
     open_cases = open_cases[:limit]
-    estates = list(Estate.objects.order_by("pk"))
+    buildings = {}
+    for building in Building.objects.order_by("pk"):
+        buildings.setdefault(building.estate_id, building)  # one building per estate
     tp = fn = fp = extra = probes_negative = 0
     for case in open_cases:
         when = case.created_at + timedelta(hours=rng.randint(1, 48))
@@ -143,15 +145,18 @@ def evaluate_duplicates(*, limit: int = 200, seed: int = 7) -> dict:
             tp += 1
         else:
             fn += 1
-        extra += len(ids - {case.pk})  # other open cases of the same item and place
-        other_estate = next((e for e in estates if e.pk != case.estate_id), None)
-        if other_estate is not None:
+        extra += len(ids - {case.pk})  # other open cases of the same item and place: unlabelled
+        elsewhere = next((b for e, b in buildings.items() if e != case.estate_id), None)
+        if elsewhere is not None:  # the same words, reported at a building of another estate
             probes_negative += 1
-            fp += len(
-                duplicates_find(
-                    item=case.item, estate=other_estate, text=case.description, now=when
-                )
+            wrong = duplicates_find(
+                item=case.item,
+                estate=elsewhere.estate,
+                building=elsewhere,
+                text=case.description,
+                now=when,
             )
+            fp += len(wrong)  # strict: any hit for these words elsewhere counts against
         other = next((c for c in open_cases if c.item_id != case.item_id and c.description), None)
         if other is not None:
             probes_negative += 1
@@ -162,7 +167,7 @@ def evaluate_duplicates(*, limit: int = 200, seed: int = 7) -> dict:
                 text=other.description,
                 now=when,
             )
-            fp += sum(1 for d in wrong if d.case.pk == case.pk)
+            fp += len(wrong)  # another problem's words never make a duplicate
     found_total = tp + fp
     return {
         "injected_duplicates": len(open_cases),
