@@ -50,7 +50,10 @@ class ReportForm(StyledForm):
                 # Live triage: suggestions and possible duplicates as the person types.
                 "rows": 4,
                 "hx-post": reverse_lazy("triage:suggest"),
-                "hx-trigger": "keyup changed delay:400ms",
+                # keyup as people type; input for phone keyboards (IMEs) that send no keyup;
+                # a change of place looks for duplicates there.
+                "hx-trigger": "keyup changed delay:400ms, input changed delay:400ms, "
+                "change from:#id_household, change from:#id_building",
                 "hx-target": "#triage-suggest",
                 "hx-swap": "outerHTML",
                 "hx-include": "[name='item'],[name='household'],[name='building']",
