@@ -5,12 +5,12 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.errors import ApplicationError
+from core.errors import ApplicationError, Conflict
 from triage import classifier, selectors
 from triage.models import ModelVersion, Suggestion
 
@@ -33,23 +33,33 @@ def model_train(
         data.texts, data.labels, weights=data.weights, user_words=data.user_words
     )
     blob = classifier.dumps(pipeline)
-    with transaction.atomic():
-        number = (ModelVersion.objects.aggregate(n=Max("version"))["n"] or 0) + 1
-        ModelVersion.objects.filter(is_active=True).update(is_active=False)
-        model = ModelVersion(
-            version=number,
-            created_at=now,
-            trained_by=actor,
-            reason=reason[:30],
-            is_active=True,
-            labels=sorted(set(data.labels)),
-            samples=data.counts,
-            last_case_id=data.last_case_id,
-            last_event_id=data.last_event_id,
-            blob=blob,
-        )
-        model.full_clean(exclude=["trained_by", "blob"])
-        model.save()
+    try:
+        return _model_store(actor=actor, reason=reason, now=now, data=data, blob=blob)
+    except IntegrityError as error:  # another process stored a version at the same moment
+        raise Conflict(_("Another model was being trained at the same time.")) from error
+
+
+@transaction.atomic
+def _model_store(*, actor, reason, now, data, blob) -> ModelVersion:
+    number = (ModelVersion.objects.aggregate(n=Max("version"))["n"] or 0) + 1
+    ModelVersion.objects.filter(is_active=True).update(is_active=False)
+    model = ModelVersion(
+        version=number,
+        created_at=now,
+        trained_by=actor,
+        reason=reason[:30],
+        is_active=True,
+        labels=sorted(set(data.labels)),
+        samples=data.counts,
+        last_case_id=data.last_case_id,
+        last_event_id=data.last_event_id,
+        blob=blob,
+    )
+    # Uniqueness is the database's call: a race becomes an IntegrityError, then a Conflict.
+    model.full_clean(
+        exclude=["trained_by", "blob"], validate_unique=False, validate_constraints=False
+    )
+    model.save()
     logger.info("triage model v%s trained on %s", number, data.counts)
     return model
 
