@@ -133,3 +133,15 @@ def test_no_suggestion_is_recorded_without_a_model(world, catalogue, report):
     case = report(text="楼上漏水")
     assert suggestion_record(case=case) is None
     assert Suggestion.objects.count() == 0
+
+
+def test_the_worker_trains_the_first_model_once_cases_come_in(world, catalogue, report, settings):
+    from cases.worker import run_once
+
+    settings.TRIAGE_RETRAIN_MIN_NEW = 1
+    assert run_once(now=T0)["retrained"] == 0  # no case yet: nothing learnt from history
+    report(text="楼道里有很多纸箱", now=T0)
+
+    assert run_once(now=T0)["retrained"] == 1
+    assert run_once(now=T0 + timedelta(minutes=1))["retrained"] == 0
+    assert ModelVersion.objects.get(is_active=True).reason == "schedule"
