@@ -54,10 +54,12 @@ def _jieba(user_words=()):
     return _tokenizer
 
 
-def segment(text: str, user_words=()) -> list[str]:
-    """Word tokens of normalised text, punctuation dropped."""
+def segment(text: str, user_words=(), hmm: bool = False) -> list[str]:
+    """Word tokens of normalised text, punctuation dropped. Without jieba's HMM (guessing
+    unknown words) by default: a third faster, and character n-grams cover unknown words."""
     tokenizer = _jieba(user_words)
-    return [w for w in tokenizer.lcut(text) if w.strip() and not _PUNCT_ONLY.fullmatch(w)]
+    words = tokenizer.lcut(text, HMM=hmm)
+    return [w for w in words if w.strip() and not _PUNCT_ONLY.fullmatch(w)]
 
 
 class Words:
