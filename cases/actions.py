@@ -238,6 +238,15 @@ ACTIONS: dict[str, ActionSpec] = {
             case=case, actor=user, solved=data["solved"], note=data["text"], **_v(data)
         ),
     ),
+    "reclassify": ActionSpec(
+        gettext_noop("Correct the item"),
+        forms.ReclassifyForm,
+        P.HANDLE_CASES,
+        A.RECLASSIFY,
+        run=lambda case, user, data: services.case_reclassify(
+            case=case, actor=user, item=data["item"], note=data["text"], **_v(data)
+        ),
+    ),
     "merge": ActionSpec(
         gettext_noop("Merge into another case"),
         forms.MergeForm,

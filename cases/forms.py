@@ -1,6 +1,7 @@
 import uuid
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -44,7 +45,21 @@ class ReportForm(StyledForm):
     description = forms.CharField(
         label=_("Describe the problem"),
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(
+            attrs={
+                # Live triage: suggestions and possible duplicates as the person types.
+                "rows": 4,
+                "hx-post": reverse_lazy("triage:suggest"),
+                # keyup as people type; input for phone keyboards (IMEs) that send no keyup;
+                # a change of place looks for duplicates there.
+                "hx-trigger": "keyup changed delay:400ms, input changed delay:400ms, "
+                "change from:#id_household, change from:#id_building",
+                "hx-target": "#triage-suggest",
+                "hx-swap": "outerHTML",
+                "hx-include": "[name='item'],[name='household'],[name='building']",
+                "hx-sync": "this:replace",
+            }
+        ),
     )
     photos = PhotosField(label=_("Photos (up to 9)"), required=False)
     household = forms.ModelChoiceField(
@@ -272,6 +287,15 @@ class FollowUpForm(VersionedForm):
         coerce=lambda v: v == "1",
         choices=[("1", _("Solved")), ("0", _("Not solved"))],
         widget=forms.RadioSelect,
+    )
+    text = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class ReclassifyForm(VersionedForm):
+    item = forms.ModelChoiceField(
+        label=_("Correct item"),
+        to_field_name="code",
+        queryset=Item.objects.filter(is_active=True, kind=Item.Kind.APPEAL),
     )
     text = forms.CharField(label=_("Note"), max_length=500, required=False)
 

@@ -60,6 +60,7 @@ class Action(models.TextChoices):
     CLOSE = "close", _("Closed")
     AUTO_CLOSE = "auto_close", _("Closed automatically (not rated)")
     REVEAL_CONTACT = "reveal_contact", _("Contact details viewed")
+    RECLASSIFY = "reclassify", _("Item corrected")
 
 
 # The one declaration of which action may leave which status, and where it leads.
@@ -98,6 +99,7 @@ TRANSITIONS: dict[str, tuple[frozenset, str | None]] = {
     Action.CLOSE: (frozenset({Status.RESOLVED}), Status.CLOSED),
     Action.AUTO_CLOSE: (frozenset({Status.RESOLVED}), Status.CLOSED),
     Action.REVEAL_CONTACT: (OPEN_STATUSES | DONE_STATUSES, None),
+    Action.RECLASSIFY: (OPEN_STATUSES | {Status.RESOLVED, Status.CLOSED}, None),
 }
 
 
@@ -291,7 +293,9 @@ class Case(models.Model):
             models.Index(fields=["status", "resolution_due"], name="case_status_due"),
             models.Index(fields=["company", "status", "resolution_due"], name="case_company_due"),
             # Status first: an open-cases query seeks each status, then the area range.
-            models.Index(fields=["status", "area_path", "resolution_due"], name="case_status_area_due"),
+            models.Index(
+                fields=["status", "area_path", "resolution_due"], name="case_status_area_due"
+            ),
             models.Index(
                 fields=["area_path"],
                 condition=models.Q(followup_needed=True),

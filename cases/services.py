@@ -781,6 +781,34 @@ def case_merge(*, case: Case, into: Case, actor, expected_version=None, now=None
 
 
 @transaction.atomic
+def case_reclassify(
+    *, case: Case, actor, item: Item, note: str = "", expected_version=None, now=None
+) -> CaseEvent:
+    """Correct the item a case was filed under (the corrections train the triage model).
+
+    The domain and priority follow the new item; the clocks already running are kept.
+    """
+    _require_any(actor, Permission.HANDLE_CASES, Permission.ROUTE_CASES)
+    if item.pk == case.item_id:
+        _refuse(_("The case is already filed under this item."))
+    if not item.is_active or item.kind != case.item.kind:
+        _refuse(_("Choose a published item of the same kind."))
+    decision = routing_resolve(item=item, estate=case.estate, text=case.description)
+    return _transition(
+        case,
+        action=Action.RECLASSIFY,
+        actor=actor,
+        party=party_of(actor),
+        now=now,
+        expected_version=expected_version,
+        public=False,
+        note=note or _("%(old)s → %(new)s") % {"old": case.item.name, "new": item.name},
+        changes={"item": item, "domain_id": item.domain_id, "priority": decision.priority},
+        data={"from": case.item.code, "to": item.code},
+    )
+
+
+@transaction.atomic
 def case_close(*, case: Case, actor, note: str = "", expected_version=None, now=None) -> CaseEvent:
     _require(actor, Permission.ROUTE_CASES)
     now = now or timezone.now()

@@ -144,6 +144,17 @@ def _activity_reminders(*, now) -> int:
     return reminders_send(now=now)
 
 
+def retrain_triage(*, now: datetime) -> int:
+    """The triage model learns the new cases and staff corrections on a schedule."""
+    from triage.services import model_retrain_if_due
+
+    try:
+        return 1 if model_retrain_if_due(now=now) else 0
+    except ApplicationError as exc:
+        logger.info("triage not retrained: %s", exc.message)
+        return 0
+
+
 def run_once(*, now: datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     return {
@@ -153,6 +164,7 @@ def run_once(*, now: datetime | None = None) -> dict[str, int]:
         "care_alerts": _care_alerts(now=now),
         "reminded": _activity_reminders(now=now),
         "delivered": deliver_outbox(now=now),
+        "retrained": retrain_triage(now=now),
     }
 
 

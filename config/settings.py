@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "alliance",
     "care",
     "bench",
+    "triage",
 ]
 
 MIDDLEWARE = [
@@ -208,6 +209,12 @@ INSIGHTS_WEIGHTS = tuple(int(w) for w in env_list("INSIGHTS_WEIGHTS", "30,35,35"
 if len(INSIGHTS_WEIGHTS) != 3:
     raise ImproperlyConfigured("INSIGHTS_WEIGHTS needs three numbers, e.g. 30,35,35")
 INSIGHTS_SATISFIED_INCLUDES_BASIC = env_bool("INSIGHTS_SATISFIED_INCLUDES_BASIC", True)
+
+# Triage: retrain when the active model is this old and enough new labelled cases exist;
+# duplicates are open cases of the same item and place within this many days.
+TRIAGE_RETRAIN_HOURS = env_int("TRIAGE_RETRAIN_HOURS", 24)
+TRIAGE_RETRAIN_MIN_NEW = env_int("TRIAGE_RETRAIN_MIN_NEW", 20)
+TRIAGE_DUPLICATE_DAYS = env_int("TRIAGE_DUPLICATE_DAYS", 7)
 
 # REST API: writes per user per minute.
 API_WRITES_PER_MINUTE = env_int("API_WRITES_PER_MINUTE", 120)

@@ -27,6 +27,7 @@ urlpatterns = [
     path("engagement/", include("engagement.urls")),
     path("care/", include("care.urls")),
     path("alliance/", include("alliance.urls")),
+    path("triage/", include("triage.urls")),
     path("transparency/", insights_views.transparency, name="transparency"),
     path("api/v1/", api.urls),
     path("account/tokens/", api_views.tokens, name="api_tokens"),

@@ -13,6 +13,7 @@ from catalog.services import catalogue_load_seed
 from engagement.demo import seed_engagement
 from orgs.demo import DEMO_PASSWORD, seed_structure
 from residents.demo import DEMO_RESIDENT_MOBILE, DEMO_RESIDENT_NAME, seed_residents
+from triage.demo import seed_triage
 
 
 class Command(BaseCommand):
@@ -30,11 +31,13 @@ class Command(BaseCommand):
         engagement = seed_engagement()
         partners = seed_alliance()
         in_care = seed_care()
+        triage = seed_triage()
         self.stdout.write(
             f"Demo community ready in {time.monotonic() - started:.1f}s "
             f"(new households: {structure['households']}, new residents: {residents}, "
             f"catalogue items: {items}, new cases: {cases}, engagement records: {engagement}, "
-            f"alliance partners: {partners}, people in care: {in_care})."
+            f"alliance partners: {partners}, people in care: {in_care}, "
+            f"triage suggestions: {triage})."
         )
         self.stdout.write("")
         self.stdout.write(

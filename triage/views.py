@@ -1,0 +1,136 @@
+"""Triage pages: live suggestions while typing (htmx fragments), the staff case panel and
+the model page. Every view only scopes, calls a selector or service and renders."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from cases.forms import ReportForm
+from cases.models import OPEN_STATUSES
+from cases.selectors import case_get_for, cases_in_scope
+from core.errors import ApplicationError, NotFound
+from core.http import render_error
+from orgs.models import Building, Household
+from orgs.roles import Permission
+from orgs.selectors import scope_for
+from residents.selectors import resident_for_user
+from triage import selectors, services
+from triage.forms import SuggestForm
+from triage.models import ModelVersion
+
+
+def _places(user):
+    """The households and buildings this person may report for (as the forms offer them)."""
+    scope = scope_for(user)
+    if scope.is_staff:
+        return scope.households(), scope.buildings()
+    resident = resident_for_user(user=user)
+    if resident is None:
+        return Household.objects.none(), Building.objects.none()
+    households = Household.objects.filter(ties__resident=resident)
+    buildings = Building.objects.filter(estate__in=households.values("unit__building__estate"))
+    return households, buildings
+
+
+def _place(user, data):
+    households, buildings = _places(user)
+    if data.get("household"):
+        household = households.select_related("unit__building__estate").filter(pk=data["household"])
+        if household:
+            return household[0].unit.building
+    if data.get("building"):
+        return buildings.select_related("estate").filter(pk=data["building"]).first()
+    return None
+
+
+@login_required
+@require_POST
+def suggest(request):
+    """The fragment under the description: top items, priority, lead party, duplicates."""
+    form = SuggestForm(request.POST)
+    data = form.cleaned_data if form.is_valid() else {}
+    text = data.get("description") or ""
+    building = _place(request.user, data)
+    estate = building.estate if building else None
+    found = selectors.suggest(text=text, estate=estate)
+    item = selectors.appeal_item(data.get("item") or "") or found.top
+    duplicates = []
+    if item and estate and len(text.strip()) >= selectors.MIN_TEXT:
+        duplicates = selectors.duplicates_find(
+            item=item, estate=estate, building=building, text=text
+        )
+    context = {
+        "found": found,
+        "duplicates": duplicates,
+        "is_staff": scope_for(request.user).is_staff,
+        "chosen": data.get("item") or "",
+    }
+    return render(request, "triage/_suggest.html", context)
+
+
+@login_required
+@require_GET
+def pick(request):
+    """One click on a suggestion: the item field comes back with that item chosen."""
+    item = selectors.appeal_item(request.GET.get("item", ""))
+    form = ReportForm(initial={"item": item.code if item else None})
+    return render(request, "triage/_item_field.html", {"field": form["item"]})
+
+
+@login_required
+@require_GET
+def case_panel(request, case_id):
+    """On the staff case page: item suggestions (one click corrects the item) and open
+    cases that look like the same problem (one click merges)."""
+    try:
+        case = case_get_for(user=request.user, case_id=case_id)
+    except ApplicationError as error:
+        return render_error(request, error)
+    scope = scope_for(request.user)
+    found = selectors.suggest(text=case.description, estate=case.estate)
+    duplicates = []
+    if case.status in OPEN_STATUSES:
+        duplicates = selectors.duplicates_find(
+            item=case.item,
+            estate=case.estate,
+            building=case.building,
+            text=case.description,
+            now=case.created_at,
+            exclude_id=case.pk,
+            cases=cases_in_scope(user=request.user),
+        )
+    context = {
+        "case": case,
+        "found": found,
+        "disagrees": bool(found.top and found.top.pk != case.item_id),
+        "can_correct": scope.has(Permission.HANDLE_CASES),
+        "can_merge": scope.has(Permission.ROUTE_CASES) and case.status in OPEN_STATUSES,
+        "duplicates": duplicates,
+    }
+    return render(request, "triage/_case_panel.html", context)
+
+
+def _may_manage(user) -> bool:
+    return scope_for(user).has(Permission.ROUTE_CASES)
+
+
+@login_required
+def models_page(request):
+    """The model versions and how their suggestions fared; retrain now."""
+    if not _may_manage(request.user):
+        return render_error(request, NotFound())
+    if request.method == "POST":
+        try:
+            model = services.model_train(actor=request.user, reason="page")
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Model v%(n)s trained and active.") % {"n": model.version})
+        return redirect("triage:models")
+    context = {
+        "models": ModelVersion.objects.defer("blob").select_related("trained_by")[:20],
+        "figures": selectors.acceptance_by_version(),
+    }
+    return render(request, "triage/models.html", context)
