@@ -195,9 +195,15 @@ OTP_SENDS_PER_IP_PER_HOUR = env_int("OTP_SENDS_PER_IP_PER_HOUR", 20)
 OTP_VERIFY_PER_IP_PER_HOUR = env_int("OTP_VERIFY_PER_IP_PER_HOUR", 60)
 SMS_BACKEND = env_str("SMS_BACKEND", "residents.sms.OutboxBackend")
 
-# Cases: notification channels (log, sms, webhook), auto-close and the worker.
+# Cases: notification channels (log, sms, webhook, wechat), auto-close and the worker.
 STAFF_NOTIFICATION_CHANNEL = env_str("STAFF_NOTIFICATION_CHANNEL", "log")
 NOTIFY_WEBHOOK_URL = env_str("NOTIFY_WEBHOOK_URL", "")
+# WeChat official account template messages (channel "wechat").
+WECHAT_API_BASE = env_str("WECHAT_API_BASE", "https://api.weixin.qq.com")
+WECHAT_APP_ID = env_str("WECHAT_APP_ID", "")
+WECHAT_APP_SECRET = env_str("WECHAT_APP_SECRET", "")
+WECHAT_TEMPLATE_ID = env_str("WECHAT_TEMPLATE_ID", "")
+WECHAT_TEMPLATE_FIELD = env_str("WECHAT_TEMPLATE_FIELD", "content")  # the template's text key
 CASE_AUTO_CLOSE_DAYS = env_int("CASE_AUTO_CLOSE_DAYS", 7)
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
 WORKER_INTERVAL_SECONDS = env_int("WORKER_INTERVAL_SECONDS", 30)

@@ -23,7 +23,9 @@ class StaffMembershipInline(admin.TabularInline):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    fieldsets = BaseUserAdmin.fieldsets + ((_("Profile"), {"fields": ["full_name"]}),)
+    fieldsets = BaseUserAdmin.fieldsets + (
+        (_("Profile"), {"fields": ["full_name", "wechat_openid"]}),
+    )
     list_display = ["username", "full_name", "is_staff", "is_active", "last_login"]
     search_fields = ["username", "full_name", "email"]
     inlines = [StaffMembershipInline]

@@ -17,6 +17,8 @@ class User(AbstractUser):
     """Every person who signs in: staff with a password, residents with a one-time code."""
 
     full_name = models.CharField(_("full name"), max_length=50, blank=True)
+    # The user's openid under the official account, for WeChat template messages.
+    wechat_openid = models.CharField(_("WeChat openid"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("user")
