@@ -126,19 +126,32 @@ GROUPS = {
 
 def figures_by(*, cases: QuerySet[Case], period: Period, group: str) -> dict:
     """Figures per community, grid, company, domain, item, estate or channel."""
-    key = GROUPS[group]
+    return figures_by_each(cases=cases, period=period, groups=(group,))[group]
+
+
+def figures_by_each(*, cases: QuerySet[Case], period: Period, groups) -> dict[str, dict]:
+    """`figures_by` for several groupings from one pass: every figure is a count, so the
+    counts per combination of keys add up exactly to the counts per key."""
     cases = _relevant(cases, period)
-    if not isinstance(key, str):
-        cases = cases.annotate(group_key=key)
-        key = "group_key"
-    rows = cases.values(key).annotate(**_aggregates(period)).order_by(key)
-    result = {}
+    keys = {}
+    for group in groups:
+        key = GROUPS[group]
+        if not isinstance(key, str):
+            cases = cases.annotate(**{f"{group}_key": key})
+            key = f"{group}_key"
+        keys[group] = key
+    rows = cases.values(*keys.values()).annotate(**_aggregates(period)).order_by()
+    result = {group: {} for group in groups}
     for row in rows:
-        value = row.pop(key)
-        if value in (None, ""):
-            continue
-        result[value] = Figures(counts=row)
-    return result
+        counts = {name: row[name] for name in METRICS}
+        for group, key in keys.items():
+            value = row[key]
+            if value in (None, ""):
+                continue
+            found = result[group].setdefault(value, Figures(counts=dict.fromkeys(METRICS, 0)))
+            for name, n in counts.items():
+                found.counts[name] += n
+    return {group: dict(sorted(found.items())) for group, found in result.items()}
 
 
 def cases_for_metric(*, cases: QuerySet[Case], metric: str, period: Period) -> QuerySet[Case]:

@@ -64,16 +64,15 @@ def dashboard(request):
 def _dashboard_data(cases, period) -> dict:
     figures = selectors.figures(cases=cases, period=period)
     trend = selectors.monthly_figures(cases=cases, months=selectors.last_months(12))
-    by_domain = selectors.figures_by(cases=cases, period=period, group="domain")
+    by = selectors.figures_by_each(
+        cases=cases, period=period, groups=("domain", "estate", "company")
+    )
+    by_domain = by["domain"]
     domains = list(Domain.objects.all())
     return {
         "figures": figures,
-        "by_estate": _named(
-            selectors.figures_by(cases=cases, period=period, group="estate"), Estate
-        ),
-        "by_company": _named(
-            selectors.figures_by(cases=cases, period=period, group="company"), PropertyCompany
-        ),
+        "by_estate": _named(by["estate"], Estate),
+        "by_company": _named(by["company"], PropertyCompany),
         "by_domain": [(d, by_domain.get(d.pk)) for d in domains],
         "chart": {
             "months": [label for label, _f in trend],
@@ -140,10 +139,9 @@ def rankings(request):
         form, period, cases = _context(request)
     except ApplicationError as error:
         return render_error(request, error)
-    companies = _named(
-        selectors.figures_by(cases=cases, period=period, group="company"), PropertyCompany
-    )
-    grid_figures = selectors.figures_by(cases=cases, period=period, group="grid")
+    by = selectors.figures_by_each(cases=cases, period=period, groups=("company", "grid"))
+    companies = _named(by["company"], PropertyCompany)
+    grid_figures = by["grid"]
     grids = {g.path: g for g in OrgUnit.objects.filter(path__in=grid_figures, kind="grid")}
     return render(
         request,

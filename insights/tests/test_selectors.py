@@ -9,6 +9,7 @@ from insights.selectors import (
     cases_for_metric,
     figures,
     figures_by,
+    figures_by_each,
     month_period,
     monthly_figures,
     sliced_cases,
@@ -124,3 +125,15 @@ def test_the_monthly_trend_counts_what_each_month_counts_on_its_own(history, wor
         alone = figures(cases=cases, period=period)
         assert monthly.counts == {name: alone.counts[name] for name in TREND}
     assert sum(f.counts["dispatched"] for _l, f in trend) > 0
+
+
+def test_several_groupings_in_one_pass_match_each_grouping_alone(history, world):
+    cases = sliced_cases(user=world.admin)
+    groups = ("company", "grid", "domain", "estate")
+    together = figures_by_each(cases=cases, period=NOVEMBER, groups=groups)
+    for group in groups:
+        alone = figures_by(cases=cases, period=NOVEMBER, group=group)
+        assert {k: f.counts for k, f in together[group].items()} == {
+            k: f.counts for k, f in alone.items()
+        }
+        assert alone
