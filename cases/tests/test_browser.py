@@ -1,5 +1,5 @@
 """The leak journey in a real browser: a resident reports on a phone, staff handle it on a
-desktop through htmx, the grid worker sees it, the resident rates it."""
+desktop through htmx, the grid worker sees it, the resident rates it, the dashboard counts it."""
 
 import re
 from io import BytesIO
@@ -9,7 +9,6 @@ from PIL import Image
 
 from catalog.services import catalogue_load_seed
 from core.testing import PASSWORD, build_world
-from orgs.models import User
 from residents.models import SmsMessage
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -46,6 +45,8 @@ def _photo(tmp_path):
 def test_leak_reported_on_a_phone_is_handled_and_rated(phone, desktop, tmp_path):
     world = build_world()
     catalogue_load_seed()
+    _sign_in_staff(desktop, "shuji")
+    assert _dashboard_figure(desktop, "dispatched") == "0"
 
     # The resident reports a leak with a photo on a phone.
     _sign_in_resident(phone, world.R1.mobile)
@@ -83,7 +84,17 @@ def test_leak_reported_on_a_phone_is_handled_and_rated(phone, desktop, tmp_path)
     phone.get_by_role("button", name="提交评价").click()
     phone.locator('[data-status="closed"]').wait_for()
     phone.shot("journey-4-resident-rated")
-    assert User.objects.filter(username="wuye_jingli").exists()
+
+    # The community's dashboard counts it: received, and rated satisfied.
+    _sign_in_staff(desktop, "shuji")
+    assert _dashboard_figure(desktop, "dispatched") == "1"
+    assert _dashboard_figure(desktop, "satisfaction_rate") == "100.0%"
+    desktop.shot("journey-5-dashboard")
+
+
+def _dashboard_figure(page, name) -> str:
+    page.goto("/insights/?period=30d")
+    return page.locator(f"[data-figure={name}]").inner_text().strip()
 
 
 def test_unaccepted_case_climbs_the_ladder_when_the_clock_runs_out(desktop):
