@@ -32,7 +32,15 @@ def _claim(queryset, limit=BATCH):
 
 def _sweep(queryset, step) -> int:
     """Apply `step` to every row of `queryset`, batch by batch in id order, each row once."""
-    return _sweep_batches(queryset, lambda batch: sum(_one(step, row) for row in batch))
+    done, last_id = 0, 0
+    while True:
+        with transaction.atomic():
+            batch = _claim(queryset.filter(pk__gt=last_id).order_by("pk"))
+            for row in batch:
+                done += _one(step, row)
+                last_id = row.pk
+        if len(batch) < BATCH:
+            return done
 
 
 def _one(step, row) -> bool:
@@ -42,19 +50,6 @@ def _one(step, row) -> bool:
     except ApplicationError as exc:  # e.g. a person changed it a moment ago
         logger.info("skipped %s: %s", row, exc.message)
         return False
-
-
-def _sweep_batches(queryset, handle) -> int:
-    """Claim `queryset` batch by batch in id order and let `handle` act on each batch."""
-    done, last_id = 0, 0
-    while True:
-        with transaction.atomic():
-            batch = _claim(queryset.filter(pk__gt=last_id).order_by("pk"))
-            if batch:
-                done += handle(batch)
-                last_id = batch[-1].pk
-        if len(batch) < BATCH:
-            return done
 
 
 def escalate_due(*, now: datetime) -> int:
