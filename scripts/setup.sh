@@ -13,7 +13,7 @@ if ! command -v uv >/dev/null 2>&1 || [ "$(uv --version | cut -d' ' -f2)" != "$U
 fi
 
 step "Python dependencies (uv.lock)"
-uv sync --frozen --quiet
+uv sync --frozen --quiet --compile-bytecode  # the machine may set PYTHONDONTWRITEBYTECODE
 
 step "Front-end assets (package-lock.json)"
 lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
