@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from cases import services, worker
+from cases import notify, services, worker
 from cases.models import (
     OPEN_STATUSES,
     Action,
@@ -1501,6 +1501,7 @@ def seed_cases(*, seed: int = 20261126, count: int = 3500, today: datetime | Non
         if not stories:
             return 0
         simulation.accounts(stories)
-        simulation.run(stories)
+        with notify.batched():
+            simulation.run(stories)
         _tidy(today)
         return simulation.created

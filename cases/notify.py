@@ -4,7 +4,9 @@ Each recipient gets an in-app `Notification` and an `OutboxMessage` that the wor
 later, so a crash between commit and sending loses nothing.
 """
 
+import threading
 from collections import defaultdict
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.db.models import Q
@@ -82,7 +84,15 @@ def _audiences(case: Case, event: CaseEvent, participants) -> list[tuple[str, in
 
 
 def _staff_of(wanted: set[tuple[str, int]]) -> dict[tuple[str, int], list[int]]:
-    """Resolve audiences to user ids with one query."""
+    """Resolve audiences to user ids with one query (none for those a batch knows already)."""
+    batch = getattr(_batch, "current", None)
+    if batch is None:
+        return _read_staff(wanted)
+    batch.staff.update(_read_staff(wanted - batch.staff.keys()))
+    return batch.staff
+
+
+def _read_staff(wanted: set[tuple[str, int]]) -> dict[tuple[str, int], list[int]]:
     units = {key for kind, key in wanted if kind in ("unit", "office")}
     companies = {key for kind, key in wanted if kind in ("desk", "manager")}
     found = {audience: [] for audience in wanted}
@@ -142,12 +152,12 @@ def notify_events(pairs: list[tuple[Case, CaseEvent]]) -> int:
     """`notify_event` for many events at once, with a fixed number of queries."""
     case_ids = {case.pk for case, event in pairs if STAFF_AUDIENCE.get(event.action)}
     participants = defaultdict(list)
-    for case_id, *row in Participant.objects.filter(
-        case_id__in=case_ids, is_active=True
-    ).values_list(
-        "case_id", "role", "org_unit_id", "org_unit__kind", "org_unit__parent_id", "company_id"
-    ):
-        participants[case_id].append(row)
+    if case_ids:
+        rows = Participant.objects.filter(case_id__in=case_ids, is_active=True).values_list(
+            "case_id", "role", "org_unit_id", "org_unit__kind", "org_unit__parent_id", "company_id"
+        )
+        for case_id, *row in rows:
+            participants[case_id].append(row)
     audiences = [_audiences(case, event, participants[case.pk]) for case, event in pairs]
     staff = _staff_of({a for found in audiences for a in found})
 
@@ -188,9 +198,47 @@ def notify_events(pairs: list[tuple[Case, CaseEvent]]) -> int:
                     next_attempt_at=event.at,
                 )
             )
-    Notification.objects.bulk_create(notifications)
-    OutboxMessage.objects.bulk_create(messages)  # takes the notifications' new ids
+    batch = getattr(_batch, "current", None)
+    if batch is None:
+        _write(notifications, messages)
+    else:
+        batch.notifications += notifications
+        batch.messages += messages
     return len(messages)
+
+
+def _write(notifications, messages) -> None:
+    Notification.objects.bulk_create(notifications, batch_size=500)
+    OutboxMessage.objects.bulk_create(messages, batch_size=500)  # takes the notifications' ids
+
+
+class _Batch:
+    def __init__(self):
+        self.staff: dict[tuple[str, int], list[int]] = {}
+        self.notifications: list[Notification] = []
+        self.messages: list[OutboxMessage] = []
+
+
+_batch = threading.local()
+
+
+@contextmanager
+def batched():
+    """Gather the notifications of the events inside the block and write them when it ends.
+
+    For jobs that emit thousands of events in one transaction (the demo history): who hears
+    of each event is still decided at the event, but staff memberships are read once per
+    audience for the whole block — do not change them inside it — and the rows are written
+    in a few bulk inserts. Use inside the transaction, like `notify_event`."""
+    if getattr(_batch, "current", None) is not None:
+        yield  # already batching: the outer block writes
+        return
+    _batch.current = batch = _Batch()
+    try:
+        yield
+    finally:
+        _batch.current = None
+    _write(batch.notifications, batch.messages)
 
 
 def notify_people(*, users=(), mobiles=(), text: str, link: str = "", now) -> int:

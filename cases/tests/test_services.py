@@ -55,6 +55,22 @@ def test_case_submit_notifies_resident_grid_and_company_in_the_same_transaction(
     assert OutboxMessage.objects.filter(channel="sms", recipient=world.R1.mobile).count() == 1
 
 
+def test_batched_notifications_are_written_when_the_block_ends_and_match_unbatched(report, world):
+    from cases import notify
+
+    plain = report()
+    with notify.batched():
+        batched = report(text="楼道灯不亮了")
+        assert not Notification.objects.filter(case=batched).exists()
+    assert batched.pk != plain.pk
+
+    def received(case):
+        rows = OutboxMessage.objects.filter(notification__case=case)
+        return sorted(rows.values_list("notification__user__username", "channel"))
+
+    assert received(batched) == received(plain) != []
+
+
 def test_case_submit_clocks_come_from_the_item_policy(report):
     case = report()  # RB01: ordinary, 2 h / 7 days
 
