@@ -965,25 +965,34 @@ def cases_escalate(*, cases: list[Case], now: datetime) -> list[CaseEvent]:
 
 
 def _save_escalations(cases: list[Case]) -> None:
-    """One parameterised UPDATE run for every row (Django's bulk_update builds a CASE
-    expression per row and field, many times slower at the worker's batch sizes)."""
+    """One UPDATE … FROM (VALUES …) for the whole batch: the set-based form is several
+    times faster than a statement per row, and Django's bulk_update builds a CASE expression
+    per row and field."""
+    if not cases:
+        return
     datetime_value = connection.ops.adapt_datetimefield_value
+    pg = connection.vendor == "postgresql"  # PostgreSQL types the VALUES by casts
+    types = ("bigint", "bigint", "integer", "integer", "timestamptz", "integer", "timestamptz")
+    row = "(" + ", ".join(f"%s::{t}" if pg else "%s" for t in types) + ")"
+    table = Case._meta.db_table
     with connection.cursor() as cursor:
-        cursor.executemany(
-            f"UPDATE {Case._meta.db_table} SET owner_unit_id = %s, level = %s, "
-            "escalation_count = %s, next_escalation_at = %s, version = %s, updated_at = %s "
-            "WHERE id = %s",
+        cursor.execute(
+            f"UPDATE {table} SET owner_unit_id = v.column2, level = v.column3, "
+            "escalation_count = v.column4, next_escalation_at = v.column5, "
+            "version = v.column6, updated_at = v.column7 "
+            f"FROM (VALUES {', '.join([row] * len(cases))}) AS v WHERE {table}.id = v.column1",
             [
-                (
+                value
+                for case in cases
+                for value in (
+                    case.pk,
                     case.owner_unit_id,
                     case.level,
                     case.escalation_count,
                     datetime_value(case.next_escalation_at),
                     case.version,
                     datetime_value(case.updated_at),
-                    case.pk,
                 )
-                for case in cases
             ],
         )
 

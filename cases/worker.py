@@ -52,9 +52,21 @@ def _one(step, row) -> bool:
         return False
 
 
+# What escalating a case and telling its new level read (`services.cases_escalate`,
+# `notify`): loading only these makes a claimed batch several times cheaper to build.
+ESCALATION_FIELDS = (
+    *("status", "accepted_at", "next_escalation_at", "level", "escalation_count", "version"),
+    *("updated_at", "tracking_no", "company_id", "item__name", "owner_unit__parent__name"),
+    *("sla__response_amount", "sla__response_unit", "sla__resolution_amount"),
+    "sla__resolution_unit",
+)
+
+
 def escalate_due(*, now: datetime) -> int:
-    due = Case.objects.filter(status__in=OPEN_STATUSES, next_escalation_at__lte=now).select_related(
-        "owner_unit__parent", "sla", "item"
+    due = (
+        Case.objects.filter(status__in=OPEN_STATUSES, next_escalation_at__lte=now)
+        .select_related("owner_unit__parent", "sla", "item")
+        .only(*ESCALATION_FIELDS)
     )
     # Most due first, along the clock's own index (so a sweep with nothing due is one index
     # probe). Every claimed case moves its clock past `now`, so it leaves the set.
