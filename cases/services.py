@@ -240,7 +240,7 @@ def case_submit(
         tracking_no=_next_tracking_no(prefix, now),
         kind=Case.Kind.SERVICE_REQUEST if item.kind == Item.Kind.SERVICE else Case.Kind.APPEAL,
         item=item,
-        domain_id=item.domain_id,
+        domain=item.domain,  # loaded with the item, if the caller did
         description=description[:2000],
         priority=decision.priority,
         channel=channel,

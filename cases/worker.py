@@ -18,6 +18,7 @@ from cases.models import OPEN_STATUSES, Action, Case, CaseEvent, OutboxMessage, 
 from catalog.models import CalendarYear
 from catalog.selectors import sla_deadlines
 from core.errors import ApplicationError
+from core.ratelimit import rate_counters_purge
 
 logger = logging.getLogger("hgj.worker")
 BATCH = 200
@@ -181,6 +182,7 @@ def run_once(*, now: datetime | None = None) -> dict[str, int]:
         "reminded": _activity_reminders(now=now),
         "delivered": deliver_outbox(now=now),
         "retrained": retrain_triage(now=now),
+        "rate_counters_purged": rate_counters_purge(now=now.timestamp()),
     }
 
 

@@ -173,7 +173,11 @@ def create_case(
     first case instead of creating a second."""
     limit_writes(request)
     scope = scope_for(request.user)
-    item = Item.objects.filter(code=payload.item, is_active=True).first()
+    item = (
+        Item.objects.filter(code=payload.item, is_active=True)
+        .select_related("domain", "sla")
+        .first()
+    )
     if item is None:
         raise ApplicationError(
             "Unknown item.", code="invalid", data={"fields": {"item": ["unknown item"]}}
@@ -222,8 +226,7 @@ def create_case(
         idempotency_key=(idempotency_key or "")[:64] or None,
         preferred_time=payload.preferred_time,
     )
-    case = Case.objects.select_related("item", "domain", "owner_unit").get(pk=case.pk)
-    return Status(201, _out(case))
+    return Status(201, _out(case))  # as stored: item, domain and unit are the ones it was given
 
 
 @router.get("/{tracking_no}", response=CaseDetailOut)
