@@ -210,14 +210,17 @@ def inbox(request):
         until=data.get("until"),
         mine=bool(data.get("mine")),
     )
-    cases = selectors.inbox(user=request.user, filters=filters)
-    page = Paginator(cases, 25).get_page(request.GET.get("page"))
+    now = timezone.now()
+    counts = selectors.tab_counts(user=request.user, now=now)
+    paginator = Paginator(selectors.inbox(user=request.user, filters=filters, now=now), 25)
+    if not any(data.values()) and tab in counts:
+        paginator.count = counts[tab]  # the tab's own count: no second COUNT(*)
     context = {
         "form": form,
-        "page": page,
+        "page": paginator.get_page(request.GET.get("page")),
         "tab": tab,
         "tabs": selectors.TABS,
-        "counts": selectors.tab_counts(user=request.user),
+        "counts": counts,
     }
     template = "cases/inbox.html#rows" if is_htmx(request) else "cases/inbox.html"
     return render(request, template, context)

@@ -322,3 +322,21 @@ def test_inbox_tabs_filters_and_search(world, resident_client, client_for):
     assert search.lstrip().startswith('<div id="rows"') and second.tracking_no in search
     junk = client.get(reverse("cases:inbox"), {"tab": "nope", "since": "yesterday", "estate": "-1"})
     assert junk.status_code == 200
+
+
+def test_inbox_counts_and_pages_match_the_tab_and_the_filters(world, report, client_for):
+    cases = [report(text=f"楼道灯不亮了，第{n}盏") for n in range(27)]
+    services.case_accept(case=cases[0], actor=world.manager)
+    client = client_for(world.manager)
+
+    def page(**params):
+        html = client.get(reverse("cases:inbox"), params).content.decode()
+        count = int(html.split('data-count="', 1)[1].split('"', 1)[0])
+        return count, {c.tracking_no for c in cases if c.tracking_no in html}
+
+    count, first = page(tab="pending")
+    assert count == 26 and len(first) == 25
+    count, second = page(tab="pending", page=2)
+    assert count == 26 and len(second) == 1 and not second & first
+    assert page(tab="pending", q="第7盏") == (1, {cases[7].tracking_no})
+    assert page(tab="active") == (1, {cases[0].tracking_no})
