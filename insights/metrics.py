@@ -11,6 +11,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Rating
@@ -77,3 +78,16 @@ METRICS = {
 
 def metric_q(name: str, period: Period) -> Q:
     return METRICS[name][1](period)
+
+
+# The moment each figure is attributed to: a period's figure counts the cases whose moment is in
+# the period, so one pass grouped by the moment's month gives every month's figure at once.
+MOMENTS = {
+    **dict.fromkeys(
+        ("dispatched", "responded", "returned", "reopened", "escalated"), F("created_at")
+    ),
+    **dict.fromkeys(("followed_up", "solved"), Coalesce("followed_up_at", "rated_at")),
+    **dict.fromkeys(("rated", "satisfied"), F("rated_at")),
+    **dict.fromkeys(("resolved", "on_time", "doorstep"), F("resolved_at")),
+    "supervised": F("supervised_at"),
+}

@@ -1,17 +1,18 @@
 """Reads for the dashboards: figures over any slice of the cases a user may see."""
 
 import math
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
-from django.db.models.functions import Substr
+from django.db.models.functions import Substr, TruncMonth
 from django.utils import timezone
 
 from cases.models import OPEN_STATUSES, Case
 from cases.selectors import cases_in_scope
-from insights.metrics import METRICS, Period, metric_q
+from insights.metrics import METRICS, MOMENTS, Period, metric_q
 from orgs.selectors import scope_for, subtree_q
 
 PATH_SEGMENT = 8  # "0000001." per level of the org tree
@@ -98,19 +99,27 @@ TREND = ("dispatched", "responded", "followed_up", "solved", "rated", "satisfied
 
 
 def monthly_figures(*, cases: QuerySet[Case], months: list[tuple[str, Period]]) -> list:
-    """The trend's figures for each month, in one pass over the cases (not one per month)."""
+    """The trend's figures for each month: per kind of moment, one pass grouped by the month
+    the moment falls in (months must follow each other, as `last_months` gives them)."""
     span = Period(months[0][1].start, months[-1][1].end)
-    counts = _relevant(cases, span).aggregate(
-        **{
-            f"{name}_{n}": Count("pk", filter=metric_q(name, period))
-            for n, (_label, period) in enumerate(months)
-            for name in TREND
-        }
-    )
-    return [
-        (label, Figures(counts={name: counts[f"{name}_{n}"] for name in TREND}))
-        for n, (label, _period) in enumerate(months)
-    ]
+    by_moment = defaultdict(list)  # TREND lists the plain count first for each moment
+    for name in TREND:
+        by_moment[MOMENTS[name]].append(name)
+    counts = {label: dict.fromkeys(TREND, 0) for label, _period in months}
+    for names in by_moment.values():
+        month = TruncMonth(MOMENTS[names[0]], tzinfo=timezone.get_current_timezone())
+        rows = (
+            cases.filter(metric_q(names[0], span))  # the widest: the others add conditions
+            .annotate(month=month)
+            .values("month")
+            .annotate(**{name: Count("pk", filter=metric_q(name, span)) for name in names})
+            .order_by()
+        )
+        for row in rows:
+            label = f"{row['month']:%Y-%m}"
+            if label in counts:
+                counts[label].update({name: row[name] for name in names})
+    return [(label, Figures(counts=counts[label])) for label, _period in months]
 
 
 GROUPS = {
@@ -132,6 +141,18 @@ def figures_by(*, cases: QuerySet[Case], period: Period, group: str) -> dict:
 def figures_by_each(*, cases: QuerySet[Case], period: Period, groups) -> dict[str, dict]:
     """`figures_by` for several groupings from one pass: every figure is a count, so the
     counts per combination of keys add up exactly to the counts per key."""
+    return _breakdown(cases, period, groups)[1]
+
+
+def figures_and_breakdown(*, cases: QuerySet[Case], period: Period, groups):
+    """`figures` and `figures_by_each` together: the totals are the sum of the breakdown's
+    rows, so the whole takes one counting pass (plus the handling time's)."""
+    totals, by = _breakdown(cases, period, groups)
+    average, p90 = _handling_hours(_relevant(cases, period), period)
+    return Figures(counts=totals, average_hours=average, p90_hours=p90), by
+
+
+def _breakdown(cases, period, groups) -> tuple[dict[str, int], dict[str, dict]]:
     cases = _relevant(cases, period)
     keys = {}
     for group in groups:
@@ -141,9 +162,12 @@ def figures_by_each(*, cases: QuerySet[Case], period: Period, groups) -> dict[st
             key = f"{group}_key"
         keys[group] = key
     rows = cases.values(*keys.values()).annotate(**_aggregates(period)).order_by()
+    totals = dict.fromkeys(METRICS, 0)
     result = {group: {} for group in groups}
     for row in rows:
         counts = {name: row[name] for name in METRICS}
+        for name, n in counts.items():
+            totals[name] += n
         for group, key in keys.items():
             value = row[key]
             if value in (None, ""):
@@ -151,7 +175,7 @@ def figures_by_each(*, cases: QuerySet[Case], period: Period, groups) -> dict[st
             found = result[group].setdefault(value, Figures(counts=dict.fromkeys(METRICS, 0)))
             for name, n in counts.items():
                 found.counts[name] += n
-    return {group: dict(sorted(found.items())) for group, found in result.items()}
+    return totals, {group: dict(sorted(found.items())) for group, found in result.items()}
 
 
 def cases_for_metric(*, cases: QuerySet[Case], metric: str, period: Period) -> QuerySet[Case]:

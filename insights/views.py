@@ -62,11 +62,10 @@ def dashboard(request):
 
 
 def _dashboard_data(cases, period) -> dict:
-    figures = selectors.figures(cases=cases, period=period)
-    trend = selectors.monthly_figures(cases=cases, months=selectors.last_months(12))
-    by = selectors.figures_by_each(
+    figures, by = selectors.figures_and_breakdown(
         cases=cases, period=period, groups=("domain", "estate", "company")
     )
+    trend = selectors.monthly_figures(cases=cases, months=selectors.last_months(12))
     by_domain = by["domain"]
     domains = list(Domain.objects.all())
     return {

@@ -8,6 +8,7 @@ from insights.selectors import (
     Period,
     cases_for_metric,
     figures,
+    figures_and_breakdown,
     figures_by,
     figures_by_each,
     month_period,
@@ -137,3 +138,5 @@ def test_several_groupings_in_one_pass_match_each_grouping_alone(history, world)
             k: f.counts for k, f in alone.items()
         }
         assert alone
+    total, _by = figures_and_breakdown(cases=cases, period=NOVEMBER, groups=groups)
+    assert total == figures(cases=cases, period=NOVEMBER)
