@@ -6,7 +6,7 @@ class RateCounter(models.Model):
     """The hits of one rate-limit key in its current fixed window (`core.ratelimit`)."""
 
     name = models.CharField(_("key"), max_length=200, primary_key=True)
-    window_end = models.BigIntegerField(_("window end"))  # Unix seconds
+    window_end = models.FloatField(_("window end"))  # Unix time
     hits = models.PositiveIntegerField(_("hits"))
 
     class Meta:

@@ -11,20 +11,22 @@ from core.errors import RateLimited
 from core.models import RateCounter
 
 _TABLE = RateCounter._meta.db_table
+# A window opens at a key's first hit and lasts its length; a hit after it opens the next one.
 _COUNT = (
     f"INSERT INTO {_TABLE} (name, window_end, hits) VALUES (%s, %s, 1) "
     "ON CONFLICT (name) DO UPDATE SET "
-    f"hits = CASE WHEN {_TABLE}.window_end = excluded.window_end THEN {_TABLE}.hits + 1 ELSE 1 END, "
-    "window_end = excluded.window_end "
+    f"hits = CASE WHEN {_TABLE}.window_end > %s THEN {_TABLE}.hits + 1 ELSE 1 END, "
+    f"window_end = CASE WHEN {_TABLE}.window_end > %s THEN {_TABLE}.window_end "
+    "ELSE excluded.window_end END "
     "RETURNING hits"
 )
 
 
 def rate_limit_hit(*, key: str, limit: int, window_seconds: int) -> bool:
     """Count one hit; return True if the hit is within the limit."""
-    window_end = (int(time.time()) // window_seconds + 1) * window_seconds
+    now = time.time()
     with connection.cursor() as cursor:
-        cursor.execute(_COUNT, [key[:200], window_end])
+        cursor.execute(_COUNT, [key[:200], now + window_seconds, now, now])
         (hits,) = cursor.fetchone()
     return hits <= limit
 
@@ -36,5 +38,5 @@ def rate_limit_check(*, key: str, limit: int, window_seconds: int, message=None)
 
 def rate_counters_purge(*, now: float | None = None) -> int:
     """Forget the windows that have ended (the worker's sweep)."""
-    ended = int(now if now is not None else time.time())
+    ended = now if now is not None else time.time()
     return RateCounter.objects.filter(window_end__lte=ended).delete()[0]

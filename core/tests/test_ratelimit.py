@@ -18,10 +18,12 @@ def test_hits_beyond_the_limit_are_refused_until_the_window_ends():
             True,
             False,
         ]
-        clock.move_to(START + timedelta(seconds=54))  # 09:00:59, same window
+        clock.move_to(START + timedelta(seconds=59))  # the window opened at the first hit
         assert not rate_limit_hit(key="k", limit=2, window_seconds=60)
-        clock.move_to(START + timedelta(seconds=55))  # 09:01:00, a new window
+        clock.move_to(START + timedelta(seconds=60))  # a new window
         assert rate_limit_hit(key="k", limit=2, window_seconds=60)
+        assert rate_limit_hit(key="k", limit=2, window_seconds=60)
+        assert not rate_limit_hit(key="k", limit=2, window_seconds=60)
 
 
 def test_keys_count_apart():
