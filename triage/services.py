@@ -10,6 +10,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.models import Case
 from core.errors import ApplicationError, Conflict
 from triage import classifier, selectors
 from triage.models import ModelVersion, Suggestion
@@ -81,6 +82,17 @@ def model_retrain_if_due(*, now: datetime) -> ModelVersion | None:
         return model_train(reason="schedule", now=now)
     finally:
         cache.delete(RETRAIN_LOCK)
+
+
+def suggestion_record_on_intake(sender, *, case, **kwargs) -> Suggestion | None:
+    """Receiver of `cases.signals.case_filed` (connected in `TriageConfig.ready`): every intake
+    channel records its suggestion here, in one place. Only appeals: the model learns appeal
+    items, so a service request has nothing to compare with. The record gets its own
+    savepoint, so a failure (logged by the signal) never undoes the case."""
+    if case.kind != Case.Kind.APPEAL:
+        return None
+    with transaction.atomic():
+        return suggestion_record(case=case, now=case.created_at)
 
 
 def suggestion_record(*, case, now: datetime | None = None) -> Suggestion | None:
