@@ -97,11 +97,9 @@ def suggestion_record_on_intake(sender, *, case, **kwargs) -> Suggestion | None:
 
 def suggestion_record(*, case, now: datetime | None = None) -> Suggestion | None:
     """Keep what the active model suggests for a newly filed case, next to the item filed.
-    Nothing is recorded when there is no model or no usable suggestion; a retried
-    submission keeps the first record. Never fails the intake it follows."""
-    existing = Suggestion.objects.filter(case=case).first()
-    if existing is not None:
-        return existing
+    Nothing is recorded when there is no model or no usable suggestion; a case recorded
+    already keeps its first record (the database's one-to-one says so, which spares intake a
+    query). Never fails the intake it follows."""
     try:
         found = selectors.suggest(text=case.description, estate=case.estate)
     except Exception:  # a broken model must not lose a resident's report
@@ -119,5 +117,9 @@ def suggestion_record(*, case, now: datetime | None = None) -> Suggestion | None
         priority=found.priority,
     )
     suggestion.full_clean(exclude=["case", "model", "top_item", "filed_item"])
-    suggestion.save()
+    try:
+        with transaction.atomic():
+            suggestion.save()
+    except IntegrityError:
+        return Suggestion.objects.get(case=case)
     return suggestion
