@@ -30,6 +30,7 @@ from cases.models import (
     Status,
     TrackingCounter,
 )
+from cases.signals import case_filed
 from cases.uploads import clean_images
 from catalog.models import Item
 from catalog.selectors import deadline_compute, routing_resolve, sla_deadlines
@@ -313,6 +314,7 @@ def case_submit(
     )
     _save_photos(case, event, images)
     notify.notify_event(case, event)
+    case_filed.send_robust(sender=Case, case=case)  # e.g. triage records its suggestion
     return case
 
 

@@ -26,7 +26,6 @@ from orgs.roles import Permission
 from orgs.selectors import scope_for
 from residents.models import Resident
 from residents.selectors import resident_for_user
-from triage.services import suggestion_record as triage_record
 
 # ---------------------------------------------------------------------------------------------
 # Residents
@@ -86,7 +85,6 @@ def report(request):
         except ApplicationError as error:
             form.add_error(None, error.message)
         else:
-            triage_record(case=case)
             messages.success(
                 request, _("Received. Your tracking number is %(no)s.") % {"no": case.tracking_no}
             )
@@ -357,7 +355,6 @@ def staff_new(request):
         except ApplicationError as error:
             form.add_error(None, error.message)
         else:
-            triage_record(case=case)
             messages.success(request, _("Filed as %(no)s.") % {"no": case.tracking_no})
             return redirect("cases:detail", case_id=case.pk)
     return render(request, "cases/staff_new.html", {"form": form})

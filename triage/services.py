@@ -10,6 +10,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.models import Case
 from core.errors import ApplicationError, Conflict
 from triage import classifier, selectors
 from triage.models import ModelVersion, Suggestion
@@ -83,13 +84,22 @@ def model_retrain_if_due(*, now: datetime) -> ModelVersion | None:
         cache.delete(RETRAIN_LOCK)
 
 
+def suggestion_record_on_intake(sender, *, case, **kwargs) -> Suggestion | None:
+    """Receiver of `cases.signals.case_filed` (connected in `TriageConfig.ready`): every intake
+    channel records its suggestion here, in one place. Only appeals: the model learns appeal
+    items, so a service request has nothing to compare with. The record gets its own
+    savepoint, so a failure (logged by the signal) never undoes the case."""
+    if case.kind != Case.Kind.APPEAL:
+        return None
+    with transaction.atomic():
+        return suggestion_record(case=case, now=case.created_at)
+
+
 def suggestion_record(*, case, now: datetime | None = None) -> Suggestion | None:
     """Keep what the active model suggests for a newly filed case, next to the item filed.
-    Nothing is recorded when there is no model or no usable suggestion; a retried
-    submission keeps the first record. Never fails the intake it follows."""
-    existing = Suggestion.objects.filter(case=case).first()
-    if existing is not None:
-        return existing
+    Nothing is recorded when there is no model or no usable suggestion; a case recorded
+    already keeps its first record (the database's one-to-one says so, which spares intake a
+    query). Never fails the intake it follows."""
     try:
         found = selectors.suggest(text=case.description, estate=case.estate)
     except Exception:  # a broken model must not lose a resident's report
@@ -107,5 +117,9 @@ def suggestion_record(*, case, now: datetime | None = None) -> Suggestion | None
         priority=found.priority,
     )
     suggestion.full_clean(exclude=["case", "model", "top_item", "filed_item"])
-    suggestion.save()
+    try:
+        with transaction.atomic():
+            suggestion.save()
+    except IntegrityError:
+        return Suggestion.objects.get(case=case)
     return suggestion

@@ -78,6 +78,41 @@ def test_api_resident_creates_a_case_idempotently(world, resident):
     assert Case.objects.get().channel == "api"
 
 
+def test_api_create_records_the_suggestion_of_the_active_model(world, resident):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from triage.models import Suggestion
+    from triage.services import model_train
+
+    active = model_train(reason="test")
+    client = _client(resident)
+    leak = {"item": "RB15", "description": "楼上漏水，水一直往下滴"}
+    first = _create(client, world, **leak)
+    with CaptureQueriesContext(connection) as captured:
+        second = _create(client, world, **leak, key="k-2")
+
+    assert (first.status_code, second.status_code) == (201, 201)
+    suggestions = Suggestion.objects.order_by("case__tracking_no")
+    assert [(s.case.tracking_no, s.model, s.filed_item.code) for s in suggestions] == [
+        (first.json()["tracking_no"], active, "RB15"),
+        (second.json()["tracking_no"], active, "RB15"),
+    ]
+    assert [s.ranked[0][0] for s in suggestions] == ["RB15", "RB15"]
+    # The model is loaded once per process, not per request: no query fetches it again.
+    assert not [q for q in captured.captured_queries if "blob" in q["sql"]]
+
+
+def test_api_create_without_a_model_files_the_case_and_records_nothing(world, resident):
+    from triage.models import Suggestion
+
+    response = _create(_client(resident), world)
+
+    assert response.status_code == 201
+    assert Case.objects.get().tracking_no == response.json()["tracking_no"]
+    assert Suggestion.objects.count() == 0
+
+
 def test_api_resident_cannot_place_a_case_in_another_household(world, resident):
     response = _create(_client(resident), world, household_id=world.H2.pk)
 

@@ -7,6 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from cases.models import Case
 from open311 import services
 from open311.tests.conftest import BASE, jpeg, json_doc, post_request, xml_doc
+from triage.models import Suggestion
+from triage.services import model_train
 
 pytestmark = pytest.mark.django_db
 
@@ -230,6 +232,26 @@ def test_create_case_reaches_the_property_managers_inbox(api, app, world, client
 
     assert tracking_no in inbox.content.decode()
     assert Case.objects.get(tracking_no=tracking_no).channel == "open311"
+
+
+def test_create_records_the_suggestion_of_the_active_model(api, app, world):
+    active = model_train(reason="test")
+
+    response = post_request(api, app, service_code="RB15", description="楼上漏水，水一直往下滴")
+
+    assert response.status_code == 200
+    suggestion = Suggestion.objects.get()
+    assert suggestion.case.tracking_no == json_doc(response)[0]["service_request_id"]
+    assert (suggestion.model, suggestion.filed_item.code) == (active, "RB15")
+    assert suggestion.ranked[0][0] == "RB15" and suggestion.accepted
+
+
+def test_create_without_a_model_files_the_case_and_records_nothing(api, app):
+    response = post_request(api, app)
+
+    assert response.status_code == 200
+    assert Case.objects.get().tracking_no == json_doc(response)[0]["service_request_id"]
+    assert Suggestion.objects.count() == 0
 
 
 # ---------------------------------------------------------------------------------------------

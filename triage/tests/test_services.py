@@ -129,6 +129,30 @@ def test_duplicates_ignore_closed_and_merged_cases(world, catalogue, report):
     assert [d.case for d in found] == [first]
 
 
+def test_every_new_case_records_its_suggestion_once_and_service_requests_none(
+    world, trained, report
+):
+    leak = report(code="RB15", text="楼上漏水，水一直往下滴", idempotency_key="k1")
+    again = report(code="RB15", text="楼上漏水，水一直往下滴", idempotency_key="k1")
+    report(code="CV001", text="厨房下水道堵了，想约师傅上门", household=world.H1)
+
+    assert again == leak
+    suggestion = Suggestion.objects.get()
+    assert (suggestion.case, suggestion.model, suggestion.created_at) == (leak, trained, T0)
+    assert suggestion.accepted
+
+
+def test_a_broken_model_never_fails_the_intake(world, catalogue, report, monkeypatch, caplog):
+    monkeypatch.setattr(selectors, "_loaded", {})  # nothing cached from another test
+    ModelVersion.objects.create(version=1, created_at=T0, is_active=True, blob=b"not a model")
+
+    case = report(text="楼上漏水，水一直往下滴")
+
+    assert case.pk is not None and case.events.count() == 1
+    assert Suggestion.objects.count() == 0
+    assert f"triage suggestion failed for case {case.pk}" in caplog.text
+
+
 def test_no_suggestion_is_recorded_without_a_model(world, catalogue, report):
     case = report(text="楼上漏水")
     assert suggestion_record(case=case) is None
