@@ -164,6 +164,15 @@ def inbox(*, user, filters: InboxFilters, now=None) -> QuerySet[Case]:
     return cases.select_related("item", "estate", "domain", "owner_unit").order_by(order, "id")
 
 
+def page_rows(cases: QuerySet[Case]) -> list[Case]:
+    """One page of a list, in two steps: the page's ids from the case table alone, then those
+    rows with what the list shows. (Joining every matching case before sorting to keep 25 is
+    what made a big inbox slow.)"""
+    ids = list(cases.values_list("pk", flat=True))
+    found = Case.objects.select_related("item", "estate", "domain", "owner_unit").in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
+
+
 def tab_counts(*, user, now=None) -> dict[str, int]:
     now = now or timezone.now()
     cases = cases_in_scope(user=user)

@@ -213,9 +213,11 @@ def inbox(request):
     paginator = Paginator(selectors.inbox(user=request.user, filters=filters, now=now), 25)
     if not any(data.values()) and tab in counts:
         paginator.count = counts[tab]  # the tab's own count: no second COUNT(*)
+    page = paginator.get_page(request.GET.get("page"))
+    page.object_list = selectors.page_rows(page.object_list)
     context = {
         "form": form,
-        "page": paginator.get_page(request.GET.get("page")),
+        "page": page,
         "tab": tab,
         "tabs": selectors.TABS,
         "counts": counts,
