@@ -104,6 +104,8 @@ def timeline(*, case: Case, public_only: bool) -> QuerySet[CaseEvent]:
 
 
 # The inbox tabs: 待受理 / 处理中 / 即将超时 / 已超时 / 督办 / 已办结
+LISTED = ("item", "estate", "domain", "owner_unit")  # what a list of cases shows
+
 TABS = ["pending", "active", "due_soon", "overdue", "supervised", "follow_up", "done"]
 
 
@@ -161,7 +163,7 @@ def inbox(*, user, filters: InboxFilters, now=None) -> QuerySet[Case]:
     if query:
         cases = cases.filter(Q(tracking_no__iexact=query) | Q(description__icontains=query))
     order = "-resolved_at" if filters.tab == "done" else "resolution_due"
-    return cases.select_related("item", "estate", "domain", "owner_unit").order_by(order, "id")
+    return cases.select_related(*LISTED).order_by(order, "id")
 
 
 def page_rows(cases: QuerySet[Case]) -> list[Case]:
@@ -169,7 +171,7 @@ def page_rows(cases: QuerySet[Case]) -> list[Case]:
     rows with what the list shows. (Joining every matching case before sorting to keep 25 is
     what made a big inbox slow.)"""
     ids = list(cases.values_list("pk", flat=True))
-    found = Case.objects.select_related("item", "estate", "domain", "owner_unit").in_bulk(ids)
+    found = Case.objects.select_related(*LISTED).in_bulk(ids)
     return [found[pk] for pk in ids if pk in found]
 
 
