@@ -49,6 +49,7 @@ class EstateSpec:
 COMMUNITIES = [
     (
         "方城路社区",
+        "FC",
         "001",
         [4, 4, 4, 4],
         [
@@ -58,6 +59,7 @@ COMMUNITIES = [
     ),
     (
         "武定路社区",
+        "WD",
         "002",
         [2, 2],
         [
@@ -66,6 +68,7 @@ COMMUNITIES = [
     ),
     (
         "华阳路社区",
+        "HY",
         "003",
         [2, 2],
         [
@@ -152,12 +155,13 @@ def seed_structure() -> dict:
         )
     }
     created_households = 0
-    for community_name, c_code, grids, estates in COMMUNITIES:
+    for community_name, abbr, c_code, grids, estates in COMMUNITIES:
         community = _unit(
             kind=OrgUnit.Kind.COMMUNITY,
             name=community_name,
             parent=units["subdistrict"],
             grid_code=f"{AREA_CODE}{sub_code}{c_code}000",
+            abbr=abbr,
         )
         units[f"community:{c_code}"] = community
         microgrids = []

@@ -102,7 +102,10 @@ def test_demo_staff_act_only_within_their_scope(demo):
 
 
 def test_demo_intake_is_plausible(demo):
-    cases = list(Case.objects.select_related("resident", "household", "estate"))
+    cases = list(Case.objects.select_related("resident", "household", "estate__community"))
+    for case in cases:  # e.g. FC20261126-0007 for 方城路社区
+        assert case.tracking_no.startswith(case.estate.community.abbr + "20"), case
+    assert {c.tracking_no[:2] for c in cases} >= {"FC", "WD"}
     channels = Counter(c.channel for c in cases)
     assert channels[Channel.WEB] > len(cases) / 2
     assert channels[Channel.PHONE] and channels[Channel.WALK_IN]
