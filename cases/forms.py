@@ -159,7 +159,7 @@ class InboxFilterForm(StyledForm):
     )
     item = forms.ModelChoiceField(
         label=_("Item"),
-        queryset=Item.objects.filter(kind__in=["appeal", "service"]),
+        queryset=Item.objects.filter(kind__in=["appeal", "service"]).only("code", "name"),
         required=False,
         empty_label=_("All items"),
     )

@@ -9,7 +9,6 @@ from datetime import datetime
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -116,10 +115,7 @@ def _transition(
     if target:
         fields["status"] = target
     fields["updated_at"] = now
-    updated = Case.objects.filter(pk=case.pk, version=case.version).update(
-        version=F("version") + 1, **fields
-    )
-    if updated != 1:
+    if _update_if_version(case, fields) != 1:
         raise Conflict()
     from_status = case.status
     for name, value in fields.items():
@@ -140,6 +136,25 @@ def _transition(
     )
     notify.notify_event(case, event)
     return event
+
+
+def _update_if_version(case: Case, fields: dict) -> int:
+    """UPDATE the case's row with the fields and the next version, if nobody changed it since
+    it was read; the rows updated (0 or 1). Every change to a case passes here, so it is one
+    plain statement: the ORM's update compiler cost ten times the query itself."""
+    sets, params = ["version = version + 1"], []
+    for name, value in fields.items():
+        field = Case._meta.get_field(name)
+        if field.is_relation:
+            value = getattr(value, "pk", value)
+        sets.append(f"{connection.ops.quote_name(field.column)} = %s")
+        params.append(field.get_db_prep_save(value, connection))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Case._meta.db_table} SET {', '.join(sets)} WHERE id = %s AND version = %s",
+            [*params, case.pk, case.version],
+        )
+        return cursor.rowcount
 
 
 # ---------------------------------------------------------------------------------------------

@@ -144,6 +144,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+else:
+    # Only form selects iterate querysets (`ModelChoiceIterator`), over a few hundred rows at
+    # most: a server-side cursor there costs three round trips instead of one. Also what a
+    # transaction-pooling PgBouncer in front of PostgreSQL requires.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache shared by all processes: rate limits and lock-outs live here.

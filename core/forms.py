@@ -1,4 +1,28 @@
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+
+class QuickSelect(forms.Select):
+    """A single-choice select written out in Python, with the same markup as Django's.
+
+    Django renders every option through a template, ~0.1 ms each; the inbox filter lists
+    every catalogue item, so its selects took a quarter of the page's time. Flat choices only
+    (Django's optgroups are not needed here)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = set(self.format_value(value))
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (v, mark_safe(" selected") if str(v) in chosen else "", label)
+                for v, label in self.choices
+            ),
+        )
+        attrs = self.build_attrs(self.attrs, attrs)
+        return format_html('<select name="{}"{}>{}</select>', name, flatatt(attrs), options)
 
 
 class StyledForm(forms.Form):
@@ -8,6 +32,8 @@ class StyledForm(forms.Form):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
+            if type(widget) is forms.Select:
+                widget.__class__ = QuickSelect  # same state, quicker rendering
             if isinstance(
                 widget, forms.CheckboxInput | forms.RadioSelect | forms.CheckboxSelectMultiple
             ):

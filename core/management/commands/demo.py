@@ -20,7 +20,7 @@ class Command(BaseCommand):
     help = "Load the demo community: org tree, estates, households, residents and staff."
 
     def add_arguments(self, parser):
-        parser.add_argument("--cases", type=int, default=2500, help="history of cases to create")
+        parser.add_argument("--cases", type=int, default=3500, help="history of cases to create")
 
     def handle(self, *args, **options):
         started = time.monotonic()
