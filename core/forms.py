@@ -1,5 +1,4 @@
 from django import forms
-from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -21,8 +20,16 @@ class QuickSelect(forms.Select):
                 for v, label in self.choices
             ),
         )
-        attrs = self.build_attrs(self.attrs, attrs)
-        return format_html('<select name="{}"{}>{}</select>', name, flatatt(attrs), options)
+        attrs = format_html_join(
+            "",
+            " {}{}",
+            (
+                (key, "" if value is True else format_html('="{}"', value))
+                for key, value in self.build_attrs(self.attrs, attrs).items()
+                if value is not False
+            ),
+        )
+        return format_html('<select name="{}"{}>{}</select>', name, attrs, options)
 
 
 class StyledForm(forms.Form):
