@@ -165,6 +165,11 @@ def list_cases(
     return {"items": [_out(c) for c in rows], "next_cursor": rows[-1].pk if more else None}
 
 
+# What intake reads of a building: its estate's community (the tracking-number prefix) and
+# company (dual receipt), and its micro-grid (the case's area).
+PLACE = ("estate__community", "estate__company", "microgrid")
+
+
 @router.post("", response={201: CaseOut})
 def create_case(
     request, payload: CaseIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")
@@ -199,12 +204,12 @@ def create_case(
     if payload.household_id:
         household = (
             households.filter(pk=payload.household_id)
-            .select_related("unit__building__estate")
+            .select_related(*(f"unit__building__{name}" for name in PLACE))
             .first()
         )
         building = household.unit.building if household else None
     elif payload.building_id:
-        building = buildings.filter(pk=payload.building_id).select_related("estate").first()
+        building = buildings.filter(pk=payload.building_id).select_related(*PLACE).first()
     if building is None:
         raise ApplicationError(
             "Say where: a household or building in your area.",
