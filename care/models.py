@@ -15,6 +15,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from orgs.fields import PathField
+
 
 class RiskLevel(models.TextChoices):
     LOW = "low", _("Low risk")
@@ -36,7 +38,7 @@ class CareRecipient(models.Model):
         related_name="care_recipients",
     )
     # The micro-grid's path (from the household's building), so scope is one range scan.
-    area_path = models.CharField(_("area"), max_length=255, db_index=True, editable=False)
+    area_path = PathField(_("area"), max_length=255, db_index=True, editable=False)
     risk_level = models.CharField(
         _("risk level"), max_length=8, choices=RiskLevel.choices, blank=True
     )

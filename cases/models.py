@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Priority
+from orgs.fields import PathField
 
 
 class Status(models.TextChoices):
@@ -204,7 +205,7 @@ class Case(models.Model):
     # Dual receipt: the community-side unit covering the place, and the property company.
     # `area_path` is the path of the unit covering the place (scope filtering by subtree);
     # `owner_unit` climbs the ladder on escalation.
-    area_path = models.CharField(_("area path"), max_length=255, db_index=True)
+    area_path = PathField(_("area path"), max_length=255, db_index=True)
     owner_unit = models.ForeignKey(
         "orgs.OrgUnit",
         verbose_name=_("owning unit"),

@@ -4,6 +4,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from orgs.fields import PathField
 from orgs.roles import COMPANY_ROLES, ORG_ROLE_KIND, Role
 
 grid_code_validator = RegexValidator(r"^\d{15}$", _("An official grid code has 15 digits."))
@@ -66,7 +67,7 @@ class OrgUnit(models.Model):
         unique=True,
         validators=[grid_code_validator],
     )
-    path = models.CharField(_("path"), max_length=255, unique=True, editable=False)
+    path = PathField(_("path"), max_length=255, unique=True, editable=False)
     abbr = models.CharField(
         _("abbreviation"),
         max_length=6,
