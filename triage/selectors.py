@@ -12,7 +12,6 @@ from cases.models import OPEN_STATUSES, Action, Case, CaseEvent
 from catalog.models import Item, Priority, RoutingRule
 from catalog.selectors import routing_resolve
 from orgs.models import Building, Estate, OrgUnit
-from triage import classifier
 from triage.models import ModelVersion, Suggestion
 from triage.text import similarity
 
@@ -35,6 +34,8 @@ def model_active() -> tuple[ModelVersion, object] | None:
     with _load_lock:
         pipeline = _loaded.get(meta.pk)
         if pipeline is None:
+            from triage import classifier  # scikit-learn: 2 s to import, so only when needed
+
             blob = ModelVersion.objects.values_list("blob", flat=True).get(pk=meta.pk)
             pipeline = classifier.loads(blob)
             _loaded.clear()  # keep one version in memory
@@ -90,6 +91,8 @@ def suggest(*, text: str, estate: Estate | None = None, k: int = 3) -> Suggestio
     if active is None or len(text) < MIN_TEXT:
         return Suggestions(model=active[0] if active else None)
     meta, pipeline = active
+    from triage import classifier  # loaded with the model (see model_active)
+
     ranking = classifier.rank(pipeline, text, k=k)
     items = Item.objects.select_related("sla", "domain").in_bulk(
         [code for code, _p in ranking], field_name="code"

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Case
 from core.errors import ApplicationError, Conflict
-from triage import classifier, selectors
+from triage import selectors
 from triage.models import ModelVersion, Suggestion
 
 logger = logging.getLogger("hgj.triage")
@@ -30,6 +30,8 @@ def model_train(
             _("Nothing to learn from yet: the catalogue needs at least two problem items."),
             code="triage_no_data",
         )
+    from triage import classifier  # scikit-learn: 2 s to import, so only when needed
+
     pipeline = classifier.fit(
         data.texts, data.labels, weights=data.weights, user_words=data.user_words
     )
