@@ -220,9 +220,9 @@ def test_staff_take_the_attendance_sheet_on_a_phone(phone):
     phone.goto(f"/engagement/programmes/{programme.pk}/attendance/{day.isoformat()}/")
     rows = phone.locator("[data-child]")
     assert rows.count() == 2
-    rows.nth(0).locator('button[value="present"]').click()
+    rows.filter(has_text="小明").locator('button[value="present"]').click()
     phone.locator('[data-child][data-mark="present"]').wait_for()
-    phone.locator("[data-child]").nth(1).locator('button[value="absent"]').click()
+    rows.filter(has_text="小红").locator('button[value="absent"]').click()
     phone.locator('[data-child][data-mark="absent"]').wait_for()
     # The day's counts follow each tap: present-absent-leave-not marked.
     phone.locator('[data-counts="1-1-0-0"]').wait_for()
