@@ -1,3 +1,4 @@
+import contextlib
 import os
 import shutil
 from pathlib import Path
@@ -105,6 +106,22 @@ def desktop(browser, live_server):
     page.shot = lambda name: page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
     yield page
     context.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed browser test leaves a screenshot of each of its pages beside the journey's."""
+    report = (yield).get_result()
+    if report.when != "call" or not report.failed:
+        return
+    from playwright.sync_api import Error
+
+    for name in ("phone", "desktop"):
+        page = item.funcargs.get(name)
+        if page is not None:
+            # A closed page has nothing to show; the failure itself is reported either way.
+            with contextlib.suppress(Error):
+                page.screenshot(path=ARTIFACTS / f"failed-{item.name}-{name}.png", full_page=True)
 
 
 # Cases: the catalogue and a resident (R1 of building B1) who reports.
