@@ -5,11 +5,12 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.db import transaction
 
 from cases.services import case_submit
 from catalog.models import Item
 from catalog.services import catalogue_load_seed
-from core.testing import T0, build_world
+from core.testing import DEMO_CASES, DEMO_TODAY, T0, build_world
 
 
 @pytest.fixture(autouse=True)
@@ -122,6 +123,22 @@ def pytest_runtest_makereport(item, call):
             # A closed page has nothing to show; the failure itself is reported either way.
             with contextlib.suppress(Error):
                 page.screenshot(path=ARTIFACTS / f"failed-{item.name}-{name}.png", full_page=True)
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo community with a year of history, built once for the module and rolled back."""
+    from cases.demo import seed_cases
+    from orgs.demo import seed_structure
+    from residents.demo import seed_residents
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        seed_structure()
+        seed_residents()
+        catalogue_load_seed()
+        created = seed_cases(count=DEMO_CASES, today=DEMO_TODAY)
+        yield created
+        transaction.set_rollback(True)
 
 
 # Cases: the catalogue and a resident (R1 of building B1) who reports.

@@ -32,6 +32,8 @@ from cases.models import (
 from catalog.models import DurationUnit, Item, SlaPolicy
 from catalog.selectors import routing_resolve, sla_deadlines
 from catalog.services import calendar_sync_from_package, catalogue_load_seed
+from insights.models import Tally
+from insights.services import tally_rebuild
 from orgs import demo as orgs_demo
 from orgs.models import Estate, Household, OrgUnit, StaffMembership
 from residents.demo import seed_residents
@@ -281,6 +283,7 @@ class Generator:
         finally:
             _create_indexes(indexes)
         self._counters()
+        tally_rebuild()
         self._finish()
         return created
 
@@ -577,7 +580,7 @@ class Generator:
             if self.sqlite:
                 cursor.execute("ANALYZE")
                 return
-            for model in (Case, CaseEvent, Participant):
+            for model in (Case, CaseEvent, Participant, Tally):
                 table = model._meta.db_table
                 cursor.execute(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"

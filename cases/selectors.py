@@ -29,17 +29,25 @@ def cases_in_scope(*, user) -> QuerySet[Case]:
         return Case.objects.all()
     if not scope.is_staff:
         return Case.objects.none()
+    return Case.objects.filter(scope_place_q(scope) | joined_or_assigned_q(user, scope))
+
+
+def scope_place_q(scope) -> Q:
+    """The cases of a scope's areas and companies."""
+    return subtree_q("area_path", scope.org_paths) | Q(company_id__in=scope.company_ids)
+
+
+def joined_or_assigned_q(user, scope) -> Q:
+    """The other cases a staff member may see: joined later by their unit or company, or
+    assigned to them."""
     joined_later = (
         Participant.objects.filter(at_intake=False)
         .filter(subtree_q("org_unit__path", scope.org_paths) | Q(company_id__in=scope.company_ids))
         .values_list("case_id", flat=True)
     )
     ids = list(joined_later[: JOINED_LATER_AS_LIST + 1])
-    return Case.objects.filter(
-        subtree_q("area_path", scope.org_paths)
-        | Q(company_id__in=scope.company_ids)
-        | Q(id__in=ids if len(ids) <= JOINED_LATER_AS_LIST else joined_later)
-        | Q(assignee=user)  # partners (and anyone) see what they are assigned
+    return Q(id__in=ids if len(ids) <= JOINED_LATER_AS_LIST else joined_later) | Q(
+        assignee=user  # partners (and anyone) see what they are assigned
     )
 
 

@@ -34,6 +34,8 @@ from cases.uploads import clean_images
 from catalog.models import Item
 from catalog.selectors import deadline_compute, routing_resolve, sla_deadlines
 from core.errors import ApplicationError, Conflict, Forbidden, NotFound
+from insights.metrics import case_tallies
+from insights.services import tally_changes
 from orgs.models import OrgUnit, PropertyCompany
 from orgs.roles import Permission, Role
 from orgs.selectors import scope_for
@@ -115,12 +117,14 @@ def _transition(
     if target:
         fields["status"] = target
     fields["updated_at"] = now
+    tallied = case_tallies(case)
     if _update_if_version(case, fields) != 1:
         raise Conflict()
     from_status = case.status
     for name, value in fields.items():
         setattr(case, name, value)
     case.version += 1
+    tally_changes([(tallied, case_tallies(case))])
     event = CaseEvent.objects.create(
         case=case,
         at=now,
@@ -295,6 +299,7 @@ def case_submit(
         if idempotency_key:
             return Case.objects.get(created_by=created_by, idempotency_key=idempotency_key)
         raise
+    tally_changes([({}, case_tallies(case))])
     other_role = Participant.Role.CO_HANDLER if decision.co_handle else Participant.Role.WATCHER
     sides = [
         Participant(
@@ -936,12 +941,13 @@ def cases_escalate(*, cases: list[Case], now: datetime) -> list[CaseEvent]:
     `sla` and `item` loaded). A case whose clock is not due is left alone, so a rerun, or a
     second worker, changes nothing.
     """
-    moved, events = [], []
+    moved, events, tallied = [], [], []
     for case in cases:
         if case.status not in OPEN_STATUSES or not case.next_escalation_at:
             continue
         if case.next_escalation_at > now:
             continue
+        tallied.append(case_tallies(case))
         missed = "response" if case.accepted_at is None else "resolution"
         data = {"missed": missed}
         event = CaseEvent(
@@ -976,6 +982,7 @@ def cases_escalate(*, cases: list[Case], now: datetime) -> list[CaseEvent]:
         moved.append(case)
         events.append(event)
     _save_escalations(moved)
+    tally_changes(zip(tallied, map(case_tallies, moved), strict=True))
     CaseEvent.objects.bulk_create(events)
     notify.notify_events(list(zip(moved, events, strict=True)))
     return events

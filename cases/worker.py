@@ -19,6 +19,8 @@ from catalog.models import CalendarYear
 from catalog.selectors import sla_deadlines
 from core.errors import ApplicationError
 from core.ratelimit import rate_counters_purge
+from insights.metrics import TALLY_FIELDS, case_tallies
+from insights.services import tally_changes
 
 logger = logging.getLogger("hgj.worker")
 BATCH = 200
@@ -78,7 +80,7 @@ def escalate_due(*, now: datetime) -> int:
     due = (
         Case.objects.filter(status__in=OPEN_STATUSES, next_escalation_at__lte=now)
         .select_related("owner_unit__parent", "sla", "item")
-        .only(*ESCALATION_FIELDS)
+        .only(*ESCALATION_FIELDS, *TALLY_FIELDS)
     )
     # Most due first, along the clock's own index (so a sweep with nothing due is one index
     # probe). Every claimed case moves its clock past `now`, so it leaves the set.
@@ -123,6 +125,10 @@ def recompute_provisional(*, now: datetime) -> int:
             version=case.version + 1, **changes
         )
         if updated:
+            tallied = case_tallies(case)
+            for name, value in changes.items():
+                setattr(case, name, value)
+            tally_changes([(tallied, case_tallies(case))])
             CaseEvent.objects.create(
                 case=case,
                 at=now,

@@ -19,6 +19,9 @@ PASSWORD = "correct-horse-battery"
 SH = ZoneInfo("Asia/Shanghai")
 # A Wednesday morning with no holiday near: clocks are easy to reason about.
 T0 = datetime(2026, 11, 25, 9, 0, tzinfo=SH)
+# The demo history the tests share (the `demo` fixture): its size and its "today".
+DEMO_TODAY = datetime(2026, 11, 20, 10, 0, tzinfo=SH)
+DEMO_CASES = 300
 
 
 def make_user(username: str, *, role=None, superuser=False, **scope) -> User:

@@ -2,16 +2,22 @@
 
 Each figure counts cases meeting a condition in a period; every condition is attributed to the
 moment its fact happened (a case submitted in March and rated in April counts as dispatched in
-March and rated in April). The same condition builds the aggregate and the list of cases behind
-a number, so a figure and its click-through can never disagree.
+March and rated in April). A figure is the sum of one or more *tallies*: a moment and a
+condition on the case, written both as a query (for the database, and for the list of cases
+behind a number) and in Python (to keep the daily tallies up to date as a case changes). A test
+checks that the two forms agree on every case of a varied history.
 """
 
+import operator
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
+from functools import reduce
 
 from django.conf import settings
-from django.db.models import F, Q
+from django.db.models import DurationField, ExpressionWrapper, F, Q
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Rating
@@ -26,68 +32,185 @@ class Period:
         return Q(**{f"{field}__gte": self.start, f"{field}__lt": self.end})
 
 
+# The moments facts are attributed to. "followed_up" is the community's follow-up call, or else
+# the resident's own rating.
+MOMENT_FIELDS = {
+    "created": "created_at",
+    "resolved": "resolved_at",
+    "rated": "rated_at",
+    "supervised": "supervised_at",
+}
+MOMENT_EXPRESSIONS = {
+    **{name: F(field) for name, field in MOMENT_FIELDS.items()},
+    "followed_up": Coalesce("followed_up_at", "rated_at"),
+}
+
+
+def moment_q(moment: str, p: Period) -> Q:
+    if moment == "followed_up":
+        return p.q("followed_up_at") | (Q(followed_up_at__isnull=True) & p.q("rated_at"))
+    return p.q(MOMENT_FIELDS[moment])
+
+
+def moment_at(moment: str, case) -> datetime | None:
+    if moment == "followed_up":
+        return case.followed_up_at or case.rated_at
+    return getattr(case, MOMENT_FIELDS[moment])
+
+
+def _le(a, b) -> bool:
+    """SQL's `a <= b`: false when either is missing."""
+    return a is not None and b is not None and a <= b
+
+
+def _responded(case) -> bool:
+    if case.response_due is None:
+        return case.accepted_at is not None
+    due = case.response_due
+    return _le(case.accepted_at, due) and (
+        _le(case.first_contact_at, due) or _le(case.resolved_at, due)
+    )
+
+
+RESPONDED = (
+    Q(response_due__isnull=False, accepted_at__lte=F("response_due"))
+    & (Q(first_contact_at__lte=F("response_due")) | Q(resolved_at__lte=F("response_due")))
+) | Q(response_due__isnull=True, accepted_at__isnull=False)
+
+
+@dataclass(frozen=True)
+class TallyRule:
+    moment: str
+    q: Q  # the condition besides the moment, for the database
+    holds: Callable  # the same condition in Python
+
+
+def _always(case) -> bool:
+    return True
+
+
+TALLIES = {
+    "dispatched": TallyRule("created", Q(), _always),
+    # Signed for and first contact (or already solved) within the response clock.
+    "responded": TallyRule("created", RESPONDED, _responded),
+    "returned": TallyRule("created", Q(return_count__gt=0), lambda c: c.return_count > 0),
+    "reopened": TallyRule("created", Q(reopen_count__gt=0), lambda c: c.reopen_count > 0),
+    "escalated": TallyRule("created", Q(escalation_count__gt=0), lambda c: c.escalation_count > 0),
+    "followed_up": TallyRule("followed_up", Q(), _always),
+    "solved_by_call": TallyRule(
+        "followed_up",
+        Q(followed_up_at__isnull=False, followup_solved=True),
+        lambda c: c.followed_up_at is not None and c.followup_solved is True,
+    ),
+    "solved_satisfied": TallyRule(
+        "followed_up",
+        Q(followed_up_at__isnull=True, rating=Rating.SATISFIED),
+        lambda c: c.followed_up_at is None and c.rating == Rating.SATISFIED,
+    ),
+    "solved_basic": TallyRule(
+        "followed_up",
+        Q(followed_up_at__isnull=True, rating=Rating.BASIC),
+        lambda c: c.followed_up_at is None and c.rating == Rating.BASIC,
+    ),
+    "rated": TallyRule("rated", Q(), _always),
+    "rated_satisfied": TallyRule(
+        "rated", Q(rating=Rating.SATISFIED), lambda c: c.rating == Rating.SATISFIED
+    ),
+    "rated_basic": TallyRule("rated", Q(rating=Rating.BASIC), lambda c: c.rating == Rating.BASIC),
+    "resolved": TallyRule("resolved", Q(), _always),
+    "on_time": TallyRule(
+        "resolved",
+        Q(resolved_at__lte=F("resolution_due")),
+        lambda c: _le(c.resolved_at, c.resolution_due),
+    ),
+    "doorstep": TallyRule(
+        "resolved",
+        Q(kind="service_request", doorstep=True),
+        lambda c: c.kind == "service_request" and c.doorstep,
+    ),
+    "supervised": TallyRule("supervised", Q(), _always),
+}
+# Besides the counts: the handling time (submission to resolution) of the resolved cases,
+# summed in microseconds, for the average.
+HANDLING_SUM = "handling_us"
+# The columns of a tally row.
+COLUMNS = (*TALLIES, HANDLING_SUM)
+HANDLING = ExpressionWrapper(F("resolved_at") - F("created_at"), output_field=DurationField())
+
+
+def tally_q(name: str, p: Period) -> Q:
+    tally = TALLIES[name]
+    return moment_q(tally.moment, p) & tally.q
+
+
 def good_ratings() -> list[str]:
     if settings.INSIGHTS_SATISFIED_INCLUDES_BASIC:
         return [Rating.SATISFIED, Rating.BASIC]
     return [Rating.SATISFIED]
 
 
-def _responded() -> Q:
-    """Signed for and first contact (or already solved) within the response clock."""
-    on_time_contact = Q(first_contact_at__lte=F("response_due")) | Q(
-        resolved_at__lte=F("response_due")
-    )
-    with_clock = Q(response_due__isnull=False, accepted_at__lte=F("response_due")) & on_time_contact
-    without_clock = Q(response_due__isnull=True, accepted_at__isnull=False)
-    return with_clock | without_clock
-
-
-def _followed_up(p: Period) -> Q:
-    """The community's follow-up call, or else the resident's own rating, in the period."""
-    return p.q("followed_up_at") | (Q(followed_up_at__isnull=True) & p.q("rated_at"))
-
-
-def _solved(p: Period) -> Q:
-    by_call = Q(followed_up_at__isnull=False, followup_solved=True)
-    by_rating = Q(followed_up_at__isnull=True, rating__in=good_ratings())
-    return _followed_up(p) & (by_call | by_rating)
-
-
 METRICS = {
-    "dispatched": (_("Cases received"), lambda p: p.q("created_at")),
-    "responded": (_("Responded in time"), lambda p: p.q("created_at") & _responded()),
-    "followed_up": (_("Followed up"), _followed_up),
-    "solved": (_("Confirmed solved"), _solved),
-    "rated": (_("Rated"), lambda p: p.q("rated_at")),
-    "satisfied": (_("Satisfied"), lambda p: p.q("rated_at") & Q(rating__in=good_ratings())),
-    "resolved": (_("Resolved"), lambda p: p.q("resolved_at")),
-    "on_time": (
-        _("Resolved on time"),
-        lambda p: p.q("resolved_at") & Q(resolved_at__lte=F("resolution_due")),
-    ),
-    "returned": (_("Returned"), lambda p: p.q("created_at") & Q(return_count__gt=0)),
-    "reopened": (_("Reopened"), lambda p: p.q("created_at") & Q(reopen_count__gt=0)),
-    "escalated": (_("Escalated"), lambda p: p.q("created_at") & Q(escalation_count__gt=0)),
-    "supervised": (_("Supervised"), lambda p: p.q("supervised_at")),
-    "doorstep": (
-        _("Doorstep services"),
-        lambda p: p.q("resolved_at") & Q(kind="service_request", doorstep=True),
-    ),
+    "dispatched": _("Cases received"),
+    "responded": _("Responded in time"),
+    "followed_up": _("Followed up"),
+    "solved": _("Confirmed solved"),
+    "rated": _("Rated"),
+    "satisfied": _("Satisfied"),
+    "resolved": _("Resolved"),
+    "on_time": _("Resolved on time"),
+    "returned": _("Returned"),
+    "reopened": _("Reopened"),
+    "escalated": _("Escalated"),
+    "supervised": _("Supervised"),
+    "doorstep": _("Doorstep services"),
 }
+
+
+def metric_tallies(name: str) -> tuple[str, ...]:
+    """The tallies a figure adds up (which ratings count as good is a setting)."""
+    basic = settings.INSIGHTS_SATISFIED_INCLUDES_BASIC
+    if name == "solved":
+        return ("solved_by_call", "solved_satisfied") + (("solved_basic",) if basic else ())
+    if name == "satisfied":
+        return ("rated_satisfied",) + (("rated_basic",) if basic else ())
+    return (name,)
 
 
 def metric_q(name: str, period: Period) -> Q:
-    return METRICS[name][1](period)
+    return reduce(operator.or_, (tally_q(tally, period) for tally in metric_tallies(name)))
 
 
-# The moment each figure is attributed to: a period's figure counts the cases whose moment is in
-# the period, so one pass grouped by the moment's month gives every month's figure at once.
-MOMENTS = {
-    **dict.fromkeys(
-        ("dispatched", "responded", "returned", "reopened", "escalated"), F("created_at")
-    ),
-    **dict.fromkeys(("followed_up", "solved"), Coalesce("followed_up_at", "rated_at")),
-    **dict.fromkeys(("rated", "satisfied"), F("rated_at")),
-    **dict.fromkeys(("resolved", "on_time", "doorstep"), F("resolved_at")),
-    "supervised": F("supervised_at"),
-}
+def metric_counts(tallied: dict[str, int]) -> dict[str, int]:
+    return {name: sum(tallied[t] for t in metric_tallies(name)) for name in METRICS}
+
+
+# ---------------------------------------------------------------------------------------------
+# One case's tallies, for keeping the daily tallies up to date
+
+
+def local_day(moment: datetime) -> date:
+    return timezone.localtime(moment).date()
+
+
+# The fields `case_tallies` reads (load them when a case is loaded with `only`).
+TALLY_FIELDS = (
+    "area_path", "company_id", "estate_id", "domain_id", "kind", "doorstep",
+    "created_at", "resolved_at", "rated_at", "followed_up_at", "supervised_at",
+    "response_due", "resolution_due", "accepted_at", "first_contact_at",
+    "rating", "followup_solved", "return_count", "reopen_count", "escalation_count",
+)  # fmt: skip
+
+
+def case_tallies(case) -> dict[tuple, dict[str, int]]:
+    """What a case adds to the tallies now: {(day, area_path, company, estate, domain): counts}."""
+    place = (case.area_path or "", case.company_id or 0, case.estate_id, case.domain_id)
+    found: dict[tuple, dict[str, int]] = {}
+    for name, tally in TALLIES.items():
+        at = moment_at(tally.moment, case)
+        if at is not None and tally.holds(case):
+            counts = found.setdefault((local_day(at), *place), {})
+            counts[name] = counts.get(name, 0) + 1
+    if case.resolved_at is not None:
+        key = (local_day(case.resolved_at), *place)
+        found[key][HANDLING_SUM] = (case.resolved_at - case.created_at) // timedelta(microseconds=1)
+    return found

@@ -30,7 +30,7 @@ class MonthlyReport:
 
 
 def monthly_report(*, user, year: int, month: int) -> MonthlyReport:
-    cases = selectors.sliced_cases(user=user)
+    cases = selectors.case_slice(user=user)
     period = selectors.month_period(year, month)
 
     def named(group, model, key="pk"):
@@ -49,7 +49,7 @@ def monthly_report(*, user, year: int, month: int) -> MonthlyReport:
         by_unit=named("community", OrgUnit, key="path") + named("grid", OrgUnit, key="path"),
         by_company=named("company", PropertyCompany),
         by_item=named("item", Item)[:30],
-        overdue=list(selectors.overdue_cases(cases=cases, now=period.end)[:500]),
+        overdue=list(selectors.overdue_cases(cases=cases.cases, now=period.end)[:500]),
     )
 
 
@@ -125,10 +125,11 @@ def monthly_workbook(report: MonthlyReport) -> bytes:
 
 def public_figures(*, community: OrgUnit) -> dict:
     """What anyone may see: counts and rates for the last 12 months, nobody's data."""
-    cases = Case.objects.filter(subtree_q("area_path", [community.path]))
+    area = subtree_q("area_path", [community.path])
+    cases = Case.objects.filter(area)
     months = selectors.last_months(12)
     period = Period(months[0][1].start, months[-1][1].end)
-    figures = selectors.figures(cases=cases, period=period)
+    figures = selectors.figures(cases=selectors.Slice(cases, place=area), period=period)
     per_domain = dict(
         cases.filter(period.q("created_at")).values_list("domain_id").annotate(n=Count("pk"))
     )

@@ -7,23 +7,26 @@ from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import (
-    Aggregate,
-    Avg,
-    Count,
-    DurationField,
-    ExpressionWrapper,
-    F,
-    FloatField,
-    Q,
-    QuerySet,
-)
+from django.db.models import Aggregate, Count, FloatField, Q, QuerySet, Sum
 from django.db.models.functions import Extract, Substr, TruncMonth
 from django.utils import timezone
 
 from cases.models import OPEN_STATUSES, Case
-from cases.selectors import cases_in_scope
-from insights.metrics import METRICS, MOMENTS, Period, metric_q
+from cases.selectors import cases_in_scope, joined_or_assigned_q, scope_place_q
+from insights.metrics import (
+    COLUMNS,
+    HANDLING,
+    HANDLING_SUM,
+    MOMENT_EXPRESSIONS,
+    TALLIES,
+    Period,
+    metric_counts,
+    metric_q,
+    metric_tallies,
+    moment_q,
+    tally_q,
+)
+from insights.models import Tally
 from orgs.selectors import scope_for, subtree_q
 
 PATH_SEGMENT = 8  # "0000001." per level of the org tree
@@ -65,13 +68,6 @@ class Figures:
         return round(sum(r * w for r, w in zip(rates, weights, strict=True)) / sum(weights), 1)
 
 
-def _aggregates(period: Period) -> dict:
-    return {name: Count("pk", filter=metric_q(name, period)) for name in METRICS}
-
-
-HANDLING = ExpressionWrapper(F("resolved_at") - F("created_at"), output_field=DurationField())
-
-
 class NearestRank(Aggregate):
     """PostgreSQL's percentile_disc: the first value whose rank reaches the fraction, i.e. the
     nearest-rank percentile (row ceil(fraction × n) in order)."""
@@ -83,28 +79,135 @@ class NearestRank(Aggregate):
         super().__init__(expression, fraction=float(fraction), **extra)
 
 
-def _handling_hours(cases: QuerySet[Case], period: Period) -> tuple[float | None, float | None]:
-    """Average and 90th percentile (nearest rank) in the database, without fetching rows:
-    one pass on PostgreSQL; elsewhere the rank's row is read after counting."""
-    resolved = cases.filter(metric_q("resolved", period))
-    aggregates = {"n": Count("pk"), "average": Avg(HANDLING)}
+@dataclass(frozen=True)
+class Slice:
+    """Cases to count, described so that the tallies can count most of them: `place` selects
+    both tally rows and cases (by area, company and domain), and `extra` holds the slice's
+    cases outside those places (joined later, assigned), counted live. Without a `place` (a
+    slice by item or channel, or any other queryset) every figure is counted from the cases."""
+
+    cases: QuerySet[Case]
+    place: Q | None = None
+    extra: QuerySet[Case] | None = None
+
+
+def _as_slice(cases: "QuerySet[Case] | Slice") -> Slice:
+    return cases if isinstance(cases, Slice) else Slice(cases)
+
+
+def _zero() -> dict[str, int]:
+    return dict.fromkeys(COLUMNS, 0)
+
+
+def _add(into: dict[str, int], row: dict) -> None:
+    for name in COLUMNS:
+        into[name] += row[name] or 0
+
+
+def _figures(tallied: dict[str, int]) -> Figures:
+    resolved = tallied["resolved"]
+    average = round(tallied[HANDLING_SUM] / resolved / 3_600_000_000, 1) if resolved else None
+    return Figures(counts=metric_counts(tallied), average_hours=average)
+
+
+def _microseconds(value) -> int:
+    if value is None:
+        return 0
+    return value // timedelta(microseconds=1) if isinstance(value, timedelta) else int(value)
+
+
+def _live_rows(cases: QuerySet[Case], period: Period, keys: dict) -> list[dict]:
+    """The tallies per combination of keys, counted from the cases in one pass."""
+    cases = _relevant(cases, period)
+    names = {}
+    for name, key in keys.items():
+        if not isinstance(key, str):
+            cases = cases.annotate(**{f"{name}_key": key})
+            key = f"{name}_key"
+        names[name] = key
+    aggregates = {t: Count("pk", filter=tally_q(t, period)) for t in TALLIES}
+    aggregates[HANDLING_SUM] = Sum(HANDLING, filter=moment_q("resolved", period))
+    rows = cases.values(*names.values()).annotate(**aggregates).order_by()
+    return [
+        {
+            **{name: row[key] for name, key in names.items()},
+            **{t: row[t] for t in TALLIES},
+            HANDLING_SUM: _microseconds(row[HANDLING_SUM]),
+        }
+        for row in rows
+    ]
+
+
+def _tally_period_q(period: Period) -> Q | None:
+    """Tally rows that cover the period exactly: whole months, and days at the edges. None if
+    the period does not run from midnight to midnight."""
+    start, end = timezone.localtime(period.start), timezone.localtime(period.end)
+    if start.time() != time.min or end.time() != time.min:
+        return None
+    first, last = start.date(), end.date()
+    first_month = first if first.day == 1 else _next_month(first)
+    last_month = last.replace(day=1)
+    if first_month >= last_month:
+        return Q(grain=Tally.Grain.DAY, start__gte=first, start__lt=last)
+    return (
+        Q(grain=Tally.Grain.MONTH, start__gte=first_month, start__lt=last_month)
+        | Q(grain=Tally.Grain.DAY, start__gte=first, start__lt=first_month)
+        | Q(grain=Tally.Grain.DAY, start__gte=last_month, start__lt=last)
+    )
+
+
+def _next_month(day: date) -> date:
+    return date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+
+
+def _rows(cases, period: Period, keys: dict) -> list[dict]:
+    """The tallies per combination of keys: from the tally rows where the slice and the period
+    allow it (plus the slice's cases outside their places), else from the cases."""
+    source = _as_slice(cases)
+    when = _tally_period_q(period)
+    if source.place is None or when is None or any(k not in TALLY_KEYS for k in keys):
+        return _live_rows(source.cases, period, keys)
+    tally_keys = {name: TALLY_KEYS[name] for name in keys}
+    names = {}
+    tallies = Tally.objects.filter(when, source.place)
+    for name, key in tally_keys.items():
+        if not isinstance(key, str):
+            tallies = tallies.annotate(**{f"{name}_key": key})
+            key = f"{name}_key"
+        names[name] = key
+    rows = [
+        {name: row[key] for name, key in names.items()} | {c: row[c] for c in COLUMNS}
+        for row in tallies.values(*names.values())
+        .annotate(**{c: Sum(c) for c in COLUMNS})
+        .order_by()
+    ]
+    for row in rows:
+        if row.get("company") == 0:
+            row["company"] = None
+    if source.extra is not None:
+        rows += _live_rows(source.extra, period, keys)
+    return rows
+
+
+def _p90_hours(cases: QuerySet[Case], period: Period) -> float | None:
+    """The 90th percentile of handling time (nearest rank), in the database without fetching
+    rows: one pass on PostgreSQL; elsewhere the rank's row is read after counting."""
+    resolved = cases.filter(moment_q("resolved", period))
     if connection.vendor == "postgresql":
         # Sorted as seconds: the same order as the intervals, and a third quicker to sort.
         seconds = Extract(HANDLING, "epoch", output_field=FloatField())
-        aggregates["p90"] = NearestRank(seconds, fraction=0.9, output_field=FloatField())
-    found = resolved.aggregate(**aggregates)
-    if not found["n"]:
-        return None, None
-    p90 = found.get("p90")
-    if p90 is None:  # not PostgreSQL: read the rank's row
+        p90 = resolved.aggregate(p90=NearestRank(seconds, fraction=0.9, output_field=FloatField()))
+        value = p90["p90"]
+    else:
+        n = resolved.count()
+        if not n:
+            return None
         ordered = resolved.annotate(hours=HANDLING).order_by("hours")
-        p90 = ordered.values_list("hours", flat=True)[math.ceil(0.9 * found["n"]) - 1]
-
-    def hours(value: timedelta | float) -> float:
-        seconds = value.total_seconds() if isinstance(value, timedelta) else value
-        return round(seconds / 3600, 1)
-
-    return hours(found["average"]), hours(p90)
+        value = ordered.values_list("hours", flat=True)[math.ceil(0.9 * n) - 1]
+    if value is None:
+        return None
+    seconds = value.total_seconds() if isinstance(value, timedelta) else value
+    return round(seconds / 3600, 1)
 
 
 def _relevant(cases: QuerySet[Case], period: Period) -> QuerySet[Case]:
@@ -118,41 +221,65 @@ def _relevant(cases: QuerySet[Case], period: Period) -> QuerySet[Case]:
     )
 
 
-def figures(*, cases: QuerySet[Case], period: Period) -> Figures:
-    cases = _relevant(cases, period)
-    counts = cases.aggregate(**_aggregates(period))
-    average, p90 = _handling_hours(cases, period)
-    return Figures(counts=counts, average_hours=average, p90_hours=p90)
+def figures(*, cases: "QuerySet[Case] | Slice", period: Period) -> Figures:
+    return figures_and_breakdown(cases=cases, period=period, groups=())[0]
 
 
 # What the monthly trend shows: received and the three rates.
 TREND = ("dispatched", "responded", "followed_up", "solved", "rated", "satisfied")
 
 
-def monthly_figures(*, cases: QuerySet[Case], months: list[tuple[str, Period]]) -> list:
-    """The trend's figures for each month: per kind of moment, one pass grouped by the month
-    the moment falls in (months must follow each other, as `last_months` gives them)."""
+def monthly_figures(*, cases: "QuerySet[Case] | Slice", months: list[tuple[str, Period]]) -> list:
+    """The trend's figures for each month (months must follow each other, as `last_months`
+    gives them): from the month tallies, or else one pass per kind of moment, grouped by the
+    month the moment falls in."""
+    source = _as_slice(cases)
     span = Period(months[0][1].start, months[-1][1].end)
-    by_moment = defaultdict(list)  # TREND lists the plain count first for each moment
-    for name in TREND:
-        by_moment[MOMENTS[name]].append(name)
-    counts = {label: dict.fromkeys(TREND, 0) for label, _period in months}
-    for names in by_moment.values():
-        month = TruncMonth(MOMENTS[names[0]], tzinfo=timezone.get_current_timezone())
+    tallied = {label: _zero() for label, _period in months}
+    first = timezone.localtime(span.start)
+    if source.place is not None and first.day == 1 and first.time() == time.min:
         rows = (
-            cases.filter(metric_q(names[0], span))  # the widest: the others add conditions
-            .annotate(month=month)
-            .values("month")
-            .annotate(**{name: Count("pk", filter=metric_q(name, span)) for name in names})
+            Tally.objects.filter(
+                source.place,
+                grain=Tally.Grain.MONTH,
+                start__gte=first.date(),
+                start__lt=timezone.localtime(span.end).date(),
+            )
+            .values("start")
+            .annotate(**{c: Sum(c) for c in COLUMNS})
             .order_by()
         )
         for row in rows:
-            label = f"{row['month']:%Y-%m}"
-            if label in counts:
-                counts[label].update({name: row[name] for name in names})
-    return [(label, Figures(counts=counts[label])) for label, _period in months]
+            _add(tallied[f"{row['start']:%Y-%m}"], row)
+        extra = source.extra
+    else:
+        extra = source.cases
+    if extra is not None:
+        for label, row in _live_by_month(extra, span):
+            if label in tallied:
+                _add(tallied[label], row)
+    return [(label, _figures(tallied[label])) for label, _period in months]
 
 
+def _live_by_month(cases: QuerySet[Case], span: Period):
+    wanted = {t for name in TREND for t in metric_tallies(name)}
+    by_moment = defaultdict(list)
+    for name in wanted:
+        by_moment[TALLIES[name].moment].append(name)
+    for moment, names in by_moment.items():
+        month = TruncMonth(MOMENT_EXPRESSIONS[moment], tzinfo=timezone.get_current_timezone())
+        rows = (
+            cases.filter(moment_q(moment, span))
+            .annotate(month=month)
+            .values("month")
+            .annotate(**{name: Count("pk", filter=TALLIES[name].q) for name in names})
+            .order_by()
+        )
+        for row in rows:
+            yield f"{row['month']:%Y-%m}", _zero() | {name: row[name] for name in names}
+
+
+# What the breakdowns group by; those in TALLY_KEYS can be read from the tallies.
 GROUPS = {
     "community": Substr("area_path", 1, 2 * PATH_SEGMENT),
     "grid": Substr("area_path", 1, 3 * PATH_SEGMENT),
@@ -162,51 +289,42 @@ GROUPS = {
     "estate": "estate_id",
     "channel": "channel",
 }
+TALLY_KEYS = {name: GROUPS[name] for name in ("community", "grid", "company", "domain", "estate")}
 
 
-def figures_by(*, cases: QuerySet[Case], period: Period, group: str) -> dict:
+def figures_by(*, cases: "QuerySet[Case] | Slice", period: Period, group: str) -> dict:
     """Figures per community, grid, company, domain, item, estate or channel."""
     return figures_by_each(cases=cases, period=period, groups=(group,))[group]
 
 
-def figures_by_each(*, cases: QuerySet[Case], period: Period, groups) -> dict[str, dict]:
+def figures_by_each(*, cases: "QuerySet[Case] | Slice", period: Period, groups) -> dict:
     """`figures_by` for several groupings from one pass: every figure is a count, so the
     counts per combination of keys add up exactly to the counts per key."""
     return _breakdown(cases, period, groups)[1]
 
 
-def figures_and_breakdown(*, cases: QuerySet[Case], period: Period, groups):
+def figures_and_breakdown(*, cases: "QuerySet[Case] | Slice", period: Period, groups):
     """`figures` and `figures_by_each` together: the totals are the sum of the breakdown's
-    rows, so the whole takes one counting pass (plus the handling time's)."""
+    rows, so the whole takes one counting pass (plus the 90th percentile's)."""
     totals, by = _breakdown(cases, period, groups)
-    average, p90 = _handling_hours(_relevant(cases, period), period)
-    return Figures(counts=totals, average_hours=average, p90_hours=p90), by
+    if totals.counts["resolved"]:
+        totals.p90_hours = _p90_hours(_as_slice(cases).cases, period)
+    return totals, by
 
 
-def _breakdown(cases, period, groups) -> tuple[dict[str, int], dict[str, dict]]:
-    cases = _relevant(cases, period)
-    keys = {}
-    for group in groups:
-        key = GROUPS[group]
-        if not isinstance(key, str):
-            cases = cases.annotate(**{f"{group}_key": key})
-            key = f"{group}_key"
-        keys[group] = key
-    rows = cases.values(*keys.values()).annotate(**_aggregates(period)).order_by()
-    totals = dict.fromkeys(METRICS, 0)
-    result = {group: {} for group in groups}
-    for row in rows:
-        counts = {name: row[name] for name in METRICS}
-        for name, n in counts.items():
-            totals[name] += n
-        for group, key in keys.items():
-            value = row[key]
-            if value in (None, ""):
-                continue
-            found = result[group].setdefault(value, Figures(counts=dict.fromkeys(METRICS, 0)))
-            for name, n in counts.items():
-                found.counts[name] += n
-    return totals, {group: dict(sorted(found.items())) for group, found in result.items()}
+def _breakdown(cases, period, groups) -> tuple[Figures, dict[str, dict]]:
+    totals = _zero()
+    found = {group: defaultdict(_zero) for group in groups}
+    for row in _rows(cases, period, {group: GROUPS[group] for group in groups}):
+        _add(totals, row)
+        for group in groups:
+            if row[group] not in (None, ""):
+                _add(found[group][row[group]], row)
+    by = {
+        group: {key: _figures(found[group][key]) for key in sorted(found[group])}
+        for group in groups
+    }
+    return _figures(totals), by
 
 
 def cases_for_metric(*, cases: QuerySet[Case], metric: str, period: Period) -> QuerySet[Case]:
@@ -225,18 +343,39 @@ def cases_for_metric(*, cases: QuerySet[Case], metric: str, period: Period) -> Q
 def sliced_cases(
     *, user, org_unit=None, company=None, domain=None, item=None, channel: str = ""
 ) -> QuerySet[Case]:
-    cases = cases_in_scope(user=user)
+    return case_slice(
+        user=user, org_unit=org_unit, company=company, domain=domain, item=item, channel=channel
+    ).cases
+
+
+def case_slice(
+    *, user, org_unit=None, company=None, domain=None, item=None, channel: str = ""
+) -> Slice:
+    """The cases a user may see, narrowed by the figures' filters, with the places the
+    tallies can count them by (none when the slice is by item or channel)."""
+    scope = scope_for(user)
+    narrow = Q()
     if org_unit is not None:
-        cases = cases.filter(subtree_q("area_path", [org_unit.path]))
+        narrow &= subtree_q("area_path", [org_unit.path])
     if company is not None:
-        cases = cases.filter(company=company)
+        narrow &= Q(company_id=company.pk)
     if domain is not None:
-        cases = cases.filter(domain=domain)
-    if item is not None:
-        cases = cases.filter(item=item)
-    if channel:
-        cases = cases.filter(channel=channel)
-    return cases
+        narrow &= Q(domain_id=domain.pk)
+    cases = cases_in_scope(user=user).filter(narrow)
+    if item is not None or channel:
+        if item is not None:
+            cases = cases.filter(item=item)
+        if channel:
+            cases = cases.filter(channel=channel)
+        return Slice(cases)
+    if scope.everything:
+        return Slice(cases, place=narrow)
+    if not scope.is_staff:
+        return Slice(cases)
+    # The cases outside the areas and companies, found from their own (short) conditions.
+    place = scope_place_q(scope)
+    extra = Case.objects.filter(joined_or_assigned_q(user, scope), narrow).exclude(place)
+    return Slice(cases, place=place & narrow, extra=extra)
 
 
 def _midnight(day: date) -> datetime:

@@ -1,10 +1,17 @@
-"""Writes for insights: monthly topics (每月一题) and their progress."""
+"""Writes for insights: the figures' tallies, and monthly topics (每月一题) with their progress."""
 
-from django.db import transaction
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import timedelta
+
+from django.db import connection, transaction
+from django.db.models import Count, Sum
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from core.errors import Forbidden
-from insights.models import MonthlyTopic, TopicNote
+from insights.metrics import COLUMNS, HANDLING, HANDLING_SUM, MOMENT_EXPRESSIONS, TALLIES
+from insights.models import TALLY_KEY, MonthlyTopic, Tally, TopicNote
 from orgs.roles import Permission
 from orgs.selectors import scope_for
 
@@ -40,3 +47,83 @@ def topic_add_note(*, topic: MonthlyTopic, actor, text: str, done: bool = False)
     if done and topic.state != MonthlyTopic.State.DONE:
         MonthlyTopic.objects.filter(pk=topic.pk).update(state=MonthlyTopic.State.DONE)
     return note
+
+
+# ---------------------------------------------------------------------------------------------
+# Tallies
+
+BATCH = 500  # rows per statement (SQLite's limit on parameters)
+
+
+def tally_changes(changes: Iterable[tuple[dict, dict]]) -> None:
+    """Move the tallies from what cases added before a change to what they add after it
+    (`insights.metrics.case_tallies` of each side), for each day and its month. Call it in the
+    transaction of the change: the rows are updated in place, in key order, so concurrent
+    changes wait for each other instead of deadlocking."""
+    rows: dict[tuple, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COLUMNS, 0))
+    for before, after in changes:
+        for sign, tallies in ((-1, before), (1, after)):
+            for (day, *place), counts in tallies.items():
+                for key in (("d", day, *place), ("m", day.replace(day=1), *place)):
+                    row = rows[key]
+                    for name, n in counts.items():
+                        row[name] += sign * n
+    changed = sorted((key, row) for key, row in rows.items() if any(row.values()))
+    for i in range(0, len(changed), BATCH):
+        _upsert(changed[i : i + BATCH])
+
+
+def _upsert(rows: list[tuple[tuple, dict]]) -> None:
+    table = Tally._meta.db_table
+    names = (*TALLY_KEY, *COLUMNS)
+    adapt_date = connection.ops.adapt_datefield_value
+    placeholders = "(" + ", ".join(["%s"] * len(names)) + ")"
+    sql = (
+        f"INSERT INTO {table} ({', '.join(names)}) VALUES {', '.join([placeholders] * len(rows))} "
+        f"ON CONFLICT ({', '.join(TALLY_KEY)}) DO UPDATE SET "
+        + ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in COLUMNS)
+    )
+    params = []
+    for (grain, start, *place), counts in rows:
+        params += [grain, adapt_date(start), *place, *(counts[c] for c in COLUMNS)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+@transaction.atomic
+def tally_rebuild() -> int:
+    """Recount every tally from the cases: after a bulk load, or to repair. Returns the rows."""
+    from cases.models import Case
+
+    tz = timezone.get_current_timezone()
+    place = ("area_path", "company_id", "estate_id", "domain_id")
+    days: dict[tuple, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COLUMNS, 0))
+    by_moment = defaultdict(list)
+    for name, tally in TALLIES.items():
+        by_moment[tally.moment].append(name)
+    for moment, names in by_moment.items():
+        aggregates = {name: Count("pk", filter=TALLIES[name].q) for name in names}
+        if moment == "resolved":
+            aggregates[HANDLING_SUM] = Sum(HANDLING)
+        rows = (
+            Case.objects.annotate(day=TruncDate(MOMENT_EXPRESSIONS[moment], tzinfo=tz))
+            .filter(day__isnull=False)
+            .values("day", *place)
+            .annotate(**aggregates)
+            .order_by()
+        )
+        for row in rows:
+            key = (
+                row["day"],
+                row["area_path"] or "",
+                row["company_id"] or 0,
+                *[row[f] for f in place[2:]],
+            )
+            counts = days[key]
+            for name in names:
+                counts[name] += row[name]
+            if moment == "resolved":
+                counts[HANDLING_SUM] += row[HANDLING_SUM] // timedelta(microseconds=1)
+    Tally.objects.all().delete()
+    tally_changes([({}, {key: counts}) for key, counts in days.items()])
+    return Tally.objects.count()

@@ -27,12 +27,12 @@ def _staff_scope(request):
 
 
 def _context(request):
-    """The filter form, the period and the scoped, sliced cases every figures page uses."""
+    """The filter form, the period and the scoped, sliced cases every figures page uses (a
+    `Slice`: its `cases` for lists, the slice itself for figures)."""
     scope = _staff_scope(request)
     form = FiguresForm(request.GET or None, scope=scope)
     period = form.period_value()
-    cases = selectors.sliced_cases(user=request.user, **form.slice_value())
-    return form, period, cases
+    return form, period, selectors.case_slice(user=request.user, **form.slice_value())
 
 
 def _named(figures_by: dict, model) -> list:
@@ -103,7 +103,7 @@ def screen(request):
         "insights/screen.html",
         {
             "period": period,
-            "overdue": selectors.overdue_cases(cases=cases)[:12],
+            "overdue": selectors.overdue_cases(cases=cases.cases)[:12],
             **_dashboard_data(cases, period),
         },
     )
@@ -118,7 +118,7 @@ def metric_cases(request, metric):
             raise NotFound()
     except ApplicationError as error:
         return render_error(request, error)
-    rows = selectors.cases_for_metric(cases=cases, metric=metric, period=period)
+    rows = selectors.cases_for_metric(cases=cases.cases, metric=metric, period=period)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -127,7 +127,7 @@ def metric_cases(request, metric):
             "form": form,
             "period": period,
             "page": page,
-            "metric_label": METRICS[metric][0],
+            "metric_label": METRICS[metric],
         },
     )
 
@@ -213,7 +213,7 @@ def hotspots(request):
         form, period, cases = _context(request)
     except ApplicationError as error:
         return render_error(request, error)
-    rows = reports.hotspot_rows(cases=cases, period=period)
+    rows = reports.hotspot_rows(cases=cases.cases, period=period)
     topics = MonthlyTopic.objects.filter(estate__in=scope_for(request.user).estates())
     return render(
         request,

@@ -1,11 +1,9 @@
 """The demo history: a plausible year of cases, every step through the services."""
 
 from collections import Counter, defaultdict
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
-from django.db import transaction
 
 from cases.demo import seed_cases
 from cases.models import (
@@ -21,27 +19,11 @@ from cases.models import (
 )
 from cases.selectors import cases_in_scope
 from catalog.models import Priority
-from catalog.services import catalogue_load_seed
-from orgs.demo import seed_structure
+from core.testing import DEMO_CASES as COUNT
+from core.testing import DEMO_TODAY as TODAY
 from orgs.models import User
-from residents.demo import seed_residents
 
 pytestmark = pytest.mark.django_db
-
-TODAY = datetime(2026, 11, 20, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
-COUNT = 300
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo community with its history, built once for the module and rolled back."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        seed_structure()
-        seed_residents()
-        catalogue_load_seed()
-        created = seed_cases(count=COUNT, today=TODAY)
-        yield created
-        transaction.set_rollback(True)
 
 
 def test_demo_creates_the_requested_cases_once(demo):
