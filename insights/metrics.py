@@ -9,6 +9,7 @@ checks that the two forms agree on every case of a varied history.
 """
 
 import operator
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -131,10 +132,41 @@ TALLIES = {
     "supervised": TallyRule("supervised", Q(), _always),
 }
 # Besides the counts: the handling time (submission to resolution) of the resolved cases,
-# summed in microseconds, for the average.
+# summed in microseconds for the average, and counted in bands for the 90th percentile: the
+# band that holds the percentile's rank is then read from the cases themselves.
 HANDLING_SUM = "handling_us"
+# The bands' upper bounds in hours: narrow where handling times are common.
+BAND_HOURS = (
+    *(1, 2, 3, 4, 6, 8, 12, 18, 24, 30, 36, 48),
+    *(60, 72, 84, 96, 108, 120, 144, 168, 240, 360, 720),
+)
+BANDS = tuple(f"handling_band{i}" for i in range(len(BAND_HOURS) + 1))
+_BAND_LIMITS = [timedelta(hours=h) for h in BAND_HOURS]
+
+
+def band_of(handling: timedelta) -> int:
+    return bisect_right(_BAND_LIMITS, handling)
+
+
+def band_range(band: int) -> tuple[timedelta | None, timedelta | None]:
+    """The handling times of a band: from (inclusive) and up to (exclusive), None if open."""
+    low = _BAND_LIMITS[band - 1] if band else None
+    high = _BAND_LIMITS[band] if band < len(_BAND_LIMITS) else None
+    return low, high
+
+
+def band_q(band: int) -> Q:
+    low, high = band_range(band)
+    q = Q(resolved_at__isnull=False)
+    if low is not None:
+        q &= Q(handling__gte=low)
+    if high is not None:
+        q &= Q(handling__lt=high)
+    return q
+
+
 # The columns of a tally row.
-COLUMNS = (*TALLIES, HANDLING_SUM)
+COLUMNS = (*TALLIES, HANDLING_SUM, *BANDS)
 HANDLING = ExpressionWrapper(F("resolved_at") - F("created_at"), output_field=DurationField())
 
 
@@ -211,6 +243,8 @@ def case_tallies(case) -> dict[tuple, dict[str, int]]:
             counts = found.setdefault((local_day(at), *place), {})
             counts[name] = counts.get(name, 0) + 1
     if case.resolved_at is not None:
-        key = (local_day(case.resolved_at), *place)
-        found[key][HANDLING_SUM] = (case.resolved_at - case.created_at) // timedelta(microseconds=1)
+        handling = case.resolved_at - case.created_at
+        counts = found[(local_day(case.resolved_at), *place)]
+        counts[HANDLING_SUM] = handling // timedelta(microseconds=1)
+        counts[BANDS[band_of(handling)]] = 1
     return found

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from insights.metrics import BANDS
 from orgs.fields import PathField
 
 
@@ -101,9 +102,14 @@ class Tally(models.Model):
     doorstep = models.IntegerField(default=0)
     supervised = models.IntegerField(default=0)
     handling_us = models.BigIntegerField(default=0)
+    # handling_band0 … handling_band23: resolved cases per band of handling time (BAND_HOURS).
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=TALLY_KEY, name="insights_tally_key")]
 
     def __str__(self):
         return f"{self.grain} {self.start} {self.area_path}"
+
+
+for _band in BANDS:
+    Tally.add_to_class(_band, models.IntegerField(default=0))

@@ -6,20 +6,21 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db import connection
-from django.db.models import Aggregate, Count, FloatField, Q, QuerySet, Sum
-from django.db.models.functions import Extract, Substr, TruncMonth
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Substr, TruncMonth
 from django.utils import timezone
 
 from cases.models import OPEN_STATUSES, Case
 from cases.selectors import cases_in_scope, joined_or_assigned_q, scope_place_q
 from insights.metrics import (
+    BANDS,
     COLUMNS,
     HANDLING,
     HANDLING_SUM,
     MOMENT_EXPRESSIONS,
     TALLIES,
     Period,
+    band_q,
     metric_counts,
     metric_q,
     metric_tallies,
@@ -68,17 +69,6 @@ class Figures:
         return round(sum(r * w for r, w in zip(rates, weights, strict=True)) / sum(weights), 1)
 
 
-class NearestRank(Aggregate):
-    """PostgreSQL's percentile_disc: the first value whose rank reaches the fraction, i.e. the
-    nearest-rank percentile (row ceil(fraction × n) in order)."""
-
-    function = "PERCENTILE_DISC"
-    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
-
-    def __init__(self, expression, *, fraction: float, **extra):
-        super().__init__(expression, fraction=float(fraction), **extra)
-
-
 @dataclass(frozen=True)
 class Slice:
     """Cases to count, described so that the tallies can count most of them: `place` selects
@@ -125,16 +115,16 @@ def _live_rows(cases: QuerySet[Case], period: Period, keys: dict) -> list[dict]:
             cases = cases.annotate(**{f"{name}_key": key})
             key = f"{name}_key"
         names[name] = key
+    resolved = moment_q("resolved", period)
     aggregates = {t: Count("pk", filter=tally_q(t, period)) for t in TALLIES}
-    aggregates[HANDLING_SUM] = Sum(HANDLING, filter=moment_q("resolved", period))
-    rows = cases.values(*names.values()).annotate(**aggregates).order_by()
+    aggregates[HANDLING_SUM] = Sum(HANDLING, filter=resolved)
+    aggregates.update({b: Count("pk", filter=resolved & band_q(i)) for i, b in enumerate(BANDS)})
+    rows = cases.annotate(handling=HANDLING).values(*names.values()).annotate(**aggregates)
     return [
-        {
-            **{name: row[key] for name, key in names.items()},
-            **{t: row[t] for t in TALLIES},
-            HANDLING_SUM: _microseconds(row[HANDLING_SUM]),
-        }
-        for row in rows
+        {name: row[key] for name, key in names.items()}
+        | {c: row[c] for c in COLUMNS}
+        | {HANDLING_SUM: _microseconds(row[HANDLING_SUM])}
+        for row in rows.order_by()
     ]
 
 
@@ -189,25 +179,24 @@ def _rows(cases, period: Period, keys: dict) -> list[dict]:
     return rows
 
 
-def _p90_hours(cases: QuerySet[Case], period: Period) -> float | None:
-    """The 90th percentile of handling time (nearest rank), in the database without fetching
-    rows: one pass on PostgreSQL; elsewhere the rank's row is read after counting."""
-    resolved = cases.filter(moment_q("resolved", period))
-    if connection.vendor == "postgresql":
-        # Sorted as seconds: the same order as the intervals, and a third quicker to sort.
-        seconds = Extract(HANDLING, "epoch", output_field=FloatField())
-        p90 = resolved.aggregate(p90=NearestRank(seconds, fraction=0.9, output_field=FloatField()))
-        value = p90["p90"]
-    else:
-        n = resolved.count()
-        if not n:
-            return None
-        ordered = resolved.annotate(hours=HANDLING).order_by("hours")
-        value = ordered.values_list("hours", flat=True)[math.ceil(0.9 * n) - 1]
-    if value is None:
+def _p90_hours(cases: QuerySet[Case], period: Period, tallied: dict[str, int]) -> float | None:
+    """The 90th percentile of handling time (nearest rank: the ceil(0.9 n)-th shortest): the
+    bands' counts tell which band holds that rank, and only that band's cases are read, along
+    the handling-time index."""
+    rank, band = math.ceil(0.9 * tallied["resolved"]), 0
+    while band < len(BANDS) and rank > tallied[BANDS[band]]:
+        rank -= tallied[BANDS[band]]
+        band += 1
+    if band == len(BANDS):
         return None
-    seconds = value.total_seconds() if isinstance(value, timedelta) else value
-    return round(seconds / 3600, 1)
+    in_band = (
+        cases.filter(moment_q("resolved", period))
+        .annotate(handling=HANDLING)
+        .filter(band_q(band))
+        .order_by("handling")
+    )
+    value = in_band.values_list("handling", flat=True)[rank - 1 : rank].first()
+    return None if value is None else round(value.total_seconds() / 3600, 1)
 
 
 def _relevant(cases: QuerySet[Case], period: Period) -> QuerySet[Case]:
@@ -306,13 +295,14 @@ def figures_by_each(*, cases: "QuerySet[Case] | Slice", period: Period, groups) 
 def figures_and_breakdown(*, cases: "QuerySet[Case] | Slice", period: Period, groups):
     """`figures` and `figures_by_each` together: the totals are the sum of the breakdown's
     rows, so the whole takes one counting pass (plus the 90th percentile's)."""
-    totals, by = _breakdown(cases, period, groups)
-    if totals.counts["resolved"]:
-        totals.p90_hours = _p90_hours(_as_slice(cases).cases, period)
+    tallied, by = _breakdown(cases, period, groups)
+    totals = _figures(tallied)
+    if tallied["resolved"]:
+        totals.p90_hours = _p90_hours(_as_slice(cases).cases, period, tallied)
     return totals, by
 
 
-def _breakdown(cases, period, groups) -> tuple[Figures, dict[str, dict]]:
+def _breakdown(cases, period, groups) -> tuple[dict[str, int], dict[str, dict]]:
     totals = _zero()
     found = {group: defaultdict(_zero) for group in groups}
     for row in _rows(cases, period, {group: GROUPS[group] for group in groups}):
@@ -324,7 +314,7 @@ def _breakdown(cases, period, groups) -> tuple[Figures, dict[str, dict]]:
         group: {key: _figures(found[group][key]) for key in sorted(found[group])}
         for group in groups
     }
-    return _figures(totals), by
+    return totals, by
 
 
 def cases_for_metric(*, cases: QuerySet[Case], metric: str, period: Period) -> QuerySet[Case]:
@@ -375,7 +365,7 @@ def case_slice(
     # The cases outside the areas and companies, found from their own (short) conditions.
     place = scope_place_q(scope)
     extra = Case.objects.filter(joined_or_assigned_q(user, scope), narrow).exclude(place)
-    return Slice(cases, place=place & narrow, extra=extra)
+    return Slice(cases, place=place & narrow, extra=extra if extra.exists() else None)
 
 
 def _midnight(day: date) -> datetime:

@@ -10,7 +10,15 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from core.errors import Forbidden
-from insights.metrics import COLUMNS, HANDLING, HANDLING_SUM, MOMENT_EXPRESSIONS, TALLIES
+from insights.metrics import (
+    BANDS,
+    COLUMNS,
+    HANDLING,
+    HANDLING_SUM,
+    MOMENT_EXPRESSIONS,
+    TALLIES,
+    band_q,
+)
 from insights.models import TALLY_KEY, MonthlyTopic, Tally, TopicNote
 from orgs.roles import Permission
 from orgs.selectors import scope_for
@@ -52,14 +60,31 @@ def topic_add_note(*, topic: MonthlyTopic, actor, text: str, done: bool = False)
 # ---------------------------------------------------------------------------------------------
 # Tallies
 
-BATCH = 500  # rows per statement (SQLite's limit on parameters)
-
 
 def tally_changes(changes: Iterable[tuple[dict, dict]]) -> None:
     """Move the tallies from what cases added before a change to what they add after it
     (`insights.metrics.case_tallies` of each side), for each day and its month. Call it in the
     transaction of the change: the rows are updated in place, in key order, so concurrent
     changes wait for each other instead of deadlocking."""
+    rows = _rows(changes)
+    if not rows:
+        return
+    table = Tally._meta.db_table
+    # One short statement for every row (prepared once by the driver), in key order.
+    sql = (
+        f"INSERT INTO {table} ({', '.join(NAMES)}) VALUES ({', '.join(['%s'] * len(NAMES))}) "
+        f"ON CONFLICT ({', '.join(TALLY_KEY)}) DO UPDATE SET "
+        + ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in COLUMNS)
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+NAMES = (*TALLY_KEY, *COLUMNS)
+
+
+def _rows(changes: Iterable[tuple[dict, dict]]) -> list[tuple]:
+    """The net change of every day and month row that changes, as values of NAMES in key order."""
     rows: dict[tuple, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COLUMNS, 0))
     for before, after in changes:
         for sign, tallies in ((-1, before), (1, after)):
@@ -68,26 +93,12 @@ def tally_changes(changes: Iterable[tuple[dict, dict]]) -> None:
                     row = rows[key]
                     for name, n in counts.items():
                         row[name] += sign * n
-    changed = sorted((key, row) for key, row in rows.items() if any(row.values()))
-    for i in range(0, len(changed), BATCH):
-        _upsert(changed[i : i + BATCH])
-
-
-def _upsert(rows: list[tuple[tuple, dict]]) -> None:
-    table = Tally._meta.db_table
-    names = (*TALLY_KEY, *COLUMNS)
     adapt_date = connection.ops.adapt_datefield_value
-    placeholders = "(" + ", ".join(["%s"] * len(names)) + ")"
-    sql = (
-        f"INSERT INTO {table} ({', '.join(names)}) VALUES {', '.join([placeholders] * len(rows))} "
-        f"ON CONFLICT ({', '.join(TALLY_KEY)}) DO UPDATE SET "
-        + ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in COLUMNS)
-    )
-    params = []
-    for (grain, start, *place), counts in rows:
-        params += [grain, adapt_date(start), *place, *(counts[c] for c in COLUMNS)]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    return [
+        (grain, adapt_date(start), *place, *row.values())
+        for (grain, start, *place), row in sorted(rows.items())
+        if any(row.values())
+    ]
 
 
 @transaction.atomic
@@ -105,8 +116,11 @@ def tally_rebuild() -> int:
         aggregates = {name: Count("pk", filter=TALLIES[name].q) for name in names}
         if moment == "resolved":
             aggregates[HANDLING_SUM] = Sum(HANDLING)
+            aggregates.update({b: Count("pk", filter=band_q(i)) for i, b in enumerate(BANDS)})
+            names = [*names, *BANDS]
         rows = (
-            Case.objects.annotate(day=TruncDate(MOMENT_EXPRESSIONS[moment], tzinfo=tz))
+            Case.objects.annotate(handling=HANDLING)
+            .annotate(day=TruncDate(MOMENT_EXPRESSIONS[moment], tzinfo=tz))
             .filter(day__isnull=False)
             .values("day", *place)
             .annotate(**aggregates)
@@ -125,5 +139,14 @@ def tally_rebuild() -> int:
             if moment == "resolved":
                 counts[HANDLING_SUM] += row[HANDLING_SUM] // timedelta(microseconds=1)
     Tally.objects.all().delete()
-    tally_changes([({}, {key: counts}) for key, counts in days.items()])
-    return Tally.objects.count()
+    rows = _rows([({}, days)])
+    table, names = Tally._meta.db_table, ", ".join(NAMES)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            placeholders = ", ".join(["%s"] * len(NAMES))
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", rows)
+    return len(rows)

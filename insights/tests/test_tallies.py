@@ -1,6 +1,7 @@
 """The tallies behind the dashboards: kept up to date by every change to a case, they must
 give exactly what counting the cases gives, for any scope, slice and period."""
 
+import math
 from datetime import date
 
 import pytest
@@ -11,7 +12,7 @@ from cases.models import Case
 from catalog.models import Domain
 from core.testing import DEMO_TODAY
 from insights import selectors
-from insights.metrics import MOMENT_EXPRESSIONS, TALLIES, local_day, moment_at
+from insights.metrics import MOMENT_EXPRESSIONS, TALLIES, band_of, local_day, moment_at
 from insights.models import Tally
 from insights.services import tally_rebuild
 from orgs.models import OrgUnit, PropertyCompany, User
@@ -98,3 +99,17 @@ def test_the_trend_from_tallies_equals_the_trend_counted_from_cases(demo):
                 n: b.counts[n] for n in selectors.TREND
             }, (username, label)
     assert sum(f.counts["dispatched"] for _label, f in tallied) > 0
+
+
+@pytest.mark.parametrize("period", PERIODS.values(), ids=PERIODS.keys())
+def test_the_90th_percentile_is_the_nearest_rank_of_the_handling_times(demo, period):
+    bands_used = set()
+    for username in ("jiedao", "shuji", "wanggeyuan", "wuye_jingli"):
+        user = User.objects.get(username=username)
+        fig = selectors.figures(cases=selectors.case_slice(user=user), period=period)
+        resolved = selectors.sliced_cases(user=user).filter(period.q("resolved_at"))
+        times = sorted(c.resolved_at - c.created_at for c in resolved)
+        nearest = times[math.ceil(0.9 * len(times)) - 1] if times else None
+        assert fig.p90_hours == (round(nearest.total_seconds() / 3600, 1) if times else None)
+        bands_used |= {band_of(t) for t in times}
+    assert len(bands_used) > 3
