@@ -34,7 +34,7 @@ from cases.uploads import clean_images
 from catalog.models import Item
 from catalog.selectors import deadline_compute, routing_resolve, sla_deadlines
 from core.errors import ApplicationError, Conflict, Forbidden, NotFound
-from insights.metrics import case_tallies
+from insights.metrics import case_tallies, tally_key
 from insights.services import tally_changes
 from orgs.models import OrgUnit, PropertyCompany
 from orgs.roles import Permission, Role
@@ -941,13 +941,14 @@ def cases_escalate(*, cases: list[Case], now: datetime) -> list[CaseEvent]:
     `sla` and `item` loaded). A case whose clock is not due is left alone, so a rerun, or a
     second worker, changes nothing.
     """
-    moved, events, tallied = [], [], []
+    moved, events, first_time = [], [], []
     for case in cases:
         if case.status not in OPEN_STATUSES or not case.next_escalation_at:
             continue
         if case.next_escalation_at > now:
             continue
-        tallied.append(case_tallies(case))
+        if not case.escalation_count:
+            first_time.append(case)
         missed = "response" if case.accepted_at is None else "resolution"
         data = {"missed": missed}
         event = CaseEvent(
@@ -982,7 +983,13 @@ def cases_escalate(*, cases: list[Case], now: datetime) -> list[CaseEvent]:
         moved.append(case)
         events.append(event)
     _save_escalations(moved)
-    tally_changes(zip(tallied, map(case_tallies, moved), strict=True))
+    # Of all the tallies, escalating changes only "escalated", once: a case escalated for the
+    # first time now counts on the day it was submitted (at the top level nothing changes).
+    tally_changes(
+        ({}, {tally_key(case, case.created_at): {"escalated": 1}})
+        for case in first_time
+        if case.escalation_count
+    )
     CaseEvent.objects.bulk_create(events)
     notify.notify_events(list(zip(moved, events, strict=True)))
     return events

@@ -19,7 +19,7 @@ from catalog.models import CalendarYear
 from catalog.selectors import sla_deadlines
 from core.errors import ApplicationError
 from core.ratelimit import rate_counters_purge
-from insights.metrics import TALLY_FIELDS, case_tallies
+from insights.metrics import case_tallies
 from insights.services import tally_changes
 
 logger = logging.getLogger("hgj.worker")
@@ -67,6 +67,10 @@ ESCALATION_FIELDS = (
     "updated_at",
     "tracking_no",
     "company_id",
+    "estate_id",
+    "domain_id",
+    "area_path",
+    "created_at",
     "item__name",
     "owner_unit__parent__name",
     "sla__response_amount",
@@ -80,7 +84,7 @@ def escalate_due(*, now: datetime) -> int:
     due = (
         Case.objects.filter(status__in=OPEN_STATUSES, next_escalation_at__lte=now)
         .select_related("owner_unit__parent", "sla", "item")
-        .only(*ESCALATION_FIELDS, *TALLY_FIELDS)
+        .only(*ESCALATION_FIELDS)
     )
     # Most due first, along the clock's own index (so a sweep with nothing due is one index
     # probe). Every claimed case moves its clock past `now`, so it leaves the set.

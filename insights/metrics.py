@@ -224,27 +224,28 @@ def local_day(moment: datetime) -> date:
     return timezone.localtime(moment).date()
 
 
-# The fields `case_tallies` reads (load them when a case is loaded with `only`).
-TALLY_FIELDS = (
-    "area_path", "company_id", "estate_id", "domain_id", "kind", "doorstep",
-    "created_at", "resolved_at", "rated_at", "followed_up_at", "supervised_at",
-    "response_due", "resolution_due", "accepted_at", "first_contact_at",
-    "rating", "followup_solved", "return_count", "reopen_count", "escalation_count",
-)  # fmt: skip
+def tally_key(case, at: datetime) -> tuple:
+    """The tally row a case counts in for a moment: (day, area_path, company, estate, domain)."""
+    return (
+        local_day(at),
+        case.area_path or "",
+        case.company_id or 0,
+        case.estate_id,
+        case.domain_id,
+    )
 
 
 def case_tallies(case) -> dict[tuple, dict[str, int]]:
     """What a case adds to the tallies now: {(day, area_path, company, estate, domain): counts}."""
-    place = (case.area_path or "", case.company_id or 0, case.estate_id, case.domain_id)
     found: dict[tuple, dict[str, int]] = {}
     for name, tally in TALLIES.items():
         at = moment_at(tally.moment, case)
         if at is not None and tally.holds(case):
-            counts = found.setdefault((local_day(at), *place), {})
+            counts = found.setdefault(tally_key(case, at), {})
             counts[name] = counts.get(name, 0) + 1
     if case.resolved_at is not None:
         handling = case.resolved_at - case.created_at
-        counts = found[(local_day(case.resolved_at), *place)]
+        counts = found[tally_key(case, case.resolved_at)]
         counts[HANDLING_SUM] = handling // timedelta(microseconds=1)
         counts[BANDS[band_of(handling)]] = 1
     return found

@@ -106,15 +106,20 @@ def _microseconds(value) -> int:
     return value // timedelta(microseconds=1) if isinstance(value, timedelta) else int(value)
 
 
-def _live_rows(cases: QuerySet[Case], period: Period, keys: dict) -> list[dict]:
-    """The tallies per combination of keys, counted from the cases in one pass."""
-    cases = _relevant(cases, period)
+def _keyed(rows: QuerySet, keys: dict) -> tuple[QuerySet, dict[str, str]]:
+    """Annotate the keys that are expressions; returns the column name of every key."""
     names = {}
     for name, key in keys.items():
         if not isinstance(key, str):
-            cases = cases.annotate(**{f"{name}_key": key})
+            rows = rows.annotate(**{f"{name}_key": key})
             key = f"{name}_key"
         names[name] = key
+    return rows, names
+
+
+def _live_rows(cases: QuerySet[Case], period: Period, keys: dict) -> list[dict]:
+    """The tallies per combination of keys, counted from the cases in one pass."""
+    cases, names = _keyed(_relevant(cases, period), keys)
     resolved = moment_q("resolved", period)
     aggregates = {t: Count("pk", filter=tally_q(t, period)) for t in TALLIES}
     aggregates[HANDLING_SUM] = Sum(HANDLING, filter=resolved)
@@ -157,14 +162,7 @@ def _rows(cases, period: Period, keys: dict) -> list[dict]:
     when = _tally_period_q(period)
     if source.place is None or when is None or any(k not in TALLY_KEYS for k in keys):
         return _live_rows(source.cases, period, keys)
-    tally_keys = {name: TALLY_KEYS[name] for name in keys}
-    names = {}
-    tallies = Tally.objects.filter(when, source.place)
-    for name, key in tally_keys.items():
-        if not isinstance(key, str):
-            tallies = tallies.annotate(**{f"{name}_key": key})
-            key = f"{name}_key"
-        names[name] = key
+    tallies, names = _keyed(Tally.objects.filter(when, source.place), keys)
     rows = [
         {name: row[key] for name, key in names.items()} | {c: row[c] for c in COLUMNS}
         for row in tallies.values(*names.values())
