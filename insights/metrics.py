@@ -10,6 +10,7 @@ checks that the two forms agree on every case of a varied history.
 
 import operator
 from bisect import bisect_right
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -235,17 +236,24 @@ def tally_key(case, at: datetime) -> tuple:
     )
 
 
+_RULES_BY_MOMENT = defaultdict(list)
+for _name, _rule in TALLIES.items():
+    _RULES_BY_MOMENT[_rule.moment].append((_name, _rule.holds))
+
+
 def case_tallies(case) -> dict[tuple, dict[str, int]]:
     """What a case adds to the tallies now: {(day, area_path, company, estate, domain): counts}."""
     found: dict[tuple, dict[str, int]] = {}
-    for name, tally in TALLIES.items():
-        at = moment_at(tally.moment, case)
-        if at is not None and tally.holds(case):
-            counts = found.setdefault(tally_key(case, at), {})
-            counts[name] = counts.get(name, 0) + 1
-    if case.resolved_at is not None:
-        handling = case.resolved_at - case.created_at
-        counts = found[tally_key(case, case.resolved_at)]
-        counts[HANDLING_SUM] = handling // timedelta(microseconds=1)
-        counts[BANDS[band_of(handling)]] = 1
+    for moment, rules in _RULES_BY_MOMENT.items():
+        at = moment_at(moment, case)
+        if at is None:
+            continue
+        counts = found.setdefault(tally_key(case, at), {})
+        for name, holds in rules:
+            if holds(case):
+                counts[name] = 1
+        if moment == "resolved":
+            handling = case.resolved_at - case.created_at
+            counts[HANDLING_SUM] = handling // timedelta(microseconds=1)
+            counts[BANDS[band_of(handling)]] = 1
     return found
