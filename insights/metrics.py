@@ -171,6 +171,12 @@ COLUMNS = (*TALLIES, HANDLING_SUM, *BANDS)
 HANDLING = ExpressionWrapper(F("resolved_at") - F("created_at"), output_field=DurationField())
 
 
+# The tallies of each moment, in TALLIES order.
+BY_MOMENT: dict[str, list[str]] = defaultdict(list)
+for _name, _rule in TALLIES.items():
+    BY_MOMENT[_rule.moment].append(_name)
+
+
 def tally_q(name: str, p: Period) -> Q:
     tally = TALLIES[name]
     return moment_q(tally.moment, p) & tally.q
@@ -236,21 +242,16 @@ def tally_key(case, at: datetime) -> tuple:
     )
 
 
-_RULES_BY_MOMENT = defaultdict(list)
-for _name, _rule in TALLIES.items():
-    _RULES_BY_MOMENT[_rule.moment].append((_name, _rule.holds))
-
-
 def case_tallies(case) -> dict[tuple, dict[str, int]]:
     """What a case adds to the tallies now: {(day, area_path, company, estate, domain): counts}."""
     found: dict[tuple, dict[str, int]] = {}
-    for moment, rules in _RULES_BY_MOMENT.items():
+    for moment, names in BY_MOMENT.items():
         at = moment_at(moment, case)
         if at is None:
             continue
         counts = found.setdefault(tally_key(case, at), {})
-        for name, holds in rules:
-            if holds(case):
+        for name in names:
+            if TALLIES[name].holds(case):
                 counts[name] = 1
         if moment == "resolved":
             handling = case.resolved_at - case.created_at

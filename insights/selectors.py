@@ -14,6 +14,7 @@ from cases.models import OPEN_STATUSES, Case
 from cases.selectors import cases_in_scope, joined_or_assigned_q, scope_place_q
 from insights.metrics import (
     BANDS,
+    BY_MOMENT,
     COLUMNS,
     HANDLING,
     HANDLING_SUM,
@@ -250,10 +251,10 @@ def monthly_figures(*, cases: "QuerySet[Case] | Slice", months: list[tuple[str, 
 
 def _live_by_month(cases: QuerySet[Case], span: Period):
     wanted = {t for name in TREND for t in metric_tallies(name)}
-    by_moment = defaultdict(list)
-    for name in wanted:
-        by_moment[TALLIES[name].moment].append(name)
-    for moment, names in by_moment.items():
+    for moment, all_names in BY_MOMENT.items():
+        names = [name for name in all_names if name in wanted]
+        if not names:
+            continue
         month = TruncMonth(MOMENT_EXPRESSIONS[moment], tzinfo=timezone.get_current_timezone())
         rows = (
             cases.filter(moment_q(moment, span))

@@ -13,6 +13,7 @@ from django.utils import timezone
 from core.errors import Forbidden
 from insights.metrics import (
     BANDS,
+    BY_MOMENT,
     COLUMNS,
     HANDLING,
     HANDLING_SUM,
@@ -127,10 +128,7 @@ def tally_rebuild() -> int:
     tz = timezone.get_current_timezone()
     place = ("area_path", "company_id", "estate_id", "domain_id")
     days: dict[tuple, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COLUMNS, 0))
-    by_moment = defaultdict(list)
-    for name, tally in TALLIES.items():
-        by_moment[tally.moment].append(name)
-    for moment, names in by_moment.items():
+    for moment, names in BY_MOMENT.items():
         aggregates = {name: Count("pk", filter=TALLIES[name].q) for name in names}
         if moment == "resolved":
             aggregates[HANDLING_SUM] = Sum(HANDLING)
@@ -149,7 +147,8 @@ def tally_rebuild() -> int:
                 row["day"],
                 row["area_path"] or "",
                 row["company_id"] or 0,
-                *[row[f] for f in place[2:]],
+                row["estate_id"],
+                row["domain_id"],
             )
             counts = days[key]
             for name in names:
