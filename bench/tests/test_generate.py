@@ -4,6 +4,7 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
+from django.db.models import Q
 
 from bench.generate import Generator
 from cases import services, worker
@@ -12,7 +13,13 @@ from catalog.models import Item
 from catalog.selectors import sla_deadlines
 from core.testing import T0
 from insights.metrics import Period
-from insights.selectors import figures
+from insights.selectors import (
+    Slice,
+    figures,
+    figures_and_breakdown,
+    last_months,
+    monthly_figures,
+)
 
 
 @pytest.fixture
@@ -91,3 +98,15 @@ def test_real_intake_and_dashboards_carry_on_after_the_bulk_load(generated):
     # Closed, rated history: the three rates are real figures, not empty.
     assert 50 < result.satisfaction_rate <= 100
     assert 50 < result.response_rate <= 100
+
+
+def test_the_tallies_of_the_bulk_load_equal_counting_the_cases(generated):
+    worker.escalate_due(now=T0)  # and they follow the worker's changes from there
+    tallied = Slice(Case.objects.all(), place=Q())
+    groups = ("grid", "company", "estate", "domain")
+    months = last_months(7, today=T0.date())
+    for _label, period in months:
+        from_tallies = figures_and_breakdown(cases=tallied, period=period, groups=groups)
+        counted = figures_and_breakdown(cases=Case.objects.all(), period=period, groups=groups)
+        assert from_tallies == counted
+    assert sum(f.counts["dispatched"] for _l, f in monthly_figures(cases=tallied, months=months))
