@@ -117,14 +117,9 @@ def _transition(
     if target:
         fields["status"] = target
     fields["updated_at"] = now
-    tallied = case_tallies(case)
-    if _update_if_version(case, fields) != 1:
-        raise Conflict()
     from_status = case.status
-    for name, value in fields.items():
-        setattr(case, name, value)
-    case.version += 1
-    tally_changes([(tallied, case_tallies(case))])
+    if not case_apply(case, fields):
+        raise Conflict()
     event = CaseEvent.objects.create(
         case=case,
         at=now,
@@ -142,10 +137,12 @@ def _transition(
     return event
 
 
-def _update_if_version(case: Case, fields: dict) -> int:
-    """UPDATE the case's row with the fields and the next version, if nobody changed it since
-    it was read; the rows updated (0 or 1). Every change to a case passes here, so it is one
-    plain statement: the ORM's update compiler cost ten times the query itself."""
+def case_apply(case: Case, fields: dict) -> bool:
+    """Write the fields to the case's row with the next version, if nobody changed it since it
+    was read, and move the figures' tallies with it; False (and nothing changed) if somebody
+    did. Every change to a case passes here, as one plain statement: the ORM's update compiler
+    cost ten times the query itself."""
+    tallied = case_tallies(case)  # before the UPDATE: a deferred field would load the new value
     sets, params = ["version = version + 1"], []
     for name, value in fields.items():
         field = Case._meta.get_field(name)
@@ -158,7 +155,13 @@ def _update_if_version(case: Case, fields: dict) -> int:
             f"UPDATE {Case._meta.db_table} SET {', '.join(sets)} WHERE id = %s AND version = %s",
             [*params, case.pk, case.version],
         )
-        return cursor.rowcount
+        if cursor.rowcount != 1:
+            return False
+    for name, value in fields.items():
+        setattr(case, name, value)
+    case.version += 1
+    tally_changes([(tallied, case_tallies(case))])
+    return True
 
 
 # ---------------------------------------------------------------------------------------------
@@ -985,6 +988,8 @@ def cases_escalate(*, cases: list[Case], now: datetime) -> list[CaseEvent]:
     _save_escalations(moved)
     # Of all the tallies, escalating changes only "escalated", once: a case escalated for the
     # first time now counts on the day it was submitted (at the top level nothing changes).
+    # Said directly rather than by `case_tallies` before and after: that costs a tenth more
+    # per sweep (measured at 1 M cases); the recount tests hold both to the same answer.
     tally_changes(
         ({}, {tally_key(case, case.created_at): {"escalated": 1}})
         for case in first_time

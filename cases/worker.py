@@ -19,8 +19,6 @@ from catalog.models import CalendarYear
 from catalog.selectors import sla_deadlines
 from core.errors import ApplicationError
 from core.ratelimit import rate_counters_purge
-from insights.metrics import case_tallies
-from insights.services import tally_changes
 
 logger = logging.getLogger("hgj.worker")
 BATCH = 200
@@ -125,14 +123,8 @@ def recompute_provisional(*, now: datetime) -> int:
             changes["response_due"] = deadlines.response.at
         if case.next_escalation_at == case.resolution_due:
             changes["next_escalation_at"] = deadlines.resolution.at
-        updated = Case.objects.filter(pk=case.pk, version=case.version).update(
-            version=case.version + 1, **changes
-        )
+        updated = services.case_apply(case, changes)
         if updated:
-            tallied = case_tallies(case)
-            for name, value in changes.items():
-                setattr(case, name, value)
-            tally_changes([(tallied, case_tallies(case))])
             CaseEvent.objects.create(
                 case=case,
                 at=now,

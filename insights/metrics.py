@@ -10,7 +10,6 @@ checks that the two forms agree on every case of a varied history.
 
 import operator
 from bisect import bisect_right
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -149,20 +148,14 @@ def band_of(handling: timedelta) -> int:
     return bisect_right(_BAND_LIMITS, handling)
 
 
-def band_range(band: int) -> tuple[timedelta | None, timedelta | None]:
-    """The handling times of a band: from (inclusive) and up to (exclusive), None if open."""
-    low = _BAND_LIMITS[band - 1] if band else None
-    high = _BAND_LIMITS[band] if band < len(_BAND_LIMITS) else None
-    return low, high
-
-
 def band_q(band: int) -> Q:
-    low, high = band_range(band)
+    """The resolved cases of a band (annotated with `handling`): from the band's lower limit
+    (inclusive) up to its upper limit (exclusive)."""
     q = Q(resolved_at__isnull=False)
-    if low is not None:
-        q &= Q(handling__gte=low)
-    if high is not None:
-        q &= Q(handling__lt=high)
+    if band > 0:
+        q &= Q(handling__gte=_BAND_LIMITS[band - 1])
+    if band < len(_BAND_LIMITS):
+        q &= Q(handling__lt=_BAND_LIMITS[band])
     return q
 
 
@@ -172,20 +165,14 @@ HANDLING = ExpressionWrapper(F("resolved_at") - F("created_at"), output_field=Du
 
 
 # The tallies of each moment, in TALLIES order.
-BY_MOMENT: dict[str, list[str]] = defaultdict(list)
+BY_MOMENT: dict[str, list[str]] = {}
 for _name, _rule in TALLIES.items():
-    BY_MOMENT[_rule.moment].append(_name)
+    BY_MOMENT.setdefault(_rule.moment, []).append(_name)
 
 
 def tally_q(name: str, p: Period) -> Q:
     tally = TALLIES[name]
     return moment_q(tally.moment, p) & tally.q
-
-
-def good_ratings() -> list[str]:
-    if settings.INSIGHTS_SATISFIED_INCLUDES_BASIC:
-        return [Rating.SATISFIED, Rating.BASIC]
-    return [Rating.SATISFIED]
 
 
 METRICS = {

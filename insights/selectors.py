@@ -373,8 +373,7 @@ def _midnight(day: date) -> datetime:
 
 def month_period(year: int, month: int) -> Period:
     start = date(year, month, 1)
-    end = date(year + (month == 12), month % 12 + 1, 1)
-    return Period(_midnight(start), _midnight(end))
+    return Period(_midnight(start), _midnight(_next_month(start)))
 
 
 def days_period(first: date, last: date) -> Period:
