@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from catalog.models import Domain, Item
 from core.errors import ApplicationError, Forbidden, NotFound
-from core.http import render_error
+from core.http import query_id, render_error
 from insights import reports, selectors, services
 from insights.forms import FiguresForm, TopicForm, TopicNoteForm
 from insights.metrics import METRICS
@@ -190,9 +190,7 @@ def monthly_report(request):
 
 def transparency(request):
     """Public headline figures (no sign-in, no personal data)."""
-    community = OrgUnit.objects.filter(
-        kind="community", pk=request.GET.get("community") or 0
-    ).first()
+    community = OrgUnit.objects.filter(kind="community", pk=query_id(request, "community")).first()
     communities = OrgUnit.objects.filter(kind="community").order_by("path")
     community = community or communities.first()
     data = reports.public_figures(community=community) if community else None
@@ -235,9 +233,9 @@ def topic_new(request):
     scope = scope_for(request.user)
     if not scope.has(Permission.ROUTE_CASES):
         return render_error(request, Forbidden())
-    estate = scope.estates().filter(pk=request.GET.get("estate") or 0).first()
-    item = Item.objects.filter(pk=request.GET.get("item") or 0).first()
-    building = scope.buildings().filter(pk=request.GET.get("building") or 0).first()
+    estate = scope.estates().filter(pk=query_id(request, "estate")).first()
+    item = Item.objects.filter(pk=query_id(request, "item")).first()
+    building = scope.buildings().filter(pk=query_id(request, "building")).first()
     if estate is None or item is None:
         return render_error(request, NotFound())
     people = selectors.topic_owner_candidates(user=request.user)

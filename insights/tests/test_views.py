@@ -99,6 +99,17 @@ def test_transparency_page_is_public_and_has_no_personal_data(history, world, cl
     assert history["a"].tracking_no not in html
 
 
+def test_pages_taking_ids_from_the_query_answer_bad_ones_without_an_error(
+    report, world, client, client_for
+):
+    assert client.get(reverse("transparency"), {"community": "abc"}).status_code == 200
+    assert client.get(reverse("transparency"), {"community": "9" * 30}).status_code == 200
+    url = reverse("insights:topic_new")
+    for bad in ("abc", "１２", "-1", "9" * 30):
+        response = client_for(world.secretary).get(url, {"estate": bad, "item": bad})
+        assert response.status_code == 404
+
+
 def test_screen_refreshes_itself(history, world, client_for):
     html = client_for(world.secretary).get(reverse("insights:screen")).content.decode()
 
