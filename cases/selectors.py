@@ -3,10 +3,18 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Value
 from django.utils import timezone
 
-from cases.models import OPEN_STATUSES, Case, CaseEvent, Notification, Participant, Status
+from cases.models import (
+    DONE_STATUSES,
+    OPEN_STATUSES,
+    Case,
+    CaseEvent,
+    Notification,
+    Participant,
+    Status,
+)
 from core.errors import NotFound
 from orgs.selectors import scope_for, subtree_q
 
@@ -30,6 +38,20 @@ def cases_in_scope(*, user) -> QuerySet[Case]:
     if not scope.is_staff:
         return Case.objects.none()
     return Case.objects.filter(scope_place_q(scope) | joined_or_assigned_q(user, scope))
+
+
+def scope_parts(user) -> tuple[Q, Q | None]:
+    """`cases_in_scope` as two conditions: `place`, the user's areas and companies (index
+    ranges), and `others`, the cases outside them that the user joined later or was assigned
+    (usually none; None when there cannot be any). A query of `place` alone can be answered
+    from an index; `place | others` makes the database read every matching row."""
+    scope = scope_for(user)
+    if scope.everything:
+        return Q(), None
+    if not scope.is_staff:
+        return Q(pk__in=[]), None
+    place = scope_place_q(scope)
+    return place, joined_or_assigned_q(user, scope) & ~place
 
 
 def scope_place_q(scope) -> Q:
@@ -111,24 +133,36 @@ def timeline(*, case: Case, public_only: bool) -> QuerySet[CaseEvent]:
     return events.filter(public=True) if public_only else events
 
 
-# The inbox tabs: 待受理 / 处理中 / 即将超时 / 已超时 / 督办 / 已办结
 LISTED = ("item", "estate", "domain", "owner_unit")  # what a list of cases shows
 
+# The inbox tabs: 待受理 / 处理中 / 即将超时 / 已超时 / 督办 / 待回访 / 已办结
 TABS = ["pending", "active", "due_soon", "overdue", "supervised", "follow_up", "done"]
+
+# The statuses each tab lists (None: any), and what else a case must meet at `now`.
+TAB_STATUSES = {
+    "pending": {Status.SUBMITTED, Status.RETURNED, Status.REOPENED},
+    "active": {Status.ACCEPTED, Status.IN_PROGRESS},
+    "due_soon": OPEN_STATUSES,
+    "overdue": OPEN_STATUSES,
+    "supervised": OPEN_STATUSES,
+    "follow_up": None,
+    "done": DONE_STATUSES,
+}
+
+
+def _tab_conditions(now) -> dict[str, Q]:
+    return {
+        "due_soon": Q(resolution_due__gt=now, resolution_due__lte=now + DUE_SOON),
+        "overdue": Q(resolution_due__lte=now) | Q(accepted_at__isnull=True, response_due__lte=now),
+        "supervised": Q(supervised_at__isnull=False) | Q(escalation_count__gt=0),
+        "follow_up": Q(followup_needed=True),
+    }
 
 
 def _tab_q(tab: str, now) -> Q:
-    open_q = Q(status__in=OPEN_STATUSES)
-    return {
-        "pending": Q(status__in=[Status.SUBMITTED, Status.RETURNED, Status.REOPENED]),
-        "active": Q(status__in=[Status.ACCEPTED, Status.IN_PROGRESS]),
-        "due_soon": open_q & Q(resolution_due__gt=now, resolution_due__lte=now + DUE_SOON),
-        "overdue": open_q
-        & (Q(resolution_due__lte=now) | Q(accepted_at__isnull=True, response_due__lte=now)),
-        "supervised": open_q & (Q(supervised_at__isnull=False) | Q(escalation_count__gt=0)),
-        "follow_up": Q(followup_needed=True),
-        "done": Q(status__in=[Status.RESOLVED, Status.CLOSED, Status.MERGED]),
-    }[tab]
+    statuses = TAB_STATUSES[tab]
+    tab_q = Q(status__in=statuses) if statuses is not None else Q()
+    return tab_q & _tab_conditions(now).get(tab, Q())
 
 
 @dataclass(frozen=True)
@@ -148,7 +182,7 @@ class InboxFilters:
 
 def inbox(*, user, filters: InboxFilters, now=None) -> QuerySet[Case]:
     now = now or timezone.now()
-    cases = cases_in_scope(user=user).filter(_tab_q(filters.tab, now))
+    cases = Case.objects.filter(_tab_q(filters.tab, now))
     if filters.status:
         cases = cases.filter(status=filters.status)
     if filters.item_id:
@@ -170,6 +204,11 @@ def inbox(*, user, filters: InboxFilters, now=None) -> QuerySet[Case]:
     query = filters.query.strip()
     if query:
         cases = cases.filter(Q(tracking_no__iexact=query) | Q(description__icontains=query))
+    place, others = scope_parts(user)
+    if others is not None and cases.filter(others).exists():
+        cases = cases.filter(place | others)
+    else:
+        cases = cases.filter(place)
     order = "-resolved_at" if filters.tab == "done" else "resolution_due"
     return cases.select_related(*LISTED).order_by(order, "id")
 
@@ -184,13 +223,34 @@ def page_rows(cases: QuerySet[Case]) -> list[Case]:
 
 
 def tab_counts(*, user, now=None) -> dict[str, int]:
+    """How many cases each tab but "done" lists: one pass over the open cases by status,
+    and a count of those to follow up; for the user's places, then for the others."""
     now = now or timezone.now()
-    cases = cases_in_scope(user=user)
+    conditions = _tab_conditions(now)
     open_tabs = [tab for tab in TABS if tab not in ("follow_up", "done")]
-    counts = cases.filter(status__in=OPEN_STATUSES).aggregate(
-        **{tab: Count("id", filter=_tab_q(tab, now)) for tab in open_tabs}
-    )
-    counts["follow_up"] = cases.filter(_tab_q("follow_up", now)).count()
+    counts = dict.fromkeys(TABS[:-1], 0)
+    for part in scope_parts(user):
+        if part is None:
+            continue
+        cases = Case.objects.filter(part)
+        rows = (
+            cases.filter(status__in=OPEN_STATUSES)
+            .values("status")
+            .annotate(
+                listed=Count("*"),
+                **{
+                    tab: Count(Value(1), filter=conditions[tab])
+                    for tab in open_tabs
+                    if tab in conditions
+                },
+            )
+            .order_by()
+        )
+        for row in rows:
+            for tab in open_tabs:
+                if row["status"] in TAB_STATUSES[tab]:
+                    counts[tab] += row[tab] if tab in conditions else row["listed"]
+        counts["follow_up"] += cases.filter(_tab_q("follow_up", now)).count()
     return counts
 
 

@@ -1,5 +1,5 @@
 from django import forms
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 
@@ -11,17 +11,14 @@ class QuickSelect(forms.Select):
     (optgroups) are left to Django."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        choices = list(self.choices)
+        choices = list(iter(self.choices))  # iter(): list() would ask a queryset's count first
         if any(isinstance(label, list | tuple) for _value, label in choices):
             return super().render(name, value, attrs, renderer)
         chosen = set(self.format_value(value))
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (v, mark_safe(" selected") if str(v) in chosen else "", label)
-                for v, label in choices
-            ),
+        options = "".join(
+            f'<option value="{conditional_escape(v)}"{" selected" if str(v) in chosen else ""}>'
+            f"{conditional_escape(label)}</option>"
+            for v, label in choices
         )
         attrs = format_html_join(
             "",
@@ -32,7 +29,7 @@ class QuickSelect(forms.Select):
                 if value is not False
             ),
         )
-        return format_html('<select name="{}"{}>{}</select>', name, attrs, options)
+        return format_html('<select name="{}"{}>{}</select>', name, attrs, mark_safe(options))
 
 
 class StyledForm(forms.Form):

@@ -11,7 +11,7 @@ from django.db.models.functions import Substr, TruncMonth
 from django.utils import timezone
 
 from cases.models import OPEN_STATUSES, Case
-from cases.selectors import cases_in_scope, joined_or_assigned_q, scope_place_q
+from cases.selectors import cases_in_scope, scope_parts
 from insights.metrics import (
     BANDS,
     BY_MOMENT,
@@ -362,8 +362,8 @@ def case_slice(
     if not scope.is_staff:
         return Slice(cases)
     # The cases outside the areas and companies, found from their own (short) conditions.
-    place = scope_place_q(scope)
-    extra = Case.objects.filter(joined_or_assigned_q(user, scope), narrow).exclude(place)
+    place, others = scope_parts(user)
+    extra = Case.objects.filter(others, narrow)
     return Slice(cases, place=place & narrow, extra=extra if extra.exists() else None)
 
 
