@@ -243,7 +243,7 @@ class Case(models.Model):
     response_due = models.DateTimeField(_("respond by"), null=True, blank=True)
     resolution_due = models.DateTimeField(_("resolve by"))
     deadlines_provisional = models.BooleanField(_("deadlines provisional"), default=False)
-    next_escalation_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    next_escalation_at = models.DateTimeField(null=True, blank=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     first_contact_at = models.DateTimeField(_("first contact at"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True, db_index=True)
@@ -291,6 +291,12 @@ class Case(models.Model):
                 name="case_idempotency",
                 condition=~models.Q(idempotency_key=""),
             ),
+            # Only an open case has a running clock: the escalation sweep relies on it.
+            models.CheckConstraint(
+                condition=models.Q(next_escalation_at__isnull=True)
+                | models.Q(status__in=sorted(OPEN_STATUSES)),
+                name="case_clock_only_when_open",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "resolution_due"], name="case_status_due"),
@@ -306,6 +312,14 @@ class Case(models.Model):
                 fields=["status", "area_path", "resolution_due"],
                 include=INBOX_COLUMNS,
                 name="case_status_area_due",
+            ),
+            # The escalation sweep's order: clock, then id. Deadlines often fall on the same
+            # instant (the start of a working day); with the clock alone, every batch sorted
+            # all the cases of that instant.
+            models.Index(
+                fields=["next_escalation_at", "id"],
+                condition=models.Q(next_escalation_at__isnull=False),
+                name="case_escalation_clock",
             ),
             models.Index(
                 fields=["area_path"],

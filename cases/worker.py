@@ -79,8 +79,9 @@ ESCALATION_FIELDS = (
 
 
 def escalate_due(*, now: datetime) -> int:
+    # Only open cases have a clock (a constraint says so), so the clock alone selects them.
     due = (
-        Case.objects.filter(status__in=OPEN_STATUSES, next_escalation_at__lte=now)
+        Case.objects.filter(next_escalation_at__lte=now)
         .select_related("owner_unit__parent", "sla", "item")
         .only(*ESCALATION_FIELDS)
     )
