@@ -69,22 +69,40 @@ def page_timings(*, username: str, url: str, repeat: int, warmup: int = 3) -> di
 def sweep_in_child(*, now_iso: str, empty_runs: int) -> dict:
     """Run the escalation sweep (and then sweeps with nothing due) in a fresh process, so its
     time and peak memory are the worker's own."""
-    out = subprocess.run(
-        [
-            sys.executable,
-            "manage.py",
-            "bench_sweep",
-            "--now",
-            now_iso,
-            "--empty-runs",
-            str(empty_runs),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    (result,) = sweeps_in_children(now_iso=now_iso, processes=1, empty_runs=empty_runs)
+    return {k: v for k, v in result.items() if k not in ("started_at", "ended_at")}
+
+
+def sweeps_in_children(*, now_iso: str, processes: int, empty_runs: int = 0) -> list[dict]:
+    """The same sweep in several worker processes started together (they claim batches with
+    SKIP LOCKED, as workers on several machines would)."""
+    start_at = time.time() + 5  # past every child's start-up
+    children = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "manage.py",
+                "bench_sweep",
+                "--now",
+                now_iso,
+                "--empty-runs",
+                str(empty_runs if n == 0 else 0),
+                "--start-at",
+                str(start_at),
+            ],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(processes)
+    ]
+    results = []
+    for child in children:
+        out, _err = child.communicate()
+        if child.returncode:
+            raise RuntimeError(f"bench_sweep failed ({child.returncode})")
+        results.append(json.loads(out.strip().splitlines()[-1]))
+    return results
 
 
 def peak_rss_mb() -> float:

@@ -144,7 +144,7 @@ class Case(models.Model):
         APPEAL = "appeal", _("Problem report")
         SERVICE_REQUEST = "service_request", _("Service request")
 
-    tracking_no = models.CharField(_("tracking number"), max_length=24, unique=True)
+    tracking_no = models.CharField(_("tracking number"), max_length=24)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     item = models.ForeignKey(
         "catalog.Item", verbose_name=_("item"), on_delete=models.PROTECT, related_name="cases"
@@ -207,7 +207,7 @@ class Case(models.Model):
     # Dual receipt: the community-side unit covering the place, and the property company.
     # `area_path` is the path of the unit covering the place (scope filtering by subtree);
     # `owner_unit` climbs the ladder on escalation.
-    area_path = PathField(_("area path"), max_length=255, db_index=True)
+    area_path = PathField(_("area path"), max_length=255)
     owner_unit = models.ForeignKey(
         "orgs.OrgUnit",
         verbose_name=_("owning unit"),
@@ -222,6 +222,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="cases",
+        db_index=False,  # case_company_due leads with it
     )
     lead_party = models.CharField(_("lead party"), max_length=20, choices=Party.choices)
     assignee = models.ForeignKey(
@@ -285,7 +286,11 @@ class Case(models.Model):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         ordering = ["-created_at"]
+        # Every index costs each write of a case (an escalation rewrites them all), so there
+        # are no pattern-matching twins of the field indexes: tracking numbers are matched
+        # whole and paths by range.
         constraints = [
+            models.UniqueConstraint(fields=["tracking_no"], name="case_tracking_no"),
             models.UniqueConstraint(
                 fields=["created_by", "idempotency_key"],
                 name="case_idempotency",
@@ -299,6 +304,7 @@ class Case(models.Model):
             ),
         ]
         indexes = [
+            models.Index(fields=["area_path"], name="case_area_path"),
             models.Index(fields=["status", "resolution_due"], name="case_status_due"),
             # The inbox of a company, and (status first: seek each status, then the area
             # range) of an area. They carry what the tabs test, so that the tab counts and a

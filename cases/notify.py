@@ -163,7 +163,6 @@ def notify_events(pairs: list[tuple[Case, CaseEvent]]) -> int:
 
     notifications, messages = [], []
     for (case, event), found in zip(pairs, audiences, strict=True):
-        text = _text(case, event)
         channel = {
             user_id: settings.STAFF_NOTIFICATION_CHANNEL
             for audience in found
@@ -172,6 +171,9 @@ def notify_events(pairs: list[tuple[Case, CaseEvent]]) -> int:
         }
         sms_to = _residents(case, event)
         channel.update((user_id, "sms") for user_id in sms_to if user_id)
+        if not channel and not sms_to:
+            continue
+        text = _text(case, event)
         for user_id, via in channel.items():
             notification = Notification(
                 user_id=user_id, case=case, event=event, text=text, created_at=event.at

@@ -202,6 +202,7 @@ NOT_REVALIDATED = [
     "assignee",
     "sla",
     "merged_into",
+    "next_escalation_at",  # the clock: set by intake itself (and the database checks it)
 ]
 
 

@@ -22,6 +22,7 @@ from core.ratelimit import rate_counters_purge
 
 logger = logging.getLogger("hgj.worker")
 BATCH = 200
+ESCALATION_BATCH = 500  # a few statements per batch, so bigger batches cost less per case
 
 
 def _claim(queryset, limit=BATCH):
@@ -90,10 +91,10 @@ def escalate_due(*, now: datetime) -> int:
     done = 0
     while True:
         with transaction.atomic():
-            batch = _claim(due.order_by("next_escalation_at", "pk"))
+            batch = _claim(due.order_by("next_escalation_at", "pk"), ESCALATION_BATCH)
             moved = services.cases_escalate(cases=batch, now=now) if batch else []
         done += len(moved)
-        if len(batch) < BATCH or not moved:
+        if len(batch) < ESCALATION_BATCH or not moved:
             return done
 
 

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
 from cases import services, worker
 from cases.channels import CHANNELS, DeliveryFailed
@@ -41,6 +41,22 @@ def test_worker_escalation_is_idempotent(report):
     assert worker.escalate_due(now=later) == 0
     case.refresh_from_db()
     assert (case.level, _escalations(case)) == (1, 1)
+
+
+def test_cases_due_at_one_instant_escalate_once_each_across_batches(report, monkeypatch):
+    monkeypatch.setattr(worker, "ESCALATION_BATCH", 2)
+    cases = [report(now=T0) for _ in range(5)]  # one SLA, one instant: five equal clocks
+
+    assert worker.escalate_due(now=T0 + timedelta(hours=2, minutes=1)) == 5
+    assert [_escalations(c) for c in cases] == [1] * 5
+
+
+def test_only_an_open_case_can_have_a_clock(report):
+    case = report()
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Case.objects.filter(pk=case.pk).update(status=Status.CLOSED)
+    Case.objects.filter(pk=case.pk).update(status=Status.CLOSED, next_escalation_at=None)
 
 
 def test_worker_does_nothing_before_the_clock_runs_out(report):

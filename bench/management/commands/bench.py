@@ -1,6 +1,7 @@
 """The benchmark on the configured database: generate city-scale data, measure, print JSON."""
 
 import json
+import os
 import platform
 import time
 from datetime import datetime
@@ -84,6 +85,8 @@ class Command(BaseCommand):
         self._log("dashboard measured")
         report["worker"] = measure.sweep_in_child(now_iso=now.isoformat(), empty_runs=20)
         self._log(f"worker measured: {report['worker']}")
+        report["workers_side_by_side"] = self._parallel_sweep(now, o["overdue"])
+        self._log(f"workers side by side measured: {report['workers_side_by_side']}")
         report["intake"] = measure.intake(
             workers=o["workers"],
             client_counts=(8, 32),
@@ -97,6 +100,27 @@ class Command(BaseCommand):
             Path(o["out"]).parent.mkdir(parents=True, exist_ok=True)
             Path(o["out"]).write_text(text + "\n")
         self.stdout.write(text)
+
+    def _parallel_sweep(self, now, count: int) -> dict:
+        """A worker process per core, sweeping the next `count` open cases to fall due (and
+        any that fall due with them): the escalation sweep's time when workers run side by
+        side."""
+        clocks = Case.objects.filter(next_escalation_at__gt=now).order_by("next_escalation_at")
+        later = next(
+            iter(clocks.values_list("next_escalation_at", flat=True)[count - 1 : count]), None
+        )
+        if later is None:
+            return {"skipped": "fewer open cases with a clock than that"}
+        processes = os.cpu_count() or 1
+        results = measure.sweeps_in_children(now_iso=later.isoformat(), processes=processes)
+        return {
+            "processes": processes,
+            "escalated": sum(r["escalated"] for r in results),
+            "escalation_seconds": round(
+                max(r["ended_at"] for r in results) - min(r["started_at"] for r in results), 2
+            ),
+            "worker_peak_rss_mb": [r["worker_peak_rss_mb"] for r in results],
+        }
 
     def _generate(self, report: dict, o: dict):
         started = time.perf_counter()
