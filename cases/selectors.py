@@ -228,7 +228,7 @@ def tab_counts(*, user, now=None) -> dict[str, int]:
     now = now or timezone.now()
     conditions = _tab_conditions(now)
     open_tabs = [tab for tab in TABS if tab not in ("follow_up", "done")]
-    counts = dict.fromkeys(TABS[:-1], 0)
+    counts = dict.fromkeys([*open_tabs, "follow_up"], 0)
     for part in scope_parts(user):
         if part is None:
             continue

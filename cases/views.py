@@ -194,7 +194,8 @@ def inbox(request):
         return render_error(request, NotFound())
     tab = request.GET.get("tab") if request.GET.get("tab") in selectors.TABS else "pending"
     form = InboxFilterForm(request.GET or None, estates=scope.estates())
-    data = form.cleaned_data if form.is_valid() else {}
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})  # a bad filter is dropped and named, not the rest
     filters = selectors.InboxFilters(
         tab=tab,
         status=data.get("status") or "",

@@ -76,8 +76,17 @@ class FiguresForm(StyledForm):
                 raise forms.ValidationError(_("Choose at most three years."))
         return data
 
+    def _valid(self, names=None) -> dict:
+        """What passed validation: a bad filter is dropped (the page says why), the others
+        still apply. A period with any error falls back to this month."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})  # an unbound form has none
+        if names and (self.non_field_errors() or names & self.errors.keys()):
+            return {}
+        return data
+
     def period_value(self):
-        data = self.cleaned_data if self.is_valid() else {}
+        data = self._valid({"period", "since", "until"})
         today = timezone.localdate()
         choice = data.get("period") or "month"
         if choice == "custom":
@@ -92,7 +101,7 @@ class FiguresForm(StyledForm):
         return month_period(today.year, today.month)
 
     def slice_value(self) -> dict:
-        data = self.cleaned_data if self.is_valid() else {}
+        data = self._valid()
         return {
             "org_unit": data.get("unit"),
             "company": data.get("company"),

@@ -322,6 +322,11 @@ def test_inbox_tabs_filters_and_search(world, resident_client, client_for):
     assert search.lstrip().startswith('<div id="rows"') and second.tracking_no in search
     junk = client.get(reverse("cases:inbox"), {"tab": "nope", "since": "yesterday", "estate": "-1"})
     assert junk.status_code == 200
+    half_bad = client.get(
+        reverse("cases:inbox"), {"tab": "pending", "q": "门禁", "since": "yesterday"}
+    ).content.decode()
+    assert 'data-error="since"' in half_bad  # named; the search still applies
+    assert 'data-count="0"' in half_bad and first.tracking_no not in half_bad
 
 
 def test_inbox_counts_and_pages_match_the_tab_and_the_filters(world, report, client_for):

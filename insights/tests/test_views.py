@@ -63,6 +63,23 @@ def test_dashboard_bad_input_never_fails(history, world, client_for):
     assert client.get(reverse("insights:metric_cases", args=["bogus"])).status_code == 404
 
 
+def test_a_bad_filter_is_named_and_the_others_still_apply(history, world, client_for):
+    client = client_for(world.secretary)
+    autumn = {"period": "custom", "since": "2026-10-01", "until": "2026-11-30"}
+    good = client.get(reverse("insights:dashboard"), autumn).content.decode()
+    with_bad_unit = client.get(
+        reverse("insights:dashboard"), {**autumn, "unit": "99999"}
+    ).content.decode()
+    inverted = client.get(
+        reverse("insights:dashboard"), {**autumn, "since": "2026-12-01"}
+    ).content.decode()
+
+    assert 'data-error="unit"' in with_bad_unit and 'data-error="unit"' not in good
+    assert "2026-10-01 — 2026-12-01" in good and "2026-10-01 — 2026-12-01" in with_bad_unit
+    assert _figure(with_bad_unit, "dispatched") == _figure(good, "dispatched") != "0"
+    assert "开始日期须早于结束日期" in inverted and "2026-10-01 —" not in inverted
+
+
 def test_dashboard_refused_to_residents(world, client_for, catalogue):
     assert client_for(world.nobody).get(reverse("insights:dashboard")).status_code == 404
 
