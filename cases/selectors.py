@@ -1,5 +1,6 @@
 """Reads of cases, always through the user's scope: the inbox, a case, its timeline."""
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -165,6 +166,10 @@ def _tab_q(tab: str, now) -> Q:
     return tab_q & _tab_conditions(now).get(tab, Q())
 
 
+# A tracking number: the community's letters, the day, the day's number (FC20261127-0001).
+TRACKING_NO = re.compile(r"[A-Za-z]+\d{8}-\d{4,}")
+
+
 @dataclass(frozen=True)
 class InboxFilters:
     tab: str = "pending"
@@ -202,8 +207,10 @@ def inbox(*, user, filters: InboxFilters, now=None) -> QuerySet[Case]:
     if filters.mine:
         cases = cases.filter(assignee=user)
     query = filters.query.strip()
-    if query:
-        cases = cases.filter(Q(tracking_no__iexact=query) | Q(description__icontains=query))
+    if TRACKING_NO.fullmatch(query):  # looked up along its index, not searched for
+        cases = cases.filter(tracking_no__in={query, query.upper()})
+    elif query:
+        cases = cases.filter(description__icontains=query)
     place, others = scope_parts(user)
     if others is not None and cases.filter(others).exists():
         cases = cases.filter(place | others)

@@ -320,6 +320,8 @@ def test_inbox_tabs_filters_and_search(world, resident_client, client_for):
     assert first.tracking_no in pending and second.tracking_no not in pending
     assert second.tracking_no in active
     assert search.lstrip().startswith('<div id="rows"') and second.tracking_no in search
+    typed = client.get(reverse("cases:inbox"), {"tab": "active", "q": second.tracking_no.lower()})
+    assert 'data-count="1"' in typed.content.decode()
     junk = client.get(reverse("cases:inbox"), {"tab": "nope", "since": "yesterday", "estate": "-1"})
     assert junk.status_code == 200
     half_bad = client.get(
