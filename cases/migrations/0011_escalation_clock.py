@@ -19,6 +19,13 @@ class Migration(migrations.Migration):
             model_name='case',
             index=models.Index(condition=models.Q(('next_escalation_at__isnull', False)), fields=['next_escalation_at', 'id'], name='case_escalation_clock'),
         ),
+        # A closed case keeps no clock (every service stops it); stop any that an older
+        # installation may have left running, so the constraint holds.
+        migrations.RunSQL(
+            "UPDATE cases_case SET next_escalation_at = NULL WHERE next_escalation_at IS NOT NULL"
+            " AND status NOT IN ('submitted', 'accepted', 'in_progress', 'returned', 'reopened')",
+            reverse_sql=migrations.RunSQL.noop,
+        ),
         migrations.AddConstraint(
             model_name='case',
             constraint=models.CheckConstraint(condition=models.Q(('next_escalation_at__isnull', True), ('status__in', ['accepted', 'in_progress', 'reopened', 'returned', 'submitted']), _connector='OR'), name='case_clock_only_when_open'),
