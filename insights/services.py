@@ -78,12 +78,14 @@ def tally_changes(changes: Iterable[tuple[dict, dict]]) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # One statement and one parameter, whatever the number of rows: the rows as JSON
-            # (quoting thousands of parameters took longer than the statement itself).
+            # (quoting thousands of parameters took longer than the statement itself), each
+            # with its key and the counts that change (most do not).
             columns = ", ".join(f"{f.column} {SQL_TYPES[f.get_internal_type()]}" for f in FIELDS)
+            values = ", ".join([*TALLY_KEY, *(f"COALESCE({c}, 0)" for c in COLUMNS)])
             cursor.execute(
-                f"INSERT INTO {table} ({', '.join(NAMES)}) SELECT {', '.join(NAMES)} "
+                f"INSERT INTO {table} ({', '.join(NAMES)}) SELECT {values} "
                 f"FROM jsonb_to_recordset(%s::jsonb) AS v({columns}) {upsert}",
-                [json.dumps([dict(zip(NAMES, row, strict=True)) for row in rows], default=str)],
+                [json.dumps([_changed(row) for row in rows], default=str)],
             )
         else:  # in-process: a short statement per row costs nothing
             values = ", ".join(["%s"] * len(NAMES))
@@ -93,6 +95,15 @@ def tally_changes(changes: Iterable[tuple[dict, dict]]) -> None:
 
 
 NAMES = (*TALLY_KEY, *COLUMNS)
+
+
+def _changed(row: tuple) -> dict:
+    key = len(TALLY_KEY)
+    return dict(zip(TALLY_KEY, row[:key], strict=True)) | {
+        name: n for name, n in zip(COLUMNS, row[key:], strict=True) if n
+    }
+
+
 FIELDS = [Tally._meta.get_field(name) for name in NAMES]
 SQL_TYPES = {
     "CharField": "text",
