@@ -5,12 +5,11 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
-from django.db import transaction
 
 from cases.services import case_submit
 from catalog.models import Item
 from catalog.services import catalogue_load_seed
-from core.testing import DEMO_CASES, DEMO_TODAY, T0, build_world
+from core.testing import DEMO_CASES, DEMO_TODAY, T0, build_world, demo_community
 
 
 @pytest.fixture(autouse=True)
@@ -129,16 +128,9 @@ def pytest_runtest_makereport(item, call):
 def demo(django_db_setup, django_db_blocker):
     """The demo community with a year of history, built once for the module and rolled back."""
     from cases.demo import seed_cases
-    from orgs.demo import seed_structure
-    from residents.demo import seed_residents
 
-    with django_db_blocker.unblock(), transaction.atomic():
-        seed_structure()
-        seed_residents()
-        catalogue_load_seed()
-        created = seed_cases(count=DEMO_CASES, today=DEMO_TODAY)
-        yield created
-        transaction.set_rollback(True)
+    with demo_community(django_db_blocker):
+        yield seed_cases(count=DEMO_CASES, today=DEMO_TODAY)
 
 
 # Cases: the catalogue and a resident (R1 of building B1) who reports.

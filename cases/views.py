@@ -194,8 +194,7 @@ def inbox(request):
         return render_error(request, NotFound())
     tab = request.GET.get("tab") if request.GET.get("tab") in selectors.TABS else "pending"
     form = InboxFilterForm(request.GET or None, estates=scope.estates())
-    form.is_valid()
-    data = getattr(form, "cleaned_data", {})  # a bad filter is dropped and named, not the rest
+    data = form.valid_data()  # a bad filter is dropped and named, the rest still apply
     filters = selectors.InboxFilters(
         tab=tab,
         status=data.get("status") or "",

@@ -50,3 +50,9 @@ class StyledForm(forms.Form):
             else:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    def valid_data(self) -> dict:
+        """The fields that passed validation (none for an unbound form). A filter form applies
+        these, and shows the errors of the rest (`core/filter_errors.html`)."""
+        self.is_valid()
+        return getattr(self, "cleaned_data", {})

@@ -6,9 +6,12 @@ subdistrict S
   community C2 -- grid G3 -- micro-grid M3 -- building B3 (estate E3, company P1) -- H3: R3
 """
 
+from contextlib import contextmanager
 from datetime import datetime
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
+
+from django.db import transaction
 
 from orgs.models import Building, Estate, Household, PropertyCompany, Unit, User
 from orgs.roles import Role
@@ -22,6 +25,22 @@ T0 = datetime(2026, 11, 25, 9, 0, tzinfo=SH)
 # The demo history the tests share (the `demo` fixture): its size and its "today".
 DEMO_TODAY = datetime(2026, 11, 20, 10, 0, tzinfo=SH)
 DEMO_CASES = 300
+
+
+@contextmanager
+def demo_community(django_db_blocker):
+    """The demo's org tree, residents and catalogue for a module's tests (seed the rest
+    inside the block); rolled back when the module is done."""
+    from catalog.services import catalogue_load_seed
+    from orgs.demo import seed_structure
+    from residents.demo import seed_residents
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        seed_structure()
+        seed_residents()
+        catalogue_load_seed()
+        yield
+        transaction.set_rollback(True)
 
 
 def make_user(username: str, *, role=None, superuser=False, **scope) -> User:

@@ -76,17 +76,10 @@ class FiguresForm(StyledForm):
                 raise forms.ValidationError(_("Choose at most three years."))
         return data
 
-    def _valid(self, names=None) -> dict:
-        """What passed validation: a bad filter is dropped (the page says why), the others
-        still apply. A period with any error falls back to this month."""
-        self.is_valid()
-        data = getattr(self, "cleaned_data", {})  # an unbound form has none
-        if names and (self.non_field_errors() or names & self.errors.keys()):
-            return {}
-        return data
-
     def period_value(self):
-        data = self._valid({"period", "since", "until"})
+        data = self.valid_data()
+        if self.non_field_errors() or {"period", "since", "until"} & self.errors.keys():
+            data = {}  # a period with any error falls back to this month (the page says why)
         today = timezone.localdate()
         choice = data.get("period") or "month"
         if choice == "custom":
@@ -101,7 +94,7 @@ class FiguresForm(StyledForm):
         return month_period(today.year, today.month)
 
     def slice_value(self) -> dict:
-        data = self._valid()
+        data = self.valid_data()
         return {
             "org_unit": data.get("unit"),
             "company": data.get("company"),

@@ -4,18 +4,15 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import transaction
 
 from alliance.demo import seed_alliance
 from alliance.models import Agreement, Partner, Pledge
 from care.demo import seed_care
 from care.models import CareAlert, CareRecipient
 from care.selectors import due_today_for, open_alerts_for
-from catalog.services import catalogue_load_seed
+from core.testing import demo_community
 from engagement.demo import seed_engagement
-from orgs.demo import seed_structure
 from orgs.models import User
-from residents.demo import seed_residents
 
 pytestmark = pytest.mark.django_db
 
@@ -24,14 +21,9 @@ NOW = datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        seed_structure()
-        seed_residents()
-        catalogue_load_seed()
+    with demo_community(django_db_blocker):
         seed_engagement(now=NOW)
-        created = (seed_alliance(now=NOW), seed_care(now=NOW))
-        yield created
-        transaction.set_rollback(True)
+        yield (seed_alliance(now=NOW), seed_care(now=NOW))
 
 
 def test_demo_creates_partners_and_a_dozen_people_in_care_once(demo):

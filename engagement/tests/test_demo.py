@@ -5,18 +5,15 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import transaction
 from django.utils import timezone
 
 from cases.demo import seed_cases
 from cases.models import Case
-from catalog.services import catalogue_load_seed
+from core.testing import demo_community
 from engagement.demo import AFTER_SCHOOL, TOPIC_TITLE, seed_engagement
 from engagement.models import Activity, Signup, Topic, Venue, Visit, VolunteerProfile
 from engagement.selectors import Figures, Period, engagement_figures, party_roster, topic_trace
-from orgs.demo import seed_structure
 from orgs.models import User
-from residents.demo import seed_residents
 
 pytestmark = pytest.mark.django_db
 
@@ -25,13 +22,8 @@ NOW = datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # a Wedne
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        seed_structure()
-        seed_residents()
-        catalogue_load_seed()
-        created = seed_engagement(now=NOW)
-        yield created
-        transaction.set_rollback(True)
+    with demo_community(django_db_blocker):
+        yield seed_engagement(now=NOW)
 
 
 def test_demo_engagement_venues_and_upcoming_activities(demo):

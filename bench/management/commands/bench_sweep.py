@@ -24,7 +24,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         now = datetime.fromisoformat(options["now"])
-        connection.ensure_connection()
+        connection.ensure_connection()  # before the start, so connecting is not timed
         if options["start_at"]:
             time.sleep(max(0.0, options["start_at"] - time.time()))
         started_at = time.time()
