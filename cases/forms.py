@@ -5,7 +5,7 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Channel, Rating, ReturnReason, Status
+from cases.models import Channel, Rating, RatingTag, ReturnReason, Status
 from cases.uploads import MAX_PHOTOS
 from catalog.models import Domain, Item
 from core.forms import StyledForm
@@ -315,16 +315,19 @@ class RateForm(StyledForm):
         label=_("What stood out"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        choices=[
-            ("fast", _("Fast")),
-            ("polite", _("Polite")),
-            ("thorough", _("Thorough")),
-            ("slow", _("Slow")),
-            ("not_fixed", _("Not fixed")),
-            ("unfriendly", _("Unfriendly")),
-        ],
+        choices=RatingTag.choices,
     )
-    reopen = forms.BooleanField(label=_("Reopen the case"), required=False)
+    reopen = forms.BooleanField(
+        label=_("Still not solved: ask for it to be handled again"),
+        help_text=_("Only with “Dissatisfied”."),
+        required=False,
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reopen") and data.get("rating") != Rating.DISSATISFIED:
+            self.add_error("reopen", _("Choose “Dissatisfied” to ask for it to be handled again."))
+        return data
 
 
 class ResidentReplyForm(StyledForm):

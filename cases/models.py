@@ -130,6 +130,17 @@ class Rating(models.TextChoices):
     DISSATISFIED = "dissatisfied", _("Dissatisfied")
 
 
+class RatingTag(models.TextChoices):
+    """What stood out, ticked by the resident beside the rating."""
+
+    FAST = "fast", _("Fast")
+    POLITE = "polite", _("Polite")
+    THOROUGH = "thorough", _("Thorough")
+    SLOW = "slow", _("Slow")
+    NOT_FIXED = "not_fixed", _("Not fixed")
+    UNFRIENDLY = "unfriendly", _("Unfriendly")
+
+
 class ReturnReason(models.TextChoices):
     WRONG_LOCATION = "wrong_location", _("Wrong location")
     OWNERSHIP_UNCLEAR = "ownership_unclear", _("Ownership unclear")

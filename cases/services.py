@@ -5,7 +5,7 @@ two staff acting at once only one wins), appends a `CaseEvent` and notifies in t
 transaction.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
@@ -205,6 +205,10 @@ NOT_REVALIDATED = [
 ]
 
 
+# A form sent again with the same content this soon is the same report (Back, then Submit).
+FORM_RESUBMIT_WINDOW = timedelta(minutes=30)
+
+
 def _refuse(message) -> None:
     raise ApplicationError(message, code="invalid_case")
 
@@ -229,8 +233,11 @@ def case_submit(
     latitude=None,
     longitude=None,
     now: datetime | None = None,
+    resubmit_window: timedelta | None = None,
 ) -> Case:
-    """The one intake for every channel. A retried submission returns the first case."""
+    """The one intake for every channel. A retried submission returns the first case: one
+    with the same idempotency key, or (for a form sent again after Back, which the browser
+    gives a new key) one by the same person with the same content within `resubmit_window`."""
     if idempotency_key:
         existing = Case.objects.filter(
             created_by=created_by, idempotency_key=idempotency_key
@@ -238,6 +245,20 @@ def case_submit(
         if existing:
             return existing
     description = (description or "").strip()
+    now = now or timezone.now()
+    if resubmit_window and created_by is not None:
+        existing = Case.objects.filter(
+            created_by=created_by,
+            created_at__gte=now - resubmit_window,
+            item=item,
+            estate=estate,
+            building=household.unit.building if household else building,
+            household=household,
+            description=description[:2000],
+            preferred_time=preferred_time,
+        ).first()
+        if existing:
+            return existing
     if not description:
         _refuse(_("Please describe the problem."))
     if not item.is_active or item.kind == Item.Kind.INFO:
@@ -251,7 +272,6 @@ def case_submit(
         if building.estate_id != estate.pk:
             _refuse(_("The household is not in this estate."))
     images = clean_images(uploads=list(photos))
-    now = now or timezone.now()
 
     decision = routing_resolve(item=item, estate=estate, text=description)
     deadlines = sla_deadlines(policy=decision.policy, start=now)

@@ -81,6 +81,7 @@ def report(request):
                 contact_mobile=data["contact_mobile"],
                 photos=data["photos"],
                 idempotency_key=data["idempotency_key"],
+                resubmit_window=services.FORM_RESUBMIT_WINDOW,
             )
         except ApplicationError as error:
             form.add_error(None, error.message)
@@ -117,6 +118,7 @@ def book(request, code):
                 household=household,
                 preferred_time=data["preferred_time"],
                 idempotency_key=data["idempotency_key"],
+                resubmit_window=services.FORM_RESUBMIT_WINDOW,
             )
         except ApplicationError as error:
             form.add_error(None, error.message)
@@ -353,6 +355,7 @@ def staff_new(request):
                 contact_mobile=data["contact_mobile"] or data["resident_mobile"],
                 photos=data["photos"],
                 idempotency_key=data["idempotency_key"],
+                resubmit_window=services.FORM_RESUBMIT_WINDOW,
             )
         except ApplicationError as error:
             form.add_error(None, error.message)

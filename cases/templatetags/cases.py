@@ -1,7 +1,7 @@
 from django import template
 from django.utils import timezone
 
-from cases.models import OPEN_STATUSES, Status
+from cases.models import OPEN_STATUSES, Action, RatingTag, Status
 
 register = template.Library()
 
@@ -30,3 +30,11 @@ def overdue(case) -> bool:
     now = timezone.now()
     late_response = case.accepted_at is None and case.response_due and case.response_due <= now
     return bool(case.resolution_due <= now or late_response)
+
+
+@register.filter
+def rating_tags(case) -> list[str]:
+    """The labels of what the resident ticked with their latest rating."""
+    event = case.events.filter(action=Action.RATE).order_by("-at", "-pk").first()
+    codes = event.data.get("tags", []) if event else []
+    return [RatingTag(code).label for code in codes if code in RatingTag.values]
