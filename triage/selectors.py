@@ -18,6 +18,7 @@ from triage.text import similarity
 MIN_TEXT = 4  # characters before a suggestion is worth making
 DUPLICATE_SIMILARITY = 0.35  # Dice overlap of character bigrams
 LEARNED_EMERGENCY = 0.5  # confidence in an emergency item that makes the hint an emergency
+SHOWN_MIN = 0.10  # a suggestion less likely than this is not worth a click
 
 # ---------------------------------------------------------------------------------------------
 # The active model, loaded once per process per version.
@@ -68,6 +69,11 @@ class Suggestions:
     @property
     def top(self) -> Item | None:
         return self.ranked[0].item if self.ranked else None
+
+    @property
+    def shown(self) -> list[Ranked]:
+        """The suggestions worth offering to a person."""
+        return [r for r in self.ranked if r.confidence >= SHOWN_MIN]
 
     @property
     def is_emergency(self) -> bool:

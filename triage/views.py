@@ -89,7 +89,9 @@ def case_panel(request, case_id):
     except ApplicationError as error:
         return render_error(request, error)
     scope = scope_for(request.user)
-    found = selectors.suggest(text=case.description, estate=case.estate)
+    # The model knows the problems to report; a booked service keeps the item it booked.
+    is_appeal = case.kind == case.Kind.APPEAL
+    found = selectors.suggest(text=case.description if is_appeal else "", estate=case.estate)
     duplicates = []
     if case.status in OPEN_STATUSES:
         duplicates = selectors.duplicates_find(
@@ -104,7 +106,7 @@ def case_panel(request, case_id):
     context = {
         "case": case,
         "found": found,
-        "disagrees": bool(found.top and found.top.pk != case.item_id),
+        "disagrees": bool(found.shown and found.top.pk != case.item_id),
         "can_correct": scope.has(Permission.HANDLE_CASES),
         "can_merge": scope.has(Permission.ROUTE_CASES) and case.status in OPEN_STATUSES,
         "duplicates": duplicates,
