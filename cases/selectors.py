@@ -136,8 +136,8 @@ def timeline(*, case: Case, public_only: bool) -> QuerySet[CaseEvent]:
 
 LISTED = ("item", "estate", "domain", "owner_unit")  # what a list of cases shows
 
-# The inbox tabs: 待受理 / 处理中 / 即将超时 / 已超时 / 督办 / 待回访 / 已办结
-TABS = ["pending", "active", "due_soon", "overdue", "supervised", "follow_up", "done"]
+# The inbox tabs: 待受理 / 处理中 / 即将超时 / 已超时 / 督办 / 待回访 / 已办结 / 全部
+TABS = ["pending", "active", "due_soon", "overdue", "supervised", "follow_up", "done", "all"]
 
 # The statuses each tab lists (None: any), and what else a case must meet at `now`.
 TAB_STATUSES = {
@@ -148,6 +148,7 @@ TAB_STATUSES = {
     "supervised": OPEN_STATUSES,
     "follow_up": None,
     "done": DONE_STATUSES,
+    "all": None,
 }
 
 
@@ -216,7 +217,7 @@ def inbox(*, user, filters: InboxFilters, now=None) -> QuerySet[Case]:
         cases = cases.filter(place | others)
     else:
         cases = cases.filter(place)
-    order = "-resolved_at" if filters.tab == "done" else "resolution_due"
+    order = {"done": "-resolved_at", "all": "-created_at"}.get(filters.tab, "resolution_due")
     return cases.select_related(*LISTED).order_by(order, "id")
 
 
@@ -234,7 +235,7 @@ def tab_counts(*, user, now=None) -> dict[str, int]:
     and a count of those to follow up; for the user's places, then for the others."""
     now = now or timezone.now()
     conditions = _tab_conditions(now)
-    open_tabs = [tab for tab in TABS if tab not in ("follow_up", "done")]
+    open_tabs = [tab for tab in TABS if tab not in ("follow_up", "done", "all")]
     counts = dict.fromkeys([*open_tabs, "follow_up"], 0)
     for part in scope_parts(user):
         if part is None:

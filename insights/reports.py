@@ -46,7 +46,16 @@ def monthly_report(*, user, year: int, month: int) -> MonthlyReport:
         month=month,
         period=period,
         summary=selectors.figures(cases=cases, period=period),
-        by_unit=named("community", OrgUnit, key="path") + named("grid", OrgUnit, key="path"),
+        by_unit=named("community", OrgUnit, key="path")
+        + [
+            (
+                unit.name
+                if unit.kind == "grid"
+                else _("%(unit)s (placed with the community)") % {"unit": unit.name},
+                figures,
+            )
+            for unit, figures in named("grid", OrgUnit, key="path")
+        ],
         by_company=named("company", PropertyCompany),
         by_item=named("item", Item)[:30],
         overdue=list(selectors.overdue_cases(cases=cases.cases, now=period.end)[:500]),
@@ -144,19 +153,20 @@ def hotspot_rows(*, cases, period: Period):
     length = period.end - period.start
     previous = Period(period.start - length, period.start)
     ranked = selectors.hotspots(cases=cases, period=period, previous=previous)[:50]
-    estates = Estate.objects.in_bulk({k[0] for k, _n, _p in ranked})
-    buildings = Building.objects.in_bulk({k[1] for k, _n, _p in ranked if k[1]})
-    items = Item.objects.in_bulk({k[2] for k, _n, _p in ranked})
+    estates = Estate.objects.in_bulk({e for (e, _i), *_rest in ranked})
+    items = Item.objects.in_bulk({i for (_e, i), *_rest in ranked})
+    buildings = Building.objects.in_bulk(
+        {b for *_row, places in ranked for b, _n in places if b is not None}
+    )
     return [
         {
             "estate": estates[e],
-            "building": buildings.get(b),
             "item": items[i],
             "count": n,
             "previous": p,
-            "key": (e, b, i),
+            "buildings": [(buildings.get(b), count) for b, count in places],
         }
-        for (e, b, i), n, p in ranked
+        for (e, i), n, p, places in ranked
     ]
 
 

@@ -1,7 +1,7 @@
 """Reads for the dashboards: figures over any slice of the cases a user may see."""
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -400,22 +400,24 @@ def overdue_cases(*, cases: QuerySet[Case], now=None) -> QuerySet[Case]:
 
 
 def hotspots(*, cases: QuerySet[Case], period: Period, previous: Period, minimum: int = 3):
-    """Recurring problems: place (estate, building) x item, ranked, with the previous period's
-    count for the trend."""
+    """Recurring problems: estate x item, ranked, each with its buildings (None: the estate's
+    public areas) and the previous period's count for the trend. A row counts every case of
+    the item in the estate, as the inbox filtered by that estate and item lists them."""
 
     def counts(p):
-        rows = cases.filter(p.q("created_at")).values("estate_id", "building_id", "item_id")
-        return {
-            (r["estate_id"], r["building_id"], r["item_id"]): r["n"]
-            for r in rows.annotate(n=Count("pk")).order_by()
-        }
+        rows = cases.filter(p.q("created_at")).values_list("estate_id", "item_id", "building_id")
+        found = defaultdict(Counter)
+        for estate_id, item_id, building_id, n in rows.annotate(n=Count("pk")).order_by():
+            found[estate_id, item_id][building_id] += n
+        return found
 
     now, before = counts(period), counts(previous)
-    ranked = sorted(
-        ((key, n, before.get(key, 0)) for key, n in now.items() if n >= minimum),
-        key=lambda row: (-row[1], row[0][0], row[0][1] or 0, row[0][2]),
-    )
-    return ranked
+    ranked = [
+        (key, buildings.total(), sum(before[key].values()), buildings.most_common())
+        for key, buildings in now.items()
+        if buildings.total() >= minimum
+    ]
+    return sorted(ranked, key=lambda row: (-row[1], *row[0]))
 
 
 def place_q(estate_id, building_id, item_id) -> Q:
