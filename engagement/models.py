@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from orgs.models import Household, OrgUnit
@@ -449,6 +450,10 @@ class FollowUpAction(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def is_overdue(self) -> bool:
+        return not self.done and self.deadline < timezone.localdate()
 
 
 # ---------------------------------------------------------------------------------------------

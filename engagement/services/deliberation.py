@@ -1,13 +1,13 @@
 """Resident deliberation: proposal, support, meeting, decision, follow-up actions."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Case
+from cases.models import OPEN_STATUSES, Case
 from cases.selectors import cases_in_scope
 from core.errors import ApplicationError, Conflict, Forbidden, NotFound
 from engagement.models import (
@@ -20,11 +20,19 @@ from engagement.models import (
     Venue,
 )
 from engagement.selectors import resident_communities
-from engagement.services.common import refuse, require_in_area, require_manage, validated
+from engagement.services.common import (
+    local_time,
+    refuse,
+    require_in_area,
+    require_manage,
+    validated,
+)
 from orgs.models import OrgUnit
 from orgs.selectors import scope_for
 from residents.models import Resident
 from residents.selectors import resident_for_user
+
+MEETING_HORIZON = timedelta(days=366)  # a meeting is planned at most a year ahead
 
 
 class TopicStateError(ApplicationError):
@@ -104,9 +112,17 @@ def topic_support(*, topic: Topic, user, now=None) -> Topic:
 def meeting_schedule(
     *, topic: Topic, actor, starts_at: datetime, venue: Venue, agenda: str, now=None
 ) -> Meeting:
+    now = now or timezone.now()
     require_manage(actor, topic.community_id)
     if venue.community_id != topic.community_id:
         refuse(_("Choose a venue in the topic's community."))
+    if starts_at < topic.created_at.replace(second=0, microsecond=0):  # forms give minutes
+        refuse(
+            _("The meeting cannot be before the topic was proposed (%(at)s).")
+            % {"at": local_time(topic.created_at)}
+        )
+    if starts_at > now + MEETING_HORIZON:
+        refuse(_("Plan the meeting within a year."))
     meeting = Meeting.objects.filter(topic=topic).first()
     if meeting and meeting.recorded_at:
         refuse(_("The meeting has been held: its minutes are recorded."))
@@ -135,6 +151,11 @@ def meeting_record(
     meeting = Meeting.objects.filter(topic=topic).first()
     if meeting is None:
         refuse(_("Schedule the meeting first."))
+    if now < meeting.starts_at:
+        refuse(
+            _("The meeting has not begun (%(at)s): record its minutes afterwards.")
+            % {"at": local_time(meeting.starts_at)}
+        )
     if not minutes.strip():
         refuse(_("Write the minutes."))
     mobiles = sorted(set(attendee_mobiles))
@@ -166,6 +187,11 @@ def topic_decide(*, topic: Topic, actor, decision: str, note: str = "", now=None
     meeting = Meeting.objects.filter(topic=topic).first()
     if meeting is None or meeting.recorded_at is None:
         refuse(_("Record the meeting and its minutes before the decision."))
+    if now < meeting.starts_at:
+        refuse(
+            _("The meeting has not begun (%(at)s): decide at or after it.")
+            % {"at": local_time(meeting.starts_at)}
+        )
     _step(
         topic,
         "decide",
@@ -196,6 +222,8 @@ def action_add(
     _step(topic, "add_action")
     if topic.decision == Decision.REJECTED:
         refuse(_("A rejected topic has no follow-up actions."))
+    if deadline < timezone.localdate(now):
+        refuse(_("The deadline has passed already: choose today or a later day."))
     action = FollowUpAction(
         topic=topic,
         title=title.strip(),
@@ -220,6 +248,16 @@ def action_update(
     changes = {"progress": progress.strip(), "updated_at": now}
     if tracking_no.strip():
         changes["case"] = _case_by_tracking_no(actor, tracking_no)
+    if done and not action.done:
+        if not changes["progress"]:
+            refuse(_("Write down what was done before marking it done."))
+        case_id = changes["case"].pk if changes.get("case") else action.case_id
+        case = Case.objects.filter(pk=case_id, status__in=OPEN_STATUSES).first()
+        if case is not None:
+            refuse(
+                _("Its case %(no)s is still being handled: mark it done once that is solved.")
+                % {"no": case.tracking_no}
+            )
     if done != action.done:
         changes.update(done=done, done_at=now if done else None)
     if FollowUpAction.objects.filter(pk=action.pk, done=action.done).update(**changes) != 1:

@@ -130,7 +130,9 @@ def test_topic_followed_from_proposal_to_completed_actions_on_a_phone(phone, liv
     # The secretary schedules, records, decides and adds an action, all on the topic page.
     _sign_in_staff(phone, world.secretary.username)
     page_url = f"/engagement/deliberation/{topic.pk}/"
-    meeting_at = timezone.localtime() + timedelta(days=2)
+    # Proposed three days ago; the minutes are entered after the meeting an hour ago.
+    Topic.objects.filter(pk=topic.pk).update(created_at=timezone.now() - timedelta(days=3))
+    meeting_at = timezone.localtime() - timedelta(hours=1)
 
     def step(name, fill):
         phone.goto(page_url)

@@ -56,7 +56,7 @@ def _held_month(eng):
     action = services.action_add(
         topic=topic, actor=staff, title="选址", owner="物业", deadline=date(2026, 12, 1), now=T0
     )
-    services.action_update(action=action, actor=staff, progress="", done=True, now=T0)
+    services.action_update(action=action, actor=staff, progress="已选址", done=True, now=T0)
 
 
 def test_engagement_figures_count_the_month_in_scope(eng):

@@ -7,7 +7,7 @@ from django.db import connection, connections
 
 from cases.models import Case, Channel, Notification, OutboxMessage
 from cases.selectors import InboxFilters, inbox
-from cases.services import case_submit
+from cases.services import case_accept, case_resolve, case_submit
 from catalog.models import Domain, Item
 from core.errors import ApplicationError, Forbidden, NotFound
 from core.testing import T0
@@ -567,6 +567,8 @@ def test_deliberation_lifecycle_from_proposal_to_completed_actions(eng, catalogu
         deadline=date(2026, 12, 31),
         now=meeting_at,
     )
+    case_accept(case=case, actor=w.manager, now=meeting_at)
+    case_resolve(case=case, actor=w.manager, note="已选定位置", now=meeting_at)
     services.action_update(
         action=site, actor=secretary, progress="已公示7天", done=True, now=meeting_at
     )
@@ -731,7 +733,7 @@ def test_action_with_a_case_outside_the_area_is_refused(eng, catalogue):
             actor=other,
             title="x",
             owner="y",
-            deadline=date(2026, 12, 1),
+            deadline=date.today() + timedelta(days=7),
             tracking_no=case.tracking_no,
         )
 

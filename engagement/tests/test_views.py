@@ -444,7 +444,9 @@ def test_deliberation_through_the_pages_from_proposal_to_actions(eng, as_user):
     topic = Topic.objects.get()
     neighbour.post(reverse("engagement:topic_support", args=[topic.pk]))
     again = neighbour.post(reverse("engagement:topic_support", args=[topic.pk]), follow=True)
-    meeting_at = timezone.localtime() + timedelta(days=2)
+    # Proposed three days ago; the minutes are entered after the meeting an hour ago.
+    Topic.objects.filter(pk=topic.pk).update(created_at=timezone.now() - timedelta(days=3))
+    meeting_at = timezone.localtime() - timedelta(hours=1)
     staff.post(
         reverse("engagement:topic_schedule", args=[topic.pk]),
         {
