@@ -8,7 +8,7 @@ An unexplained absence opens a follow-up and tells the guardian (Notification + 
 cases); staff record the outcome.
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -165,6 +165,27 @@ def enrolment_withdraw(*, actor, enrolment: Enrolment, now=None) -> Enrolment:
     return enrolment
 
 
+ARRIVALS_FROM = timedelta(minutes=30)  # children may be marked present this early
+
+
+def _session_opened(programme: Programme, day: date, mark: str, now: datetime) -> None:
+    """Leave may be recorded ahead; a child arriving early is present; absent (which tells the
+    guardian) only once the session has begun."""
+    if mark == Attendance.Mark.LEAVE:
+        return
+    starts = timezone.make_aware(datetime.combine(day, programme.session_time))
+    opens = starts - ARRIVALS_FROM if mark == Attendance.Mark.PRESENT else starts
+    if now < opens:
+        refuse(
+            _(
+                "The session begins at %(time)s: mark children present from %(opens)s, absent "
+                "from %(time)s; leave can be recorded at any time."
+            )
+            % {"time": f"{starts:%H:%M}", "opens": f"{starts - ARRIVALS_FROM:%H:%M}"},
+            code="not_yet",
+        )
+
+
 def session_check(programme: Programme, day: date, now: datetime) -> None:
     """Refuse a day without a session: outside the term, in the future, or not a school day."""
     if not programme.term_start <= day <= programme.term_end:
@@ -185,6 +206,7 @@ def attendance_mark(*, actor, enrolment: Enrolment, day: date, mark: str, now=No
     if mark not in Attendance.Mark.values:
         refuse(_("Choose present, absent or on leave."))
     session_check(programme, day, now)
+    _session_opened(programme, day, mark, now)
     if enrolment.withdrawn_at is not None:
         refuse(_("%(name)s has left the programme.") % {"name": enrolment.child})
     attendance, _created = Attendance.objects.select_for_update().get_or_create(

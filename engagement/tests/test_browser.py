@@ -192,7 +192,7 @@ def test_staff_take_the_attendance_sheet_on_a_phone(phone):
 
     world = build_world()
     venue = make_venue(world.C1, name="先锋驿站", capacity=50)
-    day = timezone.localdate()
+    day = timezone.localdate() - timedelta(days=1)  # a day whose session has been held
     while not services.is_school_day(day):
         day -= timedelta(days=1)
     programme = services.programme_create(
