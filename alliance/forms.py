@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from alliance.models import Agreement, Partner
 from alliance.uploads import ACCEPTED_EXTENSIONS, MAX_BYTES
@@ -16,7 +17,7 @@ DATE_WIDGET = {"type": "date"}
 class PartnerForm(StyledForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=Partner.Kind.choices)
     name = forms.CharField(
-        label=_("Name"),
+        label=pgettext_lazy("organisation", "Name"),
         max_length=100,
         required=False,
         help_text=_("Left empty for a property company: its own name is used."),
@@ -94,8 +95,8 @@ class AgreementForm(StyledForm):
         help_text=Agreement._meta.get_field("other_parties").help_text,
     )
     signed_on = forms.DateField(label=_("Signed on"), widget=forms.DateInput(DATE_WIDGET))
-    starts_on = forms.DateField(label=_("Term starts"), widget=forms.DateInput(DATE_WIDGET))
-    ends_on = forms.DateField(label=_("Term ends"), widget=forms.DateInput(DATE_WIDGET))
+    starts_on = forms.DateField(label=_("Valid from"), widget=forms.DateInput(DATE_WIDGET))
+    ends_on = forms.DateField(label=_("Valid until"), widget=forms.DateInput(DATE_WIDGET))
     commitments = forms.CharField(
         label=_("Commitments"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
     )
@@ -115,7 +116,7 @@ class AgreementForm(StyledForm):
         data = super().clean()
         starts, ends, signed = data.get("starts_on"), data.get("ends_on"), data.get("signed_on")
         if starts and ends and ends < starts:
-            self.add_error("ends_on", _("The term must end after it starts."))
+            self.add_error("ends_on", _("The agreement must end after it starts."))
         if signed and starts and signed > starts:
             self.add_error("signed_on", _("An agreement is signed before its term starts."))
         return data

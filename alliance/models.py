@@ -110,8 +110,8 @@ class Agreement(models.Model):
         help_text=_("Besides the community and the partner, e.g. the subdistrict."),
     )
     signed_on = models.DateField(_("signed on"))
-    starts_on = models.DateField(_("term starts"))
-    ends_on = models.DateField(_("term ends"))
+    starts_on = models.DateField(_("valid from"))
+    ends_on = models.DateField(_("valid until"))
     commitments = models.TextField(_("commitments"), max_length=4000)
     file = models.FileField(_("file"), upload_to=agreement_path, blank=True, max_length=200)
     file_name = models.CharField(_("file name"), max_length=150, blank=True)
@@ -142,7 +142,7 @@ class Agreement(models.Model):
 
     def clean(self):
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
-            raise ValidationError({"ends_on": _("The term must end after it starts.")})
+            raise ValidationError({"ends_on": _("The agreement must end after it starts.")})
 
     def in_force(self, day) -> bool:
         return self.starts_on <= day <= self.ends_on

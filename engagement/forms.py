@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from catalog.models import Domain, Item
 from core.forms import StyledForm
@@ -178,7 +179,9 @@ class ActivityCancelForm(StyledForm):
 
 class ProgrammeForm(StyledForm):
     name = forms.CharField(
-        label=_("Name"), max_length=100, help_text=_("For example: 在城长 autumn term 2026")
+        label=pgettext_lazy("programme", "Name"),
+        max_length=100,
+        help_text=_("For example: 在城长 autumn term 2026"),
     )
     community = forms.ModelChoiceField(label=_("Community"), queryset=OrgUnit.objects.none())
     venue = forms.ModelChoiceField(label=_("Venue"), queryset=Venue.objects.none())

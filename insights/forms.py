@@ -109,7 +109,7 @@ class TopicForm(StyledForm):
     target_date = forms.DateField(
         label=_("Target date"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=None)
+    owner = forms.ModelChoiceField(label=_("Responsible person"), queryset=None)
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)

@@ -104,13 +104,13 @@ def monthly_workbook(report: MonthlyReport) -> bytes:
     summary.append([_("Average handling hours"), _rate(report.summary.average_hours)])
     summary.append([_("90th percentile handling hours"), _rate(report.summary.p90_hours)])
     summary.append([_("Doorstep services"), report.summary.counts["doorstep"]])
-    for title, rows in (
-        (_("By unit"), report.by_unit),
-        (_("By company"), report.by_company),
-        (_("By item"), report.by_item),
+    for title, subject, rows in (
+        (_("By unit"), _("Unit"), report.by_unit),
+        (_("By company"), _("Property company"), report.by_company),
+        (_("By item"), _("Item"), report.by_item),
     ):
         sheet = workbook.create_sheet(title)
-        sheet.append([_("Name"), *headers])
+        sheet.append([subject, *headers])
         for obj, figures in rows:
             sheet.append([str(obj), *row(figures)])
     overdue = workbook.create_sheet(_("Overdue"))

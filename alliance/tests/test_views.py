@@ -62,8 +62,15 @@ def test_agreement_term_must_be_in_order(alliance, as_user):
     client = as_user(alliance.world.secretary)
     response = _post_agreement(client, alliance, ends_on="2026-01-01")
     assert response.status_code == 400
-    assert "The term must end after it starts." in response.content.decode()
+    assert "The agreement must end after it starts." in response.content.decode()
     assert not Agreement.objects.exists()
+
+
+def test_agreement_dates_speak_of_its_validity_not_a_school_term(alliance, client_for):
+    response = _post_agreement(client_for(alliance.world.secretary), alliance, ends_on="2026-01-01")
+
+    html = response.content.decode()
+    assert "协议到期日期必须晚于生效日期。" in html and "学期" not in html
 
 
 def test_agreement_file_is_missing_to_outsiders(alliance, as_user):
