@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -96,10 +97,13 @@ def otp_verify(*, mobile: str, code: str, ip: str, consent: bool) -> User:
         .order_by("-created_at")
         .first()
     )
-    if otp is None:
+    # Each try takes one of the code's attempts first, in one conditional UPDATE, so however
+    # many guesses arrive at once no more than the limit are ever compared.
+    if otp is None or not OneTimeCode.objects.filter(
+        pk=otp.pk, used_at__isnull=True, attempts__lt=settings.OTP_MAX_ATTEMPTS
+    ).update(attempts=F("attempts") + 1):
         raise CodeInvalid(_("The code has expired or was already used. Request a new one."))
     if not hmac.compare_digest(otp.code_hash, _code_hash(mobile, (code or "").strip())):
-        OneTimeCode.objects.filter(pk=otp.pk).update(attempts=otp.attempts + 1)
         raise CodeInvalid(_("The code is wrong."))
     # Single use: of two simultaneous verifications only one can claim the code.
     if not OneTimeCode.objects.filter(pk=otp.pk, used_at__isnull=True).update(used_at=now):
