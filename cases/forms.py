@@ -1,3 +1,4 @@
+import hashlib
 import uuid
 
 from django import forms
@@ -30,6 +31,14 @@ class PhotosField(forms.FileField):
 
 def _key():
     return uuid.uuid4().hex
+
+
+def _content_key(data: dict, *names: str) -> str:
+    """The form's key bound to what it says: sent twice it names one case; edited after Back
+    (the browser may keep the old key) it is a new request, not a reuse of the key."""
+    content = "\x1f".join(str(getattr(data.get(n), "pk", data.get(n)) or "") for n in names)
+    digest = hashlib.sha256(content.encode()).hexdigest()[:16]
+    return f"{data.get('idempotency_key', '')[:40]}-{digest}"
 
 
 class ReportForm(StyledForm):
@@ -96,6 +105,9 @@ class ReportForm(StyledForm):
         data = super().clean()
         if not data.get("household") and not data.get("building"):
             raise forms.ValidationError(_("Say where: your home, or a building nearby."))
+        data["idempotency_key"] = _content_key(
+            data, "item", "description", "household", "building", "location_text"
+        )
         return data
 
 
@@ -126,6 +138,11 @@ class BookForm(StyledForm):
         if value <= timezone.now():
             raise forms.ValidationError(_("Choose a time in the future."))
         return value
+
+    def clean(self):
+        data = super().clean()
+        data["idempotency_key"] = _content_key(data, "household", "preferred_time", "description")
+        return data
 
 
 class StaffIntakeForm(ReportForm):

@@ -213,6 +213,30 @@ def _refuse(message) -> None:
     raise ApplicationError(message, code="invalid_case")
 
 
+class IdempotencyKeyReused(ApplicationError):
+    code = "idempotency_key_reused"
+    status = 422
+
+
+def _same_request(case, item, description, estate, building, household, preferred_time) -> None:
+    """A retry under an idempotency key must be the request that key first named."""
+    pk = lambda obj: obj.pk if obj else None  # noqa: E731
+    sent = (item.pk, description[:2000], estate.pk, pk(building), pk(household), preferred_time)
+    stored = (
+        case.item_id,
+        case.description,
+        case.estate_id,
+        case.building_id,
+        case.household_id,
+        case.preferred_time,
+    )
+    if sent != stored:
+        raise IdempotencyKeyReused(
+            _("This idempotency key was used for %(no)s with other content: use a new key.")
+            % {"no": case.tracking_no}
+        )
+
+
 @transaction.atomic
 def case_submit(
     *,
@@ -238,13 +262,15 @@ def case_submit(
     """The one intake for every channel. A retried submission returns the first case: one
     with the same idempotency key, or (for a form sent again after Back, which the browser
     gives a new key) one by the same person with the same content within `resubmit_window`."""
+    description = (description or "").strip()
+    where = household.unit.building if household else building
     if idempotency_key:
         existing = Case.objects.filter(
             created_by=created_by, idempotency_key=idempotency_key
         ).first()
         if existing:
+            _same_request(existing, item, description, estate, where, household, preferred_time)
             return existing
-    description = (description or "").strip()
     now = now or timezone.now()
     if resubmit_window and created_by is not None:
         existing = Case.objects.filter(
@@ -252,7 +278,7 @@ def case_submit(
             created_at__gte=now - resubmit_window,
             item=item,
             estate=estate,
-            building=household.unit.building if household else building,
+            building=where,
             household=household,
             description=description[:2000],
             preferred_time=preferred_time,

@@ -208,14 +208,23 @@ def test_create_service_with_preferred_time(api, app, world):
 
 def test_create_same_idempotency_key_makes_one_case(api, app):
     first = post_request(api, app, idempotency_key="fms-4711")
+    again = post_request(api, app, idempotency_key="fms-4711")
+
+    assert Case.objects.count() == 1
+    assert again.json() == first.json()
+
+
+def test_create_same_idempotency_key_with_another_request_is_refused(api, app):
+    first = post_request(api, app, idempotency_key="fms-4711")
     again = api.post(
         f"{BASE}/requests.json",
         {"api_key": app.key, "service_code": "RB01", "address_string": "方城路小区"},
         headers={"Idempotency-Key": "fms-4711"},
     )
 
+    assert again.status_code == 400
+    assert first.json()[0]["service_request_id"] in again.json()[0]["description"]
     assert Case.objects.count() == 1
-    assert again.json() == first.json()
 
 
 def test_create_three_style_media_part(api, app):
