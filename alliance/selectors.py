@@ -108,14 +108,19 @@ def partner_get_to_manage(*, user, partner_id) -> Partner:
 
 
 def agreement_get_for(*, user, agreement_id) -> Agreement:
+    """A signed agreement is for the partner's own accounts and those who manage it."""
     agreement = (
         Agreement.objects.filter(partner__in=partners_for(user=user), pk=agreement_id)
         .select_related("partner", "community")
         .first()
     )
-    if agreement is None:
+    if agreement is None or not may_read_agreements(user=user, partner=agreement.partner):
         raise NotFound()
     return agreement
+
+
+def may_read_agreements(*, user, partner: Partner) -> bool:
+    return can_manage(user=user, partner=partner) or partner.members.filter(pk=user.pk).exists()
 
 
 # ---------------------------------------------------------------------------------------------

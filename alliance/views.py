@@ -62,6 +62,7 @@ def partner_detail(request, partner_id):
             partner=partner, period=selectors.year_period(year), now=now
         ),
         "agreements": partner.agreements.select_related("community"),
+        "may_read_agreements": selectors.may_read_agreements(user=request.user, partner=partner),
         "today": timezone.localdate(now),
         "can_manage": selectors.can_manage(user=request.user, partner=partner),
     }
