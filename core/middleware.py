@@ -2,6 +2,9 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
+from core.errors import ApplicationError
+from core.http import render_error
+
 
 class LanguageMiddleware:
     """Simplified Chinese unless the user chose another language with the switch (cookie).
@@ -23,3 +26,27 @@ class LanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ["Cookie"])
         return response
+
+
+class RefusalMiddleware:
+    """An ApplicationError that a view lets through is rendered here, once for every HTML
+    page (`core.http.render_error`): views catch one only to re-render their own form with it.
+
+    The doors keep their own wire formats: the REST API's handlers and the Open311 adapter
+    answer their errors themselves, and anything escaping them is not turned into HTML."""
+
+    DOORS = {"api", "open311"}  # URL namespaces
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, ApplicationError):
+            return None
+        match = request.resolver_match
+        if match is not None and self.DOORS.intersection(match.namespaces):
+            return None
+        return render_error(request, exception)
