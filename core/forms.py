@@ -9,7 +9,8 @@ from core.errors import InvalidInput
 # Django's own validation messages, as residents should read them ("最多 2000 字（现在 2113
 # 字）。", not "确保该变量包含不超过 2000 字符"). Our catalogues (`locale/`) translate these
 # msgids and take precedence over Django's, for every form and model of the project at once.
-# Listed here so that makemessages keeps them; a test checks each is still Django's wording.
+# Listed here so that makemessages keeps them; `core/tests/test_forms.py` checks that forms and
+# model fields still use these words (a Django upgrade may reword one).
 DJANGO_MESSAGES = (
     gettext_noop("This field is required."),
     gettext_noop("This field cannot be blank."),

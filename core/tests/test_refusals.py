@@ -90,3 +90,23 @@ def test_open311_keeps_its_own_error_document(client):
     assert response.status_code == 404
     assert response["Content-Type"].startswith("application/json")
     assert response.json()[0]["code"] == 404
+
+
+def test_action_from_a_page_whose_session_ended_goes_to_sign_in_and_back(client, world):
+    response = client.post(
+        reverse("cases:act", args=[1, "accept"]),
+        {"version": 1},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL="http://testserver/cases/1/?tab=x",
+    )
+
+    assert response.status_code == 204
+    assert response.content == b""
+    assert response["HX-Redirect"] == "/accounts/login/?next=%2Fcases%2F1%2F%3Ftab%3Dx"
+
+
+def test_page_whose_session_ended_still_redirects_to_sign_in(client, world):
+    response = client.get(reverse("cases:detail", args=[1]))
+
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/cases/1/"
