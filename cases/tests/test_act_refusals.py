@@ -12,7 +12,7 @@ from django.utils import timezone
 from PIL import Image
 
 from cases.models import Case, Status
-from cases.services import case_accept
+from cases.services import case_accept, case_return
 
 pytestmark = pytest.mark.django_db
 
@@ -85,6 +85,18 @@ def test_empty_whistle_names_both_missing_fields(world, report, client_for):
     html = _refusal(response)
     assert "吹哨单位：此项必填。" in html and "事由：此项必填。" in html
     assert _actions(case) == ["submit"]
+
+
+def test_ruling_on_a_return_with_nobody_chosen_is_refused(world, report, client_for):
+    case = report()
+    case_return(case=case, actor=world.manager, reason="wrong_location")
+    case.refresh_from_db()
+
+    response = _act(client_for(world.secretary), case, "rule_return", {"version": case.version})
+
+    assert response.status_code == 400
+    assert "请选择一个单位或一家物业公司。" in _refusal(response)
+    assert Case.objects.get().status == Status.RETURNED
 
 
 def _accepted(world, report):
