@@ -11,7 +11,6 @@ from alliance import selectors, services
 from alliance.forms import ActivityLinkForm, AgreementForm, PartnerForm, PledgeForm, YearForm
 from alliance.models import Partner
 from core.errors import ApplicationError, NotFound
-from core.http import render_error
 
 
 @login_required
@@ -31,7 +30,7 @@ def partner_list(request):
 def partner_new(request):
     communities = selectors.manageable_communities(user=request.user)
     if not communities.exists():
-        return render_error(request, NotFound())
+        raise NotFound()
     form = PartnerForm(request.POST or None, communities=communities)
     if request.method == "POST" and form.is_valid():
         try:
@@ -47,10 +46,7 @@ def partner_new(request):
 
 @login_required
 def partner_detail(request, partner_id):
-    try:
-        partner = selectors.partner_get_for(user=request.user, partner_id=partner_id)
-    except ApplicationError as error:
-        return render_error(request, error)
+    partner = selectors.partner_get_for(user=request.user, partner_id=partner_id)
     now = timezone.now()
     form = YearForm(request.GET or None)
     year = (form.cleaned_data.get("year") if form.is_valid() else None) or now.year
@@ -75,10 +71,7 @@ def _manage(request, partner_id):
 
 @login_required
 def agreement_new(request, partner_id):
-    try:
-        partner = _manage(request, partner_id)
-    except ApplicationError as error:
-        return render_error(request, error)
+    partner = _manage(request, partner_id)
     form = AgreementForm(
         request.POST or None, request.FILES or None, communities=partner.communities.all()
     )
@@ -98,12 +91,9 @@ def agreement_new(request, partner_id):
 @login_required
 def agreement_file(request, agreement_id):
     """The signed file, only to people who see the partner; always as a download."""
-    try:
-        agreement = selectors.agreement_get_for(user=request.user, agreement_id=agreement_id)
-    except ApplicationError as error:
-        return render_error(request, error)
+    agreement = selectors.agreement_get_for(user=request.user, agreement_id=agreement_id)
     if not agreement.file:
-        return render_error(request, NotFound())
+        raise NotFound()
     response = FileResponse(
         agreement.file.open("rb"),
         as_attachment=True,
@@ -117,10 +107,7 @@ def agreement_file(request, agreement_id):
 
 @login_required
 def pledge_new(request, partner_id):
-    try:
-        partner = _manage(request, partner_id)
-    except ApplicationError as error:
-        return render_error(request, error)
+    partner = _manage(request, partner_id)
     form = PledgeForm(request.POST or None, partner=partner)
     if request.method == "POST" and form.is_valid():
         try:
@@ -137,10 +124,7 @@ def pledge_new(request, partner_id):
 
 @login_required
 def activity_link(request, partner_id):
-    try:
-        partner = _manage(request, partner_id)
-    except ApplicationError as error:
-        return render_error(request, error)
+    partner = _manage(request, partner_id)
     form = ActivityLinkForm(request.POST or None, partner=partner)
     if request.method == "POST" and form.is_valid():
         try:

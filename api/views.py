@@ -7,7 +7,6 @@ from django.views.decorators.http import require_POST
 from api import services
 from api.models import ApiToken
 from core.errors import ApplicationError
-from core.http import render_error
 
 
 @login_required
@@ -34,9 +33,6 @@ def tokens(request):
 @login_required
 @require_POST
 def revoke(request, token_id):
-    try:
-        services.token_revoke(user=request.user, token_id=token_id)
-    except ApplicationError as error:
-        return render_error(request, error)
+    services.token_revoke(user=request.user, token_id=token_id)
     messages.success(request, _("The token was revoked."))
     return redirect("api_tokens")

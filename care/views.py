@@ -19,7 +19,7 @@ from care.forms import (
 )
 from care.questionnaire import answer_rows
 from core.errors import ApplicationError, NotFound
-from core.http import client_ip, render_error
+from core.http import client_ip
 
 
 @login_required
@@ -54,7 +54,7 @@ def due_today(request):
 @login_required
 def enroll(request):
     if not selectors.can_manage_care(request.user):
-        return render_error(request, NotFound())
+        raise NotFound()
     form = EnrollForm(request.POST or None, candidates=selectors.candidates_for(user=request.user))
     if request.method == "POST" and form.is_valid():
         try:
@@ -72,10 +72,7 @@ def enroll(request):
 
 @login_required
 def recipient_detail(request, recipient_id):
-    try:
-        recipient = selectors.recipient_get_for(user=request.user, recipient_id=recipient_id)
-    except ApplicationError as error:
-        return render_error(request, error)
+    recipient = selectors.recipient_get_for(user=request.user, recipient_id=recipient_id)
     context = {
         "recipient": recipient,
         "plan": recipient.plan,
@@ -91,10 +88,7 @@ def recipient_detail(request, recipient_id):
 
 @login_required
 def assessment_new(request, recipient_id):
-    try:
-        recipient = selectors.recipient_get_to_manage(user=request.user, recipient_id=recipient_id)
-    except ApplicationError as error:
-        return render_error(request, error)
+    recipient = selectors.recipient_get_to_manage(user=request.user, recipient_id=recipient_id)
     form = AssessmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -120,11 +114,8 @@ def assessment_new(request, recipient_id):
 @login_required
 def assessment_detail(request, assessment_id):
     """Every view of an assessment is logged before it is shown."""
-    try:
-        assessment = selectors.assessment_get_for(user=request.user, assessment_id=assessment_id)
-        services.assessment_view(actor=request.user, assessment=assessment, ip=client_ip(request))
-    except ApplicationError as error:
-        return render_error(request, error)
+    assessment = selectors.assessment_get_for(user=request.user, assessment_id=assessment_id)
+    services.assessment_view(actor=request.user, assessment=assessment, ip=client_ip(request))
     context = {"assessment": assessment, "rows": answer_rows(assessment.answers)}
     return render(request, "care/assessment.html", context)
 
@@ -143,10 +134,7 @@ def _plan_form(request, recipient):
 
 @login_required
 def plan_edit(request, recipient_id):
-    try:
-        recipient = selectors.recipient_get_to_manage(user=request.user, recipient_id=recipient_id)
-    except ApplicationError as error:
-        return render_error(request, error)
+    recipient = selectors.recipient_get_to_manage(user=request.user, recipient_id=recipient_id)
     form = _plan_form(request, recipient)
     if request.method == "POST" and form.is_valid():
         try:
@@ -163,10 +151,7 @@ def plan_edit(request, recipient_id):
 
 @login_required
 def visit_new(request, recipient_id):
-    try:
-        recipient = selectors.recipient_get_for(user=request.user, recipient_id=recipient_id)
-    except ApplicationError as error:
-        return render_error(request, error)
+    recipient = selectors.recipient_get_for(user=request.user, recipient_id=recipient_id)
     initial = {
         "visited_at": timezone.localtime().replace(second=0, microsecond=0),
         "visitors": str(request.user),
@@ -193,20 +178,14 @@ def _render_visit(request, visit, form=None, status=200):
 
 @login_required
 def visit_detail(request, visit_id):
-    try:
-        visit = selectors.visit_get_for(user=request.user, visit_id=visit_id)
-    except ApplicationError as error:
-        return render_error(request, error)
+    visit = selectors.visit_get_for(user=request.user, visit_id=visit_id)
     return _render_visit(request, visit)
 
 
 @login_required
 @require_POST
 def visit_to_case(request, visit_id):
-    try:
-        visit = selectors.visit_get_for(user=request.user, visit_id=visit_id)
-    except ApplicationError as error:
-        return render_error(request, error)
+    visit = selectors.visit_get_for(user=request.user, visit_id=visit_id)
     form = VisitCaseForm(request.POST)
     if form.is_valid():
         try:

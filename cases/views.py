@@ -19,8 +19,9 @@ from cases.forms import (
 )
 from cases.models import CasePhoto, Channel
 from catalog.models import Item
-from core.errors import ApplicationError, NotFound
-from core.http import is_htmx, render_error
+from core.errors import ApplicationError, Conflict, NotFound
+from core.forms import form_refusal
+from core.http import is_htmx, post_id, render_error
 from orgs.models import Building, Household
 from orgs.roles import Permission
 from orgs.selectors import scope_for
@@ -50,10 +51,7 @@ def _homes(resident):
 
 @login_required
 def report(request):
-    try:
-        resident = _resident_or_404(request)
-    except ApplicationError as error:
-        return render_error(request, error)
+    resident = _resident_or_404(request)
     households, buildings = _homes(resident)
     form = ReportForm(
         request.POST or None,
@@ -96,12 +94,9 @@ def report(request):
 @login_required
 def book(request, code):
     item = Item.objects.filter(code=code, is_active=True, kind=Item.Kind.SERVICE).first()
-    try:
-        resident = _resident_or_404(request)
-        if item is None:
-            raise NotFound()
-    except ApplicationError as error:
-        return render_error(request, error)
+    resident = _resident_or_404(request)
+    if item is None:
+        raise NotFound()
     households, _buildings = _homes(resident)
     form = BookForm(request.POST or None, households=households)
     if request.method == "POST" and form.is_valid():
@@ -139,10 +134,7 @@ def mine(request):
 
 @login_required
 def mine_detail(request, tracking_no):
-    try:
-        case = selectors.resident_case_get(user=request.user, tracking_no=tracking_no)
-    except ApplicationError as error:
-        return render_error(request, error)
+    case = selectors.resident_case_get(user=request.user, tracking_no=tracking_no)
     reply_form, rate_form = ResidentReplyForm(), RateForm()
     if request.method == "POST":
         try:
@@ -193,7 +185,7 @@ def mine_detail(request, tracking_no):
 def inbox(request):
     scope = scope_for(request.user)
     if not scope.is_staff:
-        return render_error(request, NotFound())
+        raise NotFound()
     tab = request.GET.get("tab") if request.GET.get("tab") in selectors.TABS else "pending"
     form = InboxFilterForm(request.GET or None, estates=scope.estates())
     data = form.valid_data()  # a bad filter is dropped and named, the rest still apply
@@ -229,9 +221,11 @@ def inbox(request):
 
 
 def _case_context(request, case, forms=None, revealed=False):
+    events = list(selectors.timeline(case=case, public_only=False))
     return {
         "case": case,
-        "events": selectors.timeline(case=case, public_only=False),
+        "events": events,
+        "seen": max((event.pk for event in events), default=0),
         "participants": case.participants.select_related("org_unit", "company"),
         "forms": forms or action_forms(case=case, user=request.user),
         "revealed": revealed,
@@ -241,55 +235,56 @@ def _case_context(request, case, forms=None, revealed=False):
 
 @login_required
 def detail(request, case_id):
-    try:
-        case = selectors.case_get_for(user=request.user, case_id=case_id)
-    except ApplicationError as error:
-        return render_error(request, error)
+    case = selectors.case_get_for(user=request.user, case_id=case_id)
     return render(request, "cases/detail.html", _case_context(request, case))
 
 
 @login_required
 @require_POST
 def act(request, case_id, action):
-    """Every staff action: load in scope, validate the form, call the service, re-render."""
-    try:
-        case = selectors.case_get_for(user=request.user, case_id=case_id)
-        if action not in ACTIONS:
-            raise NotFound()
-    except ApplicationError as error:
-        return render_error(request, error)
+    """Every staff action: load in scope, validate the form, call the service, re-render. A
+    refusal leaves the page as it was and is shown right after the form that asked (htmx), or
+    on the case page (without JavaScript)."""
+    case = selectors.case_get_for(user=request.user, case_id=case_id)
+    if action not in ACTIONS:
+        raise NotFound()
     spec = ACTIONS[action]
     form = spec.form(request.POST, request.FILES, **spec.form_kwargs(case, request.user))
-    status = 200
-    if form.is_valid():
-        try:
-            spec.run(case=case, user=request.user, data=form.cleaned_data)
-            messages.success(request, _("Done: %(action)s") % {"action": _(spec.label)})
-            case = selectors.case_get_for(user=request.user, case_id=case_id)
-        except ApplicationError as error:
-            messages.error(request, error.message)
-            status = error.status
-            case = selectors.case_get_for(user=request.user, case_id=case_id)
-    else:
-        messages.error(
-            request,
-            _("Please correct the form: %(errors)s")
-            % {"errors": "; ".join(e for errors in form.errors.values() for e in errors)},
-        )
-        status = 400
+    try:
+        if not form.is_valid():
+            raise form_refusal(form)
+        spec.run(case=case, user=request.user, data=form.cleaned_data)
+    except ApplicationError as error:
+        if not is_htmx(request):
+            messages.error(request, str(error))
+            return redirect("cases:detail", case_id=case.pk)
+        return _refused(request, case_id, error)
+    messages.success(request, _("Done: %(action)s") % {"action": _(spec.label)})
     if not is_htmx(request):
         return redirect("cases:detail", case_id=case.pk)
-    return render(request, "cases/detail.html#case", _case_context(request, case), status=status)
+    case = selectors.case_get_for(user=request.user, case_id=case_id)
+    return render(request, "cases/detail.html#case", _case_context(request, case))
+
+
+def _refused(request, case_id, error):
+    """A refusal next to the form. When the page is out of date (a stale version, or a state
+    that changed under it) it says what happened since the page was loaded, with a reload."""
+    case = selectors.case_get_for(user=request.user, case_id=case_id)
+    stale = post_id(request, "version") != case.version
+    if not isinstance(error, Conflict) and not (stale and error.status == Conflict.status):
+        return render_error(request, error)
+    seen = post_id(request, "seen")
+    changes = selectors.timeline(case=case, public_only=False).filter(pk__gt=seen) if seen else []
+    context = {"case": case, "changes": changes}
+    conflict = error if isinstance(error, Conflict) else Conflict()
+    return render_error(request, conflict, template="cases/_conflict.html", context=context)
 
 
 @login_required
 @require_POST
 def reveal_contact(request, case_id):
-    try:
-        case = selectors.case_get_for(user=request.user, case_id=case_id)
-        services.case_reveal_contact(case=case, actor=request.user)
-    except ApplicationError as error:
-        return render_error(request, error)
+    case = selectors.case_get_for(user=request.user, case_id=case_id)
+    services.case_reveal_contact(case=case, actor=request.user)
     context = _case_context(request, case, revealed=True)
     template = "cases/detail.html#contact" if is_htmx(request) else "cases/detail.html"
     return render(request, template, context)
@@ -300,10 +295,10 @@ def photo(request, photo_id):
     """Photos are served only to people who may see the case."""
     photo = CasePhoto.objects.select_related("case__resident").filter(pk=photo_id).first()
     if photo is None:
-        return render_error(request, NotFound())
+        raise NotFound()
     is_reporter = photo.case.resident and photo.case.resident.user_id == request.user.pk
     if not is_reporter and not selectors.case_visible_to(user=request.user, case=photo.case):
-        return render_error(request, NotFound())
+        raise NotFound()
     response = FileResponse(photo.image.open("rb"))
     response["Cache-Control"] = "private, max-age=3600"
     return response
@@ -323,7 +318,7 @@ def staff_new(request):
     """Staff file a case for a resident who phoned, walked in or was visited."""
     scope = scope_for(request.user)
     if not scope.has(Permission.HANDLE_CASES):
-        return render_error(request, NotFound())
+        raise NotFound()
     households = scope.households().select_related("unit__building__estate")
     form = StaffIntakeForm(
         request.POST or None,

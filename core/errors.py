@@ -1,4 +1,5 @@
-"""The one error hierarchy. Domain code raises; API handlers and `core.http` render."""
+"""The one error hierarchy. Domain code raises; API handlers, the Open311 adapter and
+`core.http.render_error` (through `core.middleware.RefusalMiddleware`) render."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -40,3 +41,21 @@ class RateLimited(ApplicationError):
     code = "rate_limited"
     status = 429
     default_message = _("Too many requests. Please wait and try again.")
+
+
+class InvalidInput(ApplicationError):
+    """A form that did not validate: each problem is one line, named by its field."""
+
+    code = "invalid"
+    status = 400
+    default_message = _("Please correct this and try again:")
+
+    def __init__(self, problems, message=None):
+        super().__init__(message, data={"problems": list(problems)})
+
+    @property
+    def problems(self) -> list:
+        return self.data["problems"]
+
+    def __str__(self):
+        return " ".join([str(self.message), *map(str, self.problems)])

@@ -1,6 +1,76 @@
 from django import forms
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext_lazy
+
+from core.errors import InvalidInput
+
+# Django's own validation messages, as residents should read them ("最多 2000 字（现在 2113
+# 字）。", not "确保该变量包含不超过 2000 字符"). Our catalogues (`locale/`) translate these
+# msgids and take precedence over Django's, for every form and model of the project at once.
+# Listed here so that makemessages keeps them; `core/tests/test_forms.py` checks that forms and
+# model fields still use these words (a Django upgrade may reword one).
+DJANGO_MESSAGES = (
+    gettext_noop("This field is required."),
+    gettext_noop("This field cannot be blank."),
+    gettext_noop("This field cannot be null."),
+    ngettext_lazy(
+        "Ensure this value has at most %(limit_value)d character (it has %(show_value)d).",
+        "Ensure this value has at most %(limit_value)d characters (it has %(show_value)d).",
+        "limit_value",
+    ),
+    ngettext_lazy(
+        "Ensure this value has at least %(limit_value)d character (it has %(show_value)d).",
+        "Ensure this value has at least %(limit_value)d characters (it has %(show_value)d).",
+        "limit_value",
+    ),
+    gettext_noop("Ensure this value is less than or equal to %(limit_value)s."),
+    gettext_noop("Ensure this value is greater than or equal to %(limit_value)s."),
+    gettext_noop("Ensure this value is a multiple of step size %(limit_value)s."),
+    ngettext_lazy(
+        "Ensure that there are no more than %(max)s digit in total.",
+        "Ensure that there are no more than %(max)s digits in total.",
+        "max",
+    ),
+    ngettext_lazy(
+        "Ensure that there are no more than %(max)s decimal place.",
+        "Ensure that there are no more than %(max)s decimal places.",
+        "max",
+    ),
+    ngettext_lazy(
+        "Ensure that there are no more than %(max)s digit before the decimal point.",
+        "Ensure that there are no more than %(max)s digits before the decimal point.",
+        "max",
+    ),
+    gettext_noop("Enter a whole number."),
+    gettext_noop("Enter a valid integer."),
+    gettext_noop("Enter a number."),
+    gettext_noop("Enter a valid date."),
+    gettext_noop("Enter a valid time."),
+    gettext_noop("Enter a valid date/time."),
+    gettext_noop("Enter a valid value."),
+    gettext_noop("Enter a valid email address."),
+    gettext_noop("Enter a valid URL."),
+    gettext_noop("Select a valid choice. %(value)s is not one of the available choices."),
+    gettext_noop("Select a valid choice. That choice is not one of the available choices."),
+    gettext_noop("Enter a list of values."),
+    gettext_noop("“%(pk)s” is not a valid value."),
+    gettext_noop("Value %(value)r is not a valid choice."),
+    gettext_noop("%(model_name)s with this %(field_label)s already exists."),
+    gettext_noop("No file was submitted. Check the encoding type on the form."),
+    gettext_noop("No file was submitted."),
+    gettext_noop("The submitted file is empty."),
+    ngettext_lazy(
+        "Ensure this filename has at most %(max)d character (it has %(length)d).",
+        "Ensure this filename has at most %(max)d characters (it has %(length)d).",
+        "max",
+    ),
+    gettext_noop(
+        "Upload a valid image. The file you uploaded was either not an image or a corrupted image."
+    ),
+    gettext_noop("Null characters are not allowed."),
+)
 
 
 class QuickSelect(forms.Select):
@@ -56,3 +126,19 @@ class StyledForm(forms.Form):
         these, and shows the errors of the rest (`core/filter_errors.html`)."""
         self.is_valid()
         return getattr(self, "cleaned_data", {})
+
+
+def form_refusal(form) -> InvalidInput:
+    """A bound form's errors as one refusal, for a form whose fields are not re-rendered
+    (an htmx action answered next to its form, or a message on the page it returns to)."""
+    problems = []
+    for name, errors in form.errors.items():
+        field = form[name] if name in form.fields else None
+        for message in errors:
+            if field is None or field.is_hidden:  # nothing the user could correct by label
+                problems.append(message)
+            else:
+                problems.append(
+                    _("%(field)s: %(message)s") % {"field": field.label, "message": message}
+                )
+    return InvalidInput(problems)

@@ -109,3 +109,23 @@ def build_world() -> SimpleNamespace:
     w.other_manager = make_user("wuye2_jingli", role=Role.PROPERTY_MANAGER, company=w.P2)
     w.nobody = make_user("nobody")
     return w
+
+
+def sign_in(page, live_server, user) -> None:
+    """Put a signed-in session for the user into a browser page (the sign-in forms have
+    their own tests; this keeps other browser tests fast and clear of rate limits)."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    page.context.clear_cookies()
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )

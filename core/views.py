@@ -1,9 +1,12 @@
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from core.errors import Forbidden
+from core.http import render_error
 from orgs.selectors import scope_for, staff_overview_for
 from residents.selectors import resident_count_for, resident_for_user
 
@@ -32,3 +35,9 @@ def healthz(request):
             {"status": "error", "database": str(exc.__class__.__name__)}, status=503
         )
     return JsonResponse({"status": "ok", "database": connection.vendor})
+
+
+def csrf_failure(request, reason=""):
+    """A form posted from a page whose session has changed since (signed out or in again
+    elsewhere, or left open for days): say so where the user acted, in their language."""
+    return render_error(request, Forbidden(_("This page has expired. Reload it and try again.")))

@@ -8,8 +8,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from catalog.models import Domain, Item
-from core.errors import ApplicationError, Forbidden, NotFound
-from core.http import query_id, render_error
+from core.errors import Forbidden, NotFound
+from core.forms import form_refusal
+from core.http import is_htmx, query_id
 from insights import reports, selectors, services
 from insights.forms import FiguresForm, TopicForm, TopicNoteForm
 from insights.metrics import METRICS
@@ -45,10 +46,7 @@ def _named(figures_by: dict, model) -> list:
 
 @login_required
 def dashboard(request):
-    try:
-        form, period, cases = _context(request)
-    except ApplicationError as error:
-        return render_error(request, error)
+    form, period, cases = _context(request)
     return render(
         request,
         "insights/dashboard.html",
@@ -94,10 +92,7 @@ def _dashboard_data(cases, period) -> dict:
 @login_required
 def screen(request):
     """The full-screen view for the community office; it refreshes itself."""
-    try:
-        form, period, cases = _context(request)
-    except ApplicationError as error:
-        return render_error(request, error)
+    form, period, cases = _context(request)
     return render(
         request,
         "insights/screen.html",
@@ -112,12 +107,9 @@ def screen(request):
 @login_required
 def metric_cases(request, metric):
     """The cases behind any figure."""
-    try:
-        form, period, cases = _context(request)
-        if metric not in METRICS:
-            raise NotFound()
-    except ApplicationError as error:
-        return render_error(request, error)
+    form, period, cases = _context(request)
+    if metric not in METRICS:
+        raise NotFound()
     rows = selectors.cases_for_metric(cases=cases.cases, metric=metric, period=period)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(
@@ -134,10 +126,7 @@ def metric_cases(request, metric):
 
 @login_required
 def rankings(request):
-    try:
-        form, period, cases = _context(request)
-    except ApplicationError as error:
-        return render_error(request, error)
+    form, period, cases = _context(request)
     by = selectors.figures_by_each(cases=cases, period=period, groups=("company", "grid"))
     companies = _named(by["company"], PropertyCompany)
     grid_figures = by["grid"]
@@ -172,10 +161,7 @@ def _report_month(request) -> tuple[int, int]:
 
 @login_required
 def monthly_report(request):
-    try:
-        _staff_scope(request)
-    except ApplicationError as error:
-        return render_error(request, error)
+    _staff_scope(request)
     year, month = _report_month(request)
     report = reports.monthly_report(user=request.user, year=year, month=month)
     if request.GET.get("format") == "xlsx":
@@ -207,10 +193,7 @@ def transparency(request):
 
 @login_required
 def hotspots(request):
-    try:
-        form, period, cases = _context(request)
-    except ApplicationError as error:
-        return render_error(request, error)
+    form, period, cases = _context(request)
     rows = reports.hotspot_rows(cases=cases.cases, period=period)
     topics = MonthlyTopic.objects.filter(estate__in=scope_for(request.user).estates())
     return render(
@@ -232,12 +215,12 @@ def hotspots(request):
 def topic_new(request):
     scope = scope_for(request.user)
     if not scope.has(Permission.ROUTE_CASES):
-        return render_error(request, Forbidden())
+        raise Forbidden()
     estate = scope.estates().filter(pk=query_id(request, "estate")).first()
     item = Item.objects.filter(pk=query_id(request, "item")).first()
     building = scope.buildings().filter(pk=query_id(request, "building")).first()
     if estate is None or item is None:
-        return render_error(request, NotFound())
+        raise NotFound()
     people = selectors.topic_owner_candidates(user=request.user)
     form = TopicForm(
         request.POST or None,
@@ -259,15 +242,18 @@ def topic_new(request):
 @login_required
 @require_POST
 def topic_note(request, topic_id):
+    """A progress note on a monthly topic; htmx re-renders the topic's card."""
     topic = MonthlyTopic.objects.filter(
         pk=topic_id, estate__in=scope_for(request.user).estates()
     ).first()
     if topic is None:
-        return render_error(request, NotFound())
+        raise NotFound()
     form = TopicNoteForm(request.POST)
-    if form.is_valid():
-        try:
-            services.topic_add_note(topic=topic, actor=request.user, **form.cleaned_data)
-        except ApplicationError as error:
-            return render_error(request, error)
-    return redirect("insights:hotspots")
+    if not form.is_valid():
+        raise form_refusal(form)
+    services.topic_add_note(topic=topic, actor=request.user, **form.cleaned_data)
+    if not is_htmx(request):
+        return redirect("insights:hotspots")
+    topic.refresh_from_db()
+    context = {"topic": topic, "effect": reports.topic_effect(topic=topic)}
+    return render(request, "insights/hotspots.html#topic", context)

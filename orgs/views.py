@@ -1,8 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from core.errors import ApplicationError, Forbidden
-from core.http import render_error
+from core.errors import Forbidden
 from orgs.selectors import (
     estate_buildings_for,
     estate_get_for,
@@ -15,7 +14,7 @@ from orgs.selectors import (
 @login_required
 def structure(request):
     if not scope_for(request.user).is_staff:
-        return render_error(request, Forbidden())
+        raise Forbidden()
     return render(
         request,
         "orgs/structure.html",
@@ -28,10 +27,7 @@ def structure(request):
 
 @login_required
 def estate_detail(request, estate_id):
-    try:
-        estate = estate_get_for(user=request.user, estate_id=estate_id)
-    except ApplicationError as error:
-        return render_error(request, error)
+    estate = estate_get_for(user=request.user, estate_id=estate_id)
     return render(
         request,
         "orgs/estate.html",

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
-from core.http import client_ip, is_htmx, render_error
+from core.http import client_ip, is_htmx
 from residents import services
 from residents.forms import CodeForm, MobileForm, ResidentFilterForm
 from residents.selectors import resident_get_for, resident_list_for
@@ -58,34 +58,25 @@ def resident_send_code(request):
 def resident_list(request):
     form = ResidentFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
-    try:
-        residents = resident_list_for(
-            user=request.user,
-            query=data.get("q") or "",
-            tag=data["tag"].code if data.get("tag") else "",
-        )
-    except ApplicationError as error:
-        return render_error(request, error)
+    residents = resident_list_for(
+        user=request.user,
+        query=data.get("q") or "",
+        tag=data["tag"].code if data.get("tag") else "",
+    )
     page = Paginator(residents, 50).get_page(request.GET.get("page"))
     return render(request, "residents/list.html", {"form": form, "page": page})
 
 
 @login_required
 def resident_detail(request, resident_id):
-    try:
-        resident = resident_get_for(user=request.user, resident_id=resident_id)
-    except ApplicationError as error:
-        return render_error(request, error)
+    resident = resident_get_for(user=request.user, resident_id=resident_id)
     return render(request, "residents/detail.html", {"resident": resident, "revealed": False})
 
 
 @login_required
 @require_POST
 def resident_reveal(request, resident_id):
-    try:
-        resident = resident_get_for(user=request.user, resident_id=resident_id)
-        services.personal_data_reveal(actor=request.user, resident=resident, ip=client_ip(request))
-    except ApplicationError as error:
-        return render_error(request, error)
+    resident = resident_get_for(user=request.user, resident_id=resident_id)
+    services.personal_data_reveal(actor=request.user, resident=resident, ip=client_ip(request))
     template = "residents/detail.html#personal" if is_htmx(request) else "residents/detail.html"
     return render(request, template, {"resident": resident, "revealed": True})

@@ -11,7 +11,6 @@ from cases.forms import ReportForm
 from cases.models import OPEN_STATUSES
 from cases.selectors import case_get_for, cases_in_scope
 from core.errors import ApplicationError, NotFound
-from core.http import render_error
 from orgs.models import Building, Household
 from orgs.roles import Permission
 from orgs.selectors import scope_for
@@ -84,10 +83,7 @@ def pick(request):
 def case_panel(request, case_id):
     """On the staff case page: item suggestions (one click corrects the item) and open
     cases that look like the same problem (one click merges)."""
-    try:
-        case = case_get_for(user=request.user, case_id=case_id)
-    except ApplicationError as error:
-        return render_error(request, error)
+    case = case_get_for(user=request.user, case_id=case_id)
     scope = scope_for(request.user)
     # The model knows the problems to report; a booked service keeps the item it booked.
     is_appeal = case.kind == case.Kind.APPEAL
@@ -105,6 +101,7 @@ def case_panel(request, case_id):
         )
     context = {
         "case": case,
+        "seen": case.events.order_by("-pk").values_list("pk", flat=True).first() or 0,
         "found": found,
         "disagrees": bool(found.shown and found.top.pk != case.item_id),
         "can_correct": scope.has(Permission.HANDLE_CASES),
@@ -122,7 +119,7 @@ def _may_manage(user) -> bool:
 def models_page(request):
     """The model versions and how their suggestions fared; retrain now."""
     if not _may_manage(request.user):
-        return render_error(request, NotFound())
+        raise NotFound()
     if request.method == "POST":
         try:
             model = services.model_train(actor=request.user, reason="page")

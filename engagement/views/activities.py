@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError, NotFound
-from core.http import render_error
 from engagement import ical, selectors, services
 from engagement.forms import CalendarFilterForm, HoursReportForm, ProfileForm, SignupForm
 from engagement.models import Signup
@@ -53,10 +52,7 @@ def calendar_ics(request):
 
 
 def activity_ics(request, activity_id):
-    try:
-        activity = selectors.activity_get_public(activity_id=activity_id)
-    except ApplicationError as error:
-        return render_error(request, error)
+    activity = selectors.activity_get_public(activity_id=activity_id)
     return _ics_response(
         [activity], request=request, name=activity.title, filename=f"activity-{activity.pk}.ics"
     )
@@ -83,10 +79,7 @@ def _activity_context(request, activity, form=None):
 
 
 def activity_detail(request, activity_id):
-    try:
-        activity = selectors.activity_get_public(activity_id=activity_id)
-    except ApplicationError as error:
-        return render_error(request, error)
+    activity = selectors.activity_get_public(activity_id=activity_id)
     return render(request, "engagement/activity.html", _activity_context(request, activity))
 
 
@@ -106,12 +99,9 @@ def _signup_message(signup: Signup) -> str:
 @require_POST
 def activity_signup(request, activity_id):
     resident = resident_for_user(user=request.user)
-    try:
-        activity = selectors.activity_get_public(activity_id=activity_id)
-        if resident is None:
-            raise NotFound()
-    except ApplicationError as error:
-        return render_error(request, error)
+    activity = selectors.activity_get_public(activity_id=activity_id)
+    if resident is None:
+        raise NotFound()
     form = SignupForm(
         request.POST,
         members=selectors.household_members(resident),
@@ -137,12 +127,12 @@ def activity_signup(request, activity_id):
 @login_required
 @require_POST
 def signup_cancel(request, signup_id):
+    signup = selectors.signup_get_for_resident(user=request.user, signup_id=signup_id)
     try:
-        signup = selectors.signup_get_for_resident(user=request.user, signup_id=signup_id)
         services.signup_cancel(signup=signup, user=request.user)
+    except NotFound:
+        raise  # missing and out of scope: the one 404 answer
     except ApplicationError as error:
-        if error.status == 404:
-            return render_error(request, error)
         messages.error(request, error.message)
     else:
         messages.success(request, _("Cancelled: %(name)s.") % {"name": signup.resident})
@@ -176,10 +166,7 @@ def mine(request):
 @login_required
 @require_POST
 def hours_report(request, signup_id):
-    try:
-        signup = selectors.signup_get_for_resident(user=request.user, signup_id=signup_id)
-    except ApplicationError as error:
-        return render_error(request, error)
+    signup = selectors.signup_get_for_resident(user=request.user, signup_id=signup_id)
     form = HoursReportForm(request.POST)
     if not form.is_valid():
         errors = "; ".join(e for errors in form.errors.values() for e in errors)
@@ -192,9 +179,9 @@ def hours_report(request, signup_id):
             hours=form.cleaned_data["hours"],
             note=form.cleaned_data["note"],
         )
+    except NotFound:
+        raise  # missing and out of scope: the one 404 answer
     except ApplicationError as error:
-        if error.status == 404:
-            return render_error(request, error)
         messages.error(request, error.message)
     else:
         messages.success(request, _("Your hours were sent for approval."))
@@ -205,7 +192,7 @@ def hours_report(request, signup_id):
 def profile(request):
     resident = resident_for_user(user=request.user)
     if resident is None:
-        return render_error(request, NotFound())
+        raise NotFound()
     current = getattr(resident, "volunteer_profile", None)
     initial = (
         {"skills": current.skills, "show_party_identity": current.show_party_identity}

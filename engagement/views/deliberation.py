@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError, NotFound
-from core.http import render_error
 from engagement import selectors, services
 from engagement.forms import (
     ActionForm,
@@ -49,7 +48,7 @@ def topic_new(request):
         resident = resident_for_user(user=request.user)
         communities = selectors.resident_communities(resident).order_by("path")
     if not communities.exists():
-        return render_error(request, NotFound())
+        raise NotFound()
     form = TopicForm(request.POST or None, communities=communities)
     if request.method == "POST" and form.is_valid():
         try:
@@ -100,22 +99,19 @@ def _render_topic(request, topic, *, bound=None, status=200):
 
 @login_required
 def topic_detail(request, topic_id):
-    try:
-        topic = selectors.topic_get_for(user=request.user, topic_id=topic_id)
-    except ApplicationError as error:
-        return render_error(request, error)
+    topic = selectors.topic_get_for(user=request.user, topic_id=topic_id)
     return _render_topic(request, topic)
 
 
 @login_required
 @require_POST
 def topic_support(request, topic_id):
+    topic = selectors.topic_get_for(user=request.user, topic_id=topic_id)
     try:
-        topic = selectors.topic_get_for(user=request.user, topic_id=topic_id)
         services.topic_support(topic=topic, user=request.user)
+    except NotFound:
+        raise  # missing and out of scope: the one 404 answer
     except ApplicationError as error:
-        if error.status == 404:
-            return render_error(request, error)
         messages.error(request, error.message)
     else:
         messages.success(request, _("Thank you for your support."))
@@ -124,10 +120,7 @@ def topic_support(request, topic_id):
 
 def _topic_step(request, topic_id, name, form, run, done_message):
     """A staff step on a topic: load to manage, validate, call the service, redirect."""
-    try:
-        topic = selectors.topic_get_to_manage(user=request.user, topic_id=topic_id)
-    except ApplicationError as error:
-        return render_error(request, error)
+    topic = selectors.topic_get_to_manage(user=request.user, topic_id=topic_id)
     form = form(topic)
     status = 400
     if form.is_valid():
@@ -199,10 +192,7 @@ def action_add(request, topic_id):
 @login_required
 @require_POST
 def action_update(request, action_id):
-    try:
-        action = selectors.action_get_to_manage(user=request.user, action_id=action_id)
-    except ApplicationError as error:
-        return render_error(request, error)
+    action = selectors.action_get_to_manage(user=request.user, action_id=action_id)
     form = ActionProgressForm(request.POST)
     if form.is_valid():
         try:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError, NotFound
-from core.http import is_htmx, render_error
+from core.http import is_htmx
 from engagement import selectors, services
 from engagement.forms import (
     FollowUpForm,
@@ -41,7 +41,7 @@ def programmes(request):
 @login_required
 def programme_new(request):
     if not selectors.can_manage(request.user):
-        return render_error(request, NotFound())
+        raise NotFound()
     form = ProgrammeForm(
         request.POST or None,
         communities=selectors.staff_communities(request.user),
@@ -70,10 +70,7 @@ def _children(resident):
 
 @login_required
 def programme_detail(request, programme_id):
-    try:
-        programme = selectors.programme_get_for(user=request.user, programme_id=programme_id)
-    except ApplicationError as error:
-        return render_error(request, error)
+    programme = selectors.programme_get_for(user=request.user, programme_id=programme_id)
     scope = scope_for(request.user)
     staff = scope.is_staff
     can_manage = staff and selectors.can_manage(request.user)
@@ -111,7 +108,7 @@ def programme_detail(request, programme_id):
                     messages.success(request, _("Enrolled: %(name)s.") % {"name": enrolment.child})
                     return redirect("engagement:programme", programme_id=programme.pk)
         else:
-            return render_error(request, NotFound())
+            raise NotFound()
     if form is None:
         if can_manage:
             form = StaffEnrolForm()
@@ -152,14 +149,14 @@ def enrolment_withdraw(request, enrolment_id):
         .filter(pk=enrolment_id)
         .first()
     )
+    if enrolment is None:
+        raise NotFound()
+    selectors.programme_get_for(user=request.user, programme_id=enrolment.programme_id)
     try:
-        if enrolment is None:
-            raise NotFound()
-        selectors.programme_get_for(user=request.user, programme_id=enrolment.programme_id)
         services.enrolment_withdraw(actor=request.user, enrolment=enrolment)
+    except NotFound:
+        raise  # missing and out of scope: the one 404 answer
     except ApplicationError as error:
-        if error.status == 404:
-            return render_error(request, error)
         messages.error(request, error.message)
     else:
         messages.success(request, _("Withdrawn: %(name)s.") % {"name": enrolment.child})
@@ -220,10 +217,7 @@ def _sheet_context(request, programme, day):
 
 @login_required
 def attendance_today(request, programme_id):
-    try:
-        programme = selectors.programme_get_for_staff(user=request.user, programme_id=programme_id)
-    except ApplicationError as error:
-        return render_error(request, error)
+    programme = selectors.programme_get_for_staff(user=request.user, programme_id=programme_id)
     return redirect(
         "engagement:attendance", programme_id=programme.pk, day=timezone.localdate().isoformat()
     )
@@ -231,34 +225,28 @@ def attendance_today(request, programme_id):
 
 @login_required
 def attendance(request, programme_id, day):
-    try:
-        programme = selectors.programme_get_for_staff(user=request.user, programme_id=programme_id)
-        parsed = _parse_day(day)
-        if parsed is None:
-            raise NotFound()
-    except ApplicationError as error:
-        return render_error(request, error)
+    programme = selectors.programme_get_for_staff(user=request.user, programme_id=programme_id)
+    parsed = _parse_day(day)
+    if parsed is None:
+        raise NotFound()
     return render(request, "engagement/attendance.html", _sheet_context(request, programme, parsed))
 
 
 @login_required
 @require_POST
 def attendance_mark(request, enrolment_id):
-    try:
-        enrolment = selectors.enrolment_get_for_staff(user=request.user, enrolment_id=enrolment_id)
-        day = _parse_day(request.POST.get("day", ""))
-        if day is None:
-            raise NotFound()
-    except ApplicationError as error:
-        return render_error(request, error)
+    enrolment = selectors.enrolment_get_for_staff(user=request.user, enrolment_id=enrolment_id)
+    day = _parse_day(request.POST.get("day", ""))
+    if day is None:
+        raise NotFound()
     error_message = ""
     try:
         enrolment.attendance = services.attendance_mark(
             actor=request.user, enrolment=enrolment, day=day, mark=request.POST.get("mark", "")
         )
+    except NotFound:
+        raise  # missing and out of scope: the one 404 answer
     except ApplicationError as error:
-        if error.status == 404:
-            return render_error(request, error)
         error_message = error.message
         enrolment.attendance = Attendance.objects.filter(enrolment=enrolment, day=day).first()
     if is_htmx(request):  # the row, and the day's counts swapped in out of band
@@ -282,12 +270,7 @@ def attendance_mark(request, enrolment_id):
 @login_required
 @require_POST
 def follow_up(request, attendance_id):
-    try:
-        attendance = selectors.attendance_get_for_staff(
-            user=request.user, attendance_id=attendance_id
-        )
-    except ApplicationError as error:
-        return render_error(request, error)
+    attendance = selectors.attendance_get_for_staff(user=request.user, attendance_id=attendance_id)
     form = FollowUpForm(request.POST)
     if form.is_valid():
         try:
@@ -307,20 +290,14 @@ def follow_up(request, attendance_id):
 
 @login_required
 def summary(request, programme_id):
-    try:
-        programme = selectors.programme_get_for_staff(user=request.user, programme_id=programme_id)
-    except ApplicationError as error:
-        return render_error(request, error)
+    programme = selectors.programme_get_for_staff(user=request.user, programme_id=programme_id)
     context = {"summary": selectors.term_summary(programme=programme), "programme": programme}
     return render(request, "engagement/programme_summary.html", context)
 
 
 @login_required
 def summary_xlsx(request, programme_id):
-    try:
-        programme = selectors.programme_get_for_staff(user=request.user, programme_id=programme_id)
-    except ApplicationError as error:
-        return render_error(request, error)
+    programme = selectors.programme_get_for_staff(user=request.user, programme_id=programme_id)
     from openpyxl import Workbook
 
     term = selectors.term_summary(programme=programme)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError, NotFound
-from core.http import is_htmx, render_error
+from core.http import is_htmx
 from engagement import selectors, services
 from engagement.forms import (
     ActivityCancelForm,
@@ -29,10 +29,7 @@ def _staff_or_404(request):
 
 @login_required
 def staff_activities(request):
-    try:
-        _staff_or_404(request)
-    except ApplicationError as error:
-        return render_error(request, error)
+    _staff_or_404(request)
     past = request.GET.get("when") == "past"
     activities = selectors.activities_for_staff(user=request.user, past=past)
     page = Paginator(activities, 30).get_page(request.GET.get("page"))
@@ -44,7 +41,7 @@ def staff_activities(request):
 def activity_new(request):
     venues = selectors.venues_for(user=request.user)
     if not selectors.can_manage(request.user):
-        return render_error(request, NotFound())
+        raise NotFound()
     form = ActivityForm(
         request.POST or None, venues=venues, units=selectors.staff_area(request.user)
     )
@@ -77,10 +74,7 @@ def _activity_to_manage(request, activity_id):
 
 @login_required
 def activity_edit(request, activity_id):
-    try:
-        activity = _activity_to_manage(request, activity_id)
-    except ApplicationError as error:
-        return render_error(request, error)
+    activity = _activity_to_manage(request, activity_id)
     fields = ActivityEditForm.base_fields
     initial = {name: getattr(activity, name) for name in fields if hasattr(activity, name)}
     initial["starts_at"] = timezone.localtime(activity.starts_at)
@@ -122,10 +116,7 @@ def activity_edit(request, activity_id):
 @login_required
 @require_POST
 def activity_cancel(request, activity_id):
-    try:
-        activity = _activity_to_manage(request, activity_id)
-    except ApplicationError as error:
-        return render_error(request, error)
+    activity = _activity_to_manage(request, activity_id)
     form = ActivityCancelForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
@@ -153,28 +144,22 @@ def _checkin_context(request, activity, **extra):
 
 @login_required
 def checkin(request, activity_id):
-    try:
-        activity = selectors.activity_get_for_staff(user=request.user, activity_id=activity_id)
-    except ApplicationError as error:
-        return render_error(request, error)
+    activity = selectors.activity_get_for_staff(user=request.user, activity_id=activity_id)
     return render(request, "engagement/checkin.html", _checkin_context(request, activity))
 
 
 def _signup_step(request, signup_id, run, done_message):
     """Check in, check out or review hours for one sign-up; htmx re-renders its row."""
-    try:
-        signup = selectors.signup_get_for_staff(user=request.user, signup_id=signup_id)
-    except ApplicationError as error:
-        return render_error(request, error)
+    signup = selectors.signup_get_for_staff(user=request.user, signup_id=signup_id)
     error_message = ""
     try:
         signup = run(signup)
+    except NotFound:
+        raise  # missing and out of scope: the one 404 answer
     except ApplicationError as error:
-        if error.status == 404:
-            return render_error(request, error)
         error_message = error.message
         signup.refresh_from_db()
-    if is_htmx(request):  # htmx swaps only 2xx answers: the row carries the message
+    if is_htmx(request):  # the row carries the message
         context = {
             "signup": signup,
             "row_error": error_message,
@@ -225,10 +210,7 @@ def hours_review(request, signup_id):
 @login_required
 @require_POST
 def checkin_code(request, activity_id):
-    try:
-        activity = selectors.activity_get_for_staff(user=request.user, activity_id=activity_id)
-    except ApplicationError as error:
-        return render_error(request, error)
+    activity = selectors.activity_get_for_staff(user=request.user, activity_id=activity_id)
     form = CheckInCodeForm(request.POST)
     result, failed = "", False
     if form.is_valid():
@@ -251,16 +233,13 @@ def checkin_code(request, activity_id):
 
 @login_required
 def venues(request):
-    try:
-        _staff_or_404(request)
-    except ApplicationError as error:
-        return render_error(request, error)
+    _staff_or_404(request)
     can_manage = selectors.can_manage(request.user)
     communities = selectors.staff_communities(request.user)
     form = VenueForm(request.POST or None, communities=communities) if can_manage else None
     if request.method == "POST":
         if form is None:
-            return render_error(request, NotFound())
+            raise NotFound()
         if form.is_valid():
             try:
                 venue = services.venue_create(actor=request.user, **form.cleaned_data)
@@ -277,10 +256,7 @@ def venues(request):
 
 @login_required
 def figures(request):
-    try:
-        _staff_or_404(request)
-    except ApplicationError as error:
-        return render_error(request, error)
+    _staff_or_404(request)
     today = timezone.localdate()
     form = FiguresForm(request.GET or None, initial={"month": f"{today:%Y-%m}"})
     month = form.cleaned_data.get("month") if form.is_valid() else ""

@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError, NotFound
-from core.http import render_error
 from engagement import selectors, services
 from engagement.forms import VisitCaseForm, VisitForm
 from orgs.selectors import scope_for
@@ -18,7 +17,7 @@ from orgs.selectors import scope_for
 @login_required
 def visits(request):
     if not selectors.can_visit(request.user):
-        return render_error(request, NotFound())
+        raise NotFound()
     page = Paginator(selectors.visits_for(user=request.user), 30).get_page(request.GET.get("page"))
     return render(request, "engagement/visits.html", {"page": page})
 
@@ -27,7 +26,7 @@ def visits(request):
 def visit_new(request):
     scope = scope_for(request.user)
     if not selectors.can_visit(request.user):
-        return render_error(request, NotFound())
+        raise NotFound()
     form = VisitForm(
         request.POST or None,
         buildings=scope.buildings().select_related("estate").order_by("estate__name", "id"),
@@ -61,20 +60,14 @@ def _render_visit(request, visit, form=None, status=200):
 
 @login_required
 def visit_detail(request, visit_id):
-    try:
-        visit = selectors.visit_get_for(user=request.user, visit_id=visit_id)
-    except ApplicationError as error:
-        return render_error(request, error)
+    visit = selectors.visit_get_for(user=request.user, visit_id=visit_id)
     return _render_visit(request, visit)
 
 
 @login_required
 @require_POST
 def visit_to_case(request, visit_id):
-    try:
-        visit = selectors.visit_get_for(user=request.user, visit_id=visit_id)
-    except ApplicationError as error:
-        return render_error(request, error)
+    visit = selectors.visit_get_for(user=request.user, visit_id=visit_id)
     form = VisitCaseForm(request.POST)
     if form.is_valid():
         try:

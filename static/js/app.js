@@ -4,3 +4,48 @@ document.addEventListener("click", (event) => {
     window.print();
   }
 });
+
+// Refusals of htmx requests. The server answers a refused action with a fragment that htmx
+// swaps in right after the element that asked (core.http.render_error; the htmx-config meta
+// in base.html swaps 4xx answers). An answer without a fragment (no network, a server error,
+// an error page) gets a message here, at the same place, in the page's language.
+const REFUSAL = "hgj-refusal";
+
+function showRefusal(elt, text) {
+  const box = document.createElement("div");
+  box.className = `alert alert-danger py-2 mt-2 mb-0 ${REFUSAL}`;
+  box.setAttribute("role", "alert");
+  box.tabIndex = -1;
+  box.textContent = text;
+  elt.after(box);
+  box.focus();
+}
+
+function pageMessage(html) {
+  const page = new DOMParser().parseFromString(html, "text/html");
+  const message = page.querySelector("[data-refusal-message]");
+  return message ? message.textContent.trim() : "";
+}
+
+// A new attempt replaces the message of the previous one.
+document.addEventListener("htmx:beforeRequest", (event) => {
+  const next = event.detail.elt.nextElementSibling;
+  if (next && next.classList.contains(REFUSAL)) {
+    next.remove();
+  }
+});
+
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const { xhr, requestConfig } = event.detail;
+  const wholePage = /^\s*<!doctype/i.test(xhr.responseText || "");
+  if (xhr.status < 400 || (event.detail.shouldSwap && !wholePage)) {
+    return;
+  }
+  event.detail.shouldSwap = false;
+  const text = (wholePage && pageMessage(xhr.responseText)) || document.body.dataset.refusalServer;
+  showRefusal(requestConfig.elt, text);
+});
+
+document.addEventListener("htmx:sendError", (event) => {
+  showRefusal(event.detail.elt, document.body.dataset.refusalOffline);
+});
