@@ -17,6 +17,9 @@ def _submit_again_after_back(page, fill):
     page.go_back()
     page.locator("form textarea").first.wait_for()
     fill(only_empty=True)
+    # Choosing the place again asks triage, which warns of the case already filed there; wait
+    # for it, so the button is where it will stay when it is pressed.
+    page.locator("[data-duplicates]").wait_for()
     page.get_by_role("button", name=re.compile("^(提交|登记诉求|预约)$")).first.click()
 
 
