@@ -239,6 +239,20 @@ def test_a_case_that_cannot_escalate_does_not_hold_the_ladder(report, caplog):
     ]
 
 
+def test_a_resolved_case_that_cannot_close_does_not_hold_the_others(report, world, caplog):
+    cases = [report(now=T0 + timedelta(seconds=n)) for n in range(2)]
+    for case in cases:
+        services.case_accept(case=case, actor=world.manager, now=T0)
+        services.case_resolve(case=case, actor=world.manager, note="好了", now=T0)
+    _refuse_updates("cases_case", row_id=cases[0].pk)
+
+    assert worker.auto_close_due(now=T0 + timedelta(days=8)) == 1
+
+    assert [Case.objects.get(pk=c.pk).status for c in cases] == [Status.RESOLVED, Status.CLOSED]
+    [error] = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert error.getMessage() == f"skipped {cases[0]} after an unexpected error"
+
+
 def test_a_sweep_that_fails_is_logged_and_reported_and_the_others_still_run(report, caplog):
     from core.models import RateCounter
 
