@@ -1,7 +1,10 @@
-"""Delivery channels for outbox messages. Each has `send(message)`; failure raises."""
+"""Delivery channels for outbox messages. Each has `send(message)`; any exception is a failed
+attempt (the worker retries it). Every message carries its outbox id, the same on each retry,
+so a receiver can drop a repeat."""
 
 import json
 import logging
+import urllib.error
 import urllib.parse
 import urllib.request
 
@@ -19,46 +22,50 @@ class DeliveryFailed(Exception):
 
 class LogChannel:
     def send(self, message) -> None:
-        logger.info("notify %s: %s", message.recipient, message.body)
+        logger.info("notify %s (message %s): %s", message.recipient, message.pk, message.body)
 
 
 class SmsChannel:
     def send(self, message) -> None:
         if not message.recipient:
             raise DeliveryFailed("no mobile number")
-        sms_send(mobile=message.recipient, body=message.body)
+        sms_send(mobile=message.recipient, body=message.body, message_id=str(message.pk))
 
 
-def _http_json(url: str, payload: dict | None = None) -> dict:
-    """GET (or POST `payload` as JSON) and return the JSON answer; any failure raises."""
+def _http(url: str, payload: dict | None = None, headers: dict | None = None) -> bytes:
+    """GET (or POST `payload` as JSON) and return the body of a 2xx answer; else raise."""
     data = json.dumps(payload, ensure_ascii=False).encode() if payload is not None else None
     request = urllib.request.Request(
         url,
         data=data,
         method="POST" if data else "GET",
-        headers={"Content-Type": "application/json"},
+        headers={"Content-Type": "application/json", **(headers or {})},
     )
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
-            if response.status >= 300:
-                raise DeliveryFailed(f"HTTP {response.status}")
-            body = response.read()
-    except OSError as exc:
-        raise DeliveryFailed(str(exc)) from None
+            return response.read()
+    except urllib.error.HTTPError as exc:  # urllib follows redirects and raises on the rest
+        raise DeliveryFailed(f"HTTP {exc.code}") from None
+
+
+def _http_json(url: str, payload: dict | None = None) -> dict:
     try:
-        return json.loads(body or b"{}")
+        return json.loads(_http(url, payload) or b"{}")
     except ValueError:
         raise DeliveryFailed("the answer is not JSON") from None
 
 
 class WebhookChannel:
-    """POSTs {"recipient", "body"} as JSON to NOTIFY_WEBHOOK_URL (e.g. an in-house gateway)."""
+    """POSTs {"id", "recipient", "body"} as JSON to NOTIFY_WEBHOOK_URL (e.g. an in-house
+    gateway), with the id also in an `Idempotency-Key` header. Any 2xx answer is delivery."""
 
     def send(self, message) -> None:
         if not settings.NOTIFY_WEBHOOK_URL:
             raise DeliveryFailed("NOTIFY_WEBHOOK_URL is not set")
-        _http_json(
-            settings.NOTIFY_WEBHOOK_URL, {"recipient": message.recipient, "body": message.body}
+        _http(
+            settings.NOTIFY_WEBHOOK_URL,
+            {"id": message.pk, "recipient": message.recipient, "body": message.body},
+            {"Idempotency-Key": str(message.pk)},
         )
 
 
@@ -93,6 +100,8 @@ class WeChatTemplateChannel:
             {
                 "touser": openid,
                 "template_id": settings.WECHAT_TEMPLATE_ID,
+                # WeChat sends one message per openid and client_msg_id (for 10 minutes).
+                "client_msg_id": str(message.pk),
                 "data": {settings.WECHAT_TEMPLATE_FIELD: {"value": message.body}},
             },
         )

@@ -1,10 +1,13 @@
 """Background sweeps: the escalation ladder, auto-close, outbox delivery, provisional clocks.
 
 Each sweep claims due rows in small batches (SKIP LOCKED on PostgreSQL, so several workers can
-run side by side) and calls the same services as people do. Every sweep is safe to rerun.
+run side by side) and calls the same services as people do. Every sweep is safe to rerun. A row
+that fails in an unexpected way is logged and skipped; a sweep that fails is logged, reported
+by `run_once`, and the other sweeps still run.
 """
 
 import logging
+import time
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -52,7 +55,9 @@ def _one(step, row) -> bool:
             return bool(step(row))
     except ApplicationError as exc:  # e.g. a person changed it a moment ago
         logger.info("skipped %s: %s", row, exc.message)
-        return False
+    except Exception:
+        logger.exception("skipped %s after an unexpected error", row)
+    return False
 
 
 # What escalating a case and telling its new level read (`services.cases_escalate`,
@@ -98,11 +103,28 @@ def escalate_due(*, now: datetime) -> int:
     while True:
         with transaction.atomic():
             batch = _claim(due.order_by("next_escalation_at", "pk"), ESCALATION_BATCH)
-            _attach_related(batch)
-            moved = services.cases_escalate(cases=batch, now=now) if batch else []
+            try:
+                with transaction.atomic():
+                    moved = _escalate(batch, now)
+            except Exception:
+                # One case that cannot move must not hold the ladder: the batch again, one
+                # case at a time (read afresh: the failed attempt changed them in memory).
+                logger.exception("escalation batch failed; escalating its cases one by one")
+                moved = []
+                for case in due.filter(pk__in=[c.pk for c in batch]):
+                    try:
+                        with transaction.atomic():
+                            moved += _escalate([case], now)
+                    except Exception:
+                        logger.exception("case %s not escalated", case.tracking_no)
         done += len(moved)
         if len(batch) < ESCALATION_BATCH or not moved:
             return done
+
+
+def _escalate(cases: list[Case], now: datetime) -> list[CaseEvent]:
+    _attach_related(cases)
+    return services.cases_escalate(cases=cases, now=now) if cases else []
 
 
 def auto_close_due(*, now: datetime) -> int:
@@ -150,31 +172,72 @@ def recompute_provisional(*, now: datetime) -> int:
     return _sweep(due, step)
 
 
+# A claimed message is not due again until its lease runs out, so no other worker sends it;
+# if its worker dies, another one sends it then. A worker starts no send after half the lease.
+LEASE = timedelta(minutes=5)
+
+
 def deliver_outbox(*, now: datetime) -> int:
-    due = OutboxMessage.objects.filter(state=OutboxMessage.State.PENDING, next_attempt_at__lte=now)
+    """Send what is due, recording each message's outcome as soon as it is known: after a
+    crash only the message that was on its way may go out twice (with the same id)."""
+    due = OutboxMessage.objects.filter(
+        state=OutboxMessage.State.PENDING, next_attempt_at__lte=now
+    ).order_by("next_attempt_at", "pk")
+    sent = 0
+    while True:
+        batch = _lease(due, now)
+        stop_at = time.monotonic() + LEASE.total_seconds() / 2
+        for message in batch:
+            if time.monotonic() > stop_at:  # a slow receiver: leave the rest to the lease
+                return sent
+            sent += _deliver(message, now)
+        if len(batch) < BATCH:
+            return sent
 
-    def step(message: OutboxMessage) -> bool:
-        channel = CHANNELS.get(message.channel)
-        try:
-            if channel is None:
-                raise DeliveryFailed(f"unknown channel {message.channel}")
-            channel.send(message)
-        except DeliveryFailed as exc:
-            message.attempts += 1
-            message.last_error = str(exc)[:500]
-            if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
-                message.state = OutboxMessage.State.DEAD
-            # Backoff: 1, 2, 4, 8 … minutes.
-            message.next_attempt_at = now + timedelta(minutes=2 ** (message.attempts - 1))
-            message.save(update_fields=["attempts", "last_error", "state", "next_attempt_at"])
-            return False
-        message.state = OutboxMessage.State.SENT
-        message.sent_at = now
+
+def _lease(due, now: datetime) -> list[OutboxMessage]:
+    # From the later of the two clocks: a sweep run with a clock set ahead must not find its
+    # own leased messages due again.
+    until = max(now, timezone.now()) + LEASE
+    with transaction.atomic():
+        batch = _claim(due)
+        OutboxMessage.objects.filter(pk__in=[m.pk for m in batch]).update(
+            next_attempt_at=until, attempts=F("attempts") + 1
+        )
+    for message in batch:
         message.attempts += 1
-        message.save(update_fields=["state", "sent_at", "attempts"])
-        return True
+    return batch
 
-    return _sweep(due, step)
+
+def _deliver(message: OutboxMessage, now: datetime) -> bool:
+    outcome = OutboxMessage.objects.filter(pk=message.pk)
+    try:
+        channel = CHANNELS.get(message.channel)
+        if channel is None:
+            raise DeliveryFailed(f"unknown channel {message.channel}")
+        channel.send(message)
+    except Exception as exc:  # whatever a backend raises, this attempt failed
+        expected = isinstance(exc, DeliveryFailed)
+        error = str(exc) if expected else f"{type(exc).__name__}: {exc}"
+        # Written escaped: a receiver's bytes may hold what a text column refuses (NUL).
+        error = "".join(c if c.isprintable() else repr(c)[1:-1] for c in error)
+        logger.warning(
+            "outbox message %s: attempt %s failed: %s",
+            message.pk,
+            message.attempts,
+            error,
+            exc_info=not expected,
+        )
+        dead = message.attempts >= settings.OUTBOX_MAX_ATTEMPTS
+        outcome.update(
+            last_error=error[:500],
+            state=OutboxMessage.State.DEAD if dead else OutboxMessage.State.PENDING,
+            # Backoff: 1, 2, 4, 8 … minutes.
+            next_attempt_at=now + timedelta(minutes=2 ** (message.attempts - 1)),
+        )
+        return False
+    outcome.update(state=OutboxMessage.State.SENT, sent_at=now)
+    return True
 
 
 def _activity_reminders(*, now) -> int:
@@ -195,17 +258,27 @@ def retrain_triage(*, now: datetime) -> int:
 
 
 def run_once(*, now: datetime | None = None) -> dict[str, int]:
+    """Every sweep once: what each did, and how many sweeps failed (each is logged)."""
     now = now or timezone.now()
-    return {
-        "escalated": escalate_due(now=now),
-        "auto_closed": auto_close_due(now=now),
-        "recomputed": recompute_provisional(now=now),
-        "care_alerts": _care_alerts(now=now),
-        "reminded": _activity_reminders(now=now),
-        "delivered": deliver_outbox(now=now),
-        "retrained": retrain_triage(now=now),
-        "rate_counters_purged": rate_counters_purge(now=now.timestamp()),
+    sweeps = {
+        "escalated": escalate_due,
+        "auto_closed": auto_close_due,
+        "recomputed": recompute_provisional,
+        "care_alerts": _care_alerts,
+        "reminded": _activity_reminders,
+        "delivered": deliver_outbox,
+        "retrained": retrain_triage,
+        "rate_counters_purged": lambda now: rate_counters_purge(now=now.timestamp()),
     }
+    counts, failed = {}, 0
+    for name, sweep in sweeps.items():
+        try:
+            counts[name] = sweep(now=now)
+        except Exception:
+            logger.exception("sweep %s failed", name)
+            counts[name] = 0
+            failed += 1
+    return {**counts, "failed_sweeps": failed}
 
 
 def _care_alerts(*, now: datetime) -> int:

@@ -9,6 +9,7 @@ import pytest
 
 from cases.channels import DeliveryFailed, WeChatTemplateChannel
 from cases.models import OutboxMessage
+from cases.tests.conftest import T0
 
 
 class FakeWeChat(BaseHTTPRequestHandler):
@@ -61,14 +62,21 @@ def wechat(settings):
 
 
 def _message(user) -> OutboxMessage:
-    return OutboxMessage(channel="wechat", recipient=str(user.pk), body="FC20261125-0001 楼道漏水")
+    return OutboxMessage.objects.create(
+        channel="wechat",
+        recipient=str(user.pk),
+        body="FC20261125-0001 楼道漏水",
+        created_at=T0,
+        next_attempt_at=T0,
+    )
 
 
 def test_template_message_reaches_the_staff_openid_with_one_shared_token(world, wechat):
     world.grid_worker.wechat_openid = "oGRID"
     world.grid_worker.save()
     channel = WeChatTemplateChannel()
-    channel.send(_message(world.grid_worker))
+    message = _message(world.grid_worker)
+    channel.send(message)
     channel.send(_message(world.grid_worker))
     assert wechat.tokens_issued == 1
     token, body = wechat.sent[0]
@@ -76,6 +84,7 @@ def test_template_message_reaches_the_staff_openid_with_one_shared_token(world, 
     assert body == {
         "touser": "oGRID",
         "template_id": "TPL",
+        "client_msg_id": str(message.pk),  # WeChat drops a repeat of the same message
         "data": {"thing1": {"value": "FC20261125-0001 楼道漏水"}},
     }
 

@@ -1,3 +1,4 @@
+import logging
 import threading
 from datetime import timedelta
 
@@ -194,3 +195,100 @@ def test_two_workers_at_once_escalate_each_case_exactly_once(report):
 
     assert sum(results) == 30
     assert all(_escalations(c) == 1 for c in cases)
+
+
+def _refuse_updates(table: str, *, row_id: int | None = None) -> None:
+    """Make the database refuse updates of a table (or of one row), as a full disk or a broken
+    constraint would: a real error from the database, not from our code."""
+    when = f"OLD.id = {row_id}" if row_id else "1 = 1"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS "
+                "$$ BEGIN RAISE EXCEPTION 'disk full'; END $$"
+            )
+            cursor.execute(
+                f"CREATE TRIGGER refuse BEFORE UPDATE ON {table} FOR EACH ROW "
+                f"WHEN ({when}) EXECUTE FUNCTION refuse()"
+            )
+        else:
+            cursor.execute(
+                f"CREATE TRIGGER refuse BEFORE UPDATE ON {table} FOR EACH ROW "
+                f"WHEN ({when}) BEGIN SELECT RAISE(ABORT, 'disk full'); END"
+            )
+
+
+def _allow_updates(table: str) -> None:
+    with connection.cursor() as cursor:
+        on = f" ON {table}" if connection.vendor == "postgresql" else ""
+        cursor.execute(f"DROP TRIGGER refuse{on}")
+
+
+def test_a_case_that_cannot_escalate_does_not_hold_the_ladder(report, caplog):
+    cases = [report(now=T0 + timedelta(seconds=n)) for n in range(3)]
+    _refuse_updates("cases_case", row_id=cases[1].pk)
+
+    assert worker.escalate_due(now=T0 + timedelta(hours=3)) == 2
+
+    assert [_escalations(c) for c in cases] == [1, 0, 1]
+    cases[1].refresh_from_db()
+    assert (cases[1].level, cases[1].next_escalation_at) == (0, T0 + timedelta(hours=2, seconds=1))
+    assert [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR] == [
+        "escalation batch failed; escalating its cases one by one",
+        f"case {cases[1].tracking_no} not escalated",
+    ]
+
+
+def test_a_resolved_case_that_cannot_close_does_not_hold_the_others(report, world, caplog):
+    cases = [report(now=T0 + timedelta(seconds=n)) for n in range(2)]
+    for case in cases:
+        services.case_accept(case=case, actor=world.manager, now=T0)
+        services.case_resolve(case=case, actor=world.manager, note="好了", now=T0)
+    _refuse_updates("cases_case", row_id=cases[0].pk)
+
+    assert worker.auto_close_due(now=T0 + timedelta(days=8)) == 1
+
+    assert [Case.objects.get(pk=c.pk).status for c in cases] == [Status.RESOLVED, Status.CLOSED]
+    [error] = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert error.getMessage() == f"skipped {cases[0]} after an unexpected error"
+
+
+def test_a_sweep_that_fails_is_logged_and_reported_and_the_others_still_run(report, caplog):
+    from core.models import RateCounter
+
+    case = report()
+    RateCounter.objects.create(name="otp-send:13800000000", window_end=T0.timestamp(), hits=1)
+    _refuse_updates("cases_outboxmessage")  # delivery cannot claim anything
+    later = T0 + timedelta(hours=3)
+
+    counts = worker.run_once(now=later)
+
+    assert counts == {
+        "escalated": 1,
+        "auto_closed": 0,
+        "recomputed": 0,
+        "care_alerts": 0,
+        "reminded": 0,
+        "delivered": 0,
+        "retrained": 0,
+        "rate_counters_purged": 1,
+        "failed_sweeps": 1,
+    }
+    assert _escalations(case) == 1
+    [error] = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert (error.name, error.getMessage()) == ("hgj.worker", "sweep delivered failed")
+    assert "disk full" in error.exc_text
+
+    _allow_updates("cases_outboxmessage")
+    waiting = OutboxMessage.objects.filter(state="pending").count()  # the escalation's too
+    assert worker.run_once(now=later)["delivered"] == waiting
+    assert OutboxMessage.objects.filter(state="pending").count() == 0
+
+
+def test_the_worker_command_survives_a_failing_sweep(report, capsys):
+    report()
+    _refuse_updates("cases_outboxmessage")
+
+    call_command("worker", "--once")
+
+    assert {"delivered=0", "failed_sweeps=1"} <= set(capsys.readouterr().out.split())

@@ -2,12 +2,15 @@
 
 manage.py worker            # loop forever (run one or several, on any machines)
 manage.py worker --once     # one sweep, e.g. from cron
+
+A sweep that fails is logged and counted (`failed_sweeps=`); the loop goes on.
 """
 
 import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.db import close_old_connections
 
 from cases.worker import run_once
 
@@ -27,3 +30,6 @@ class Command(BaseCommand):
             if once:
                 return
             time.sleep(max(1, interval))
+            # A connection the database dropped (a restart, a fail-over) is replaced rather
+            # than failing every sweep from now on.
+            close_old_connections()
