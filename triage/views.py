@@ -8,8 +8,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cases.forms import ReportForm
-from cases.models import OPEN_STATUSES
+from cases.models import OPEN_STATUSES, Action
 from cases.selectors import case_get_for, cases_in_scope
+from cases.services import case_actions_allowed
 from core.errors import ApplicationError, NotFound
 from core.http import render_error
 from orgs.models import Building, Household
@@ -88,7 +89,7 @@ def case_panel(request, case_id):
         case = case_get_for(user=request.user, case_id=case_id)
     except ApplicationError as error:
         return render_error(request, error)
-    scope = scope_for(request.user)
+    allowed = case_actions_allowed(case=case, actor=request.user)
     found = selectors.suggest(text=case.description, estate=case.estate)
     duplicates = []
     if case.status in OPEN_STATUSES:
@@ -105,8 +106,8 @@ def case_panel(request, case_id):
         "case": case,
         "found": found,
         "disagrees": bool(found.top and found.top.pk != case.item_id),
-        "can_correct": scope.has(Permission.HANDLE_CASES),
-        "can_merge": scope.has(Permission.ROUTE_CASES) and case.status in OPEN_STATUSES,
+        "can_correct": Action.RECLASSIFY in allowed,
+        "can_merge": Action.MERGE in allowed,
         "duplicates": duplicates,
     }
     return render(request, "triage/_case_panel.html", context)
