@@ -1,7 +1,7 @@
 from django import template
 from django.utils import timezone
 
-from cases.models import OPEN_STATUSES, Status
+from cases.models import OPEN_STATUSES, Action, ReturnReason, Status
 
 register = template.Library()
 
@@ -30,3 +30,16 @@ def overdue(case) -> bool:
     now = timezone.now()
     late_response = case.accepted_at is None and case.response_due and case.response_due <= now
     return bool(case.resolution_due <= now or late_response)
+
+
+@register.filter
+def return_reason(event) -> str:
+    """The label of a return's reason, which its event keeps as a code."""
+    reason = event.data.get("reason")
+    return ReturnReason(reason).label if reason in ReturnReason.values else ""
+
+
+@register.filter
+def latest_return(events):
+    """The latest return in a timeline the page has already read."""
+    return next((e for e in reversed(list(events)) if e.action == Action.RETURN), None)
