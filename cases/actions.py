@@ -1,7 +1,9 @@
 """The staff actions on a case page: for each, its form, who sees it and the service it calls.
 
 Views stay thin: `views.act` looks the action up here. What a form offers (units, companies,
-people) comes from the user's scope; the service checks permissions and transitions again.
+people) comes from the user's scope. Who may take an action, and when, is answered by the
+services' own guard (from `cases.models.PERMISSIONS` and `TRANSITIONS`), for the page as for
+the service.
 """
 
 from collections.abc import Callable
@@ -13,10 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from cases import forms, services
-from cases.models import TRANSITIONS, Action, Case, Extension
+from cases.models import Action, Case, Extension
 from cases.selectors import case_get_for
+from core.errors import NotFound
 from orgs.models import OrgUnit, User
-from orgs.roles import Permission
 from orgs.selectors import scope_for
 
 
@@ -84,35 +86,33 @@ def _case_id_of(user, tracking_no: str) -> int:
 def _decide(case, user, data):
     extension = Extension.objects.filter(pk=data["extension"], case=case).first()
     if extension is None:
-        from core.errors import NotFound
-
         raise NotFound()
-    services.case_decide_extension(extension=extension, actor=user, approve=data["approve"])
+    extension.case = case
+    services.case_decide_extension(
+        extension=extension, actor=user, approve=data["approve"], **_v(data)
+    )
 
 
 @dataclass(frozen=True)
 class ActionSpec:
     label: str  # marked with gettext_noop so makemessages finds it; translated when shown
     form: type
-    permission: str
-    transition: str
+    transition: str  # whose permission and states: cases.models PERMISSIONS, TRANSITIONS
     run: Callable[..., Any]
     form_kwargs: Callable[..., dict] = _no_kwargs
 
 
-A, P = Action, Permission
+A = Action
 ACTIONS: dict[str, ActionSpec] = {
     "accept": ActionSpec(
         gettext_noop("Accept (sign for)"),
         forms.VersionedForm,
-        P.HANDLE_CASES,
         A.ACCEPT,
         run=lambda case, user, data: services.case_accept(case=case, actor=user, **_v(data)),
     ),
     "first_contact": ActionSpec(
         gettext_noop("Contacted the resident"),
         forms.NoteForm,
-        P.HANDLE_CASES,
         A.FIRST_CONTACT,
         run=lambda case, user, data: services.case_first_contact(
             case=case, actor=user, note=data["text"], **_v(data)
@@ -121,7 +121,6 @@ ACTIONS: dict[str, ActionSpec] = {
     "reply": ActionSpec(
         gettext_noop("Reply to the resident"),
         forms.NoteForm,
-        P.HANDLE_CASES,
         A.REPLY,
         run=lambda case, user, data: services.case_reply(
             case=case, actor=user, text=data["text"], **_v(data)
@@ -130,7 +129,6 @@ ACTIONS: dict[str, ActionSpec] = {
     "note": ActionSpec(
         gettext_noop("Internal note"),
         forms.NoteForm,
-        P.HANDLE_CASES,
         A.NOTE,
         run=lambda case, user, data: services.case_reply(
             case=case, actor=user, text=data["text"], public=False, **_v(data)
@@ -139,7 +137,6 @@ ACTIONS: dict[str, ActionSpec] = {
     "assign": ActionSpec(
         gettext_noop("Assign"),
         forms.AssignForm,
-        P.HANDLE_CASES,
         A.ASSIGN,
         form_kwargs=_people_kwargs,
         run=lambda case, user, data: services.case_assign(
@@ -149,7 +146,6 @@ ACTIONS: dict[str, ActionSpec] = {
     "transfer": ActionSpec(
         gettext_noop("Transfer"),
         forms.DispatchForm,
-        P.HANDLE_CASES,
         A.TRANSFER,
         form_kwargs=_dispatch_kwargs,
         run=lambda case, user, data: services.case_transfer(
@@ -164,7 +160,6 @@ ACTIONS: dict[str, ActionSpec] = {
     "return": ActionSpec(
         gettext_noop("Return to the back office"),
         forms.ReturnForm,
-        P.HANDLE_CASES,
         A.RETURN,
         run=lambda case, user, data: services.case_return(
             case=case, actor=user, reason=data["reason"], note=data["text"], **_v(data)
@@ -173,7 +168,6 @@ ACTIONS: dict[str, ActionSpec] = {
     "rule_return": ActionSpec(
         gettext_noop("Rule on the return and dispatch"),
         forms.DispatchForm,
-        P.ROUTE_CASES,
         A.RULE_RETURN,
         form_kwargs=_dispatch_kwargs,
         run=lambda case, user, data: services.case_rule_return(
@@ -188,7 +182,6 @@ ACTIONS: dict[str, ActionSpec] = {
     "whistle": ActionSpec(
         gettext_noop("Whistle: call units in"),
         forms.WhistleForm,
-        P.ROUTE_CASES,
         A.WHISTLE,
         form_kwargs=_whistle_kwargs,
         run=lambda case, user, data: services.case_whistle(
@@ -198,23 +191,20 @@ ACTIONS: dict[str, ActionSpec] = {
     "extension": ActionSpec(
         gettext_noop("Request an extension"),
         forms.DueForm,
-        P.HANDLE_CASES,
         A.EXTENSION_REQUEST,
         run=lambda case, user, data: services.case_request_extension(
-            case=case, actor=user, reason=data["text"], new_due=data["due"]
+            case=case, actor=user, reason=data["text"], new_due=data["due"], **_v(data)
         ),
     ),
     "decide_extension": ActionSpec(
         gettext_noop("Decide on the extension"),
         forms.DecideForm,
-        P.APPROVE_EXTENSIONS,
         A.EXTENSION_APPROVE,
         run=_decide,
     ),
     "supervise": ActionSpec(
         gettext_noop("Supervise"),
         forms.DueForm,
-        P.SUPERVISE_CASES,
         A.SUPERVISE,
         run=lambda case, user, data: services.case_supervise(
             case=case, actor=user, due=data["due"], note=data["text"], **_v(data)
@@ -223,7 +213,6 @@ ACTIONS: dict[str, ActionSpec] = {
     "resolve": ActionSpec(
         gettext_noop("Resolve"),
         forms.ResolveForm,
-        P.HANDLE_CASES,
         A.RESOLVE,
         run=lambda case, user, data: services.case_resolve(
             case=case, actor=user, note=data["text"], photos=data["photos"], **_v(data)
@@ -232,7 +221,6 @@ ACTIONS: dict[str, ActionSpec] = {
     "follow_up": ActionSpec(
         gettext_noop("Record the follow-up call"),
         forms.FollowUpForm,
-        P.ROUTE_CASES,
         A.FOLLOW_UP,
         run=lambda case, user, data: services.case_follow_up(
             case=case, actor=user, solved=data["solved"], note=data["text"], **_v(data)
@@ -241,7 +229,6 @@ ACTIONS: dict[str, ActionSpec] = {
     "reclassify": ActionSpec(
         gettext_noop("Correct the item"),
         forms.ReclassifyForm,
-        P.HANDLE_CASES,
         A.RECLASSIFY,
         run=lambda case, user, data: services.case_reclassify(
             case=case, actor=user, item=data["item"], note=data["text"], **_v(data)
@@ -250,21 +237,18 @@ ACTIONS: dict[str, ActionSpec] = {
     "merge": ActionSpec(
         gettext_noop("Merge into another case"),
         forms.MergeForm,
-        P.ROUTE_CASES,
         A.MERGE,
         run=_merge,
     ),
     "reopen": ActionSpec(
         gettext_noop("Reopen"),
         forms.VersionedForm,
-        P.HANDLE_CASES,
         A.REOPEN,
-        run=lambda case, user, data: services.case_reopen(case=case, user=user),
+        run=lambda case, user, data: services.case_reopen(case=case, user=user, **_v(data)),
     ),
     "close": ActionSpec(
         gettext_noop("Close"),
         forms.NoteForm,
-        P.ROUTE_CASES,
         A.CLOSE,
         run=lambda case, user, data: services.case_close(
             case=case, actor=user, note=data["text"], **_v(data)
@@ -274,15 +258,15 @@ ACTIONS: dict[str, ActionSpec] = {
 
 
 def action_forms(*, case: Case, user) -> list[tuple[str, str, Any]]:
-    """The actions this user can take on this case now, each with an empty form."""
-    scope = scope_for(user)
-    available = []
-    for name, spec in ACTIONS.items():
-        allowed_from, _target = TRANSITIONS[spec.transition]
-        if case.status not in allowed_from or not scope.has(spec.permission):
-            continue
-        if name == "decide_extension" and not case.extensions.filter(state="pending").exists():
-            continue
-        form = spec.form(initial={"version": case.version}, **spec.form_kwargs(case, user))
-        available.append((name, _(spec.label), form))
-    return available
+    """The actions this user can take on this case now, each with an empty form: those the
+    services' own guard would let through."""
+    allowed = services.case_actions_allowed(case=case, actor=user)
+    return [
+        (
+            name,
+            _(spec.label),
+            spec.form(initial={"version": case.version}, **spec.form_kwargs(case, user)),
+        )
+        for name, spec in ACTIONS.items()
+        if spec.transition in allowed
+    ]

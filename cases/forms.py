@@ -233,7 +233,12 @@ class ResolveForm(VersionedForm):
 
 
 class ReturnForm(VersionedForm):
-    reason = forms.ChoiceField(label=_("Reason"), choices=ReturnReason.choices)
+    # Nothing chosen beforehand: whoever rules on the return reads the reason given.
+    reason = forms.ChoiceField(
+        label=_("Reason for the return"),
+        choices=[("", _("Choose the reason for the return")), *ReturnReason.choices],
+        error_messages={"required": _("Choose a reason for the return.")},
+    )
     text = forms.CharField(label=_("Explain"), max_length=500, required=False)
 
 

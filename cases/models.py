@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Priority
 from orgs.fields import PathField
+from orgs.roles import Permission
 
 
 class Status(models.TextChoices):
@@ -104,6 +105,37 @@ TRANSITIONS: dict[str, tuple[frozenset, str | None]] = {
     Action.REVEAL_CONTACT: (OPEN_STATUSES | DONE_STATUSES, None),
     Action.RECLASSIFY: (OPEN_STATUSES | {Status.RESOLVED, Status.CLOSED}, None),
 }
+
+# Who may take each action: a staff member with any one of its permissions, on a case in their
+# scope. The services' guard reads it, and the action menu asks the guard. The resident takes
+# their own actions on their own case; the actions in neither are the system's.
+_HANDLE, _ROUTE = frozenset({Permission.HANDLE_CASES}), frozenset({Permission.ROUTE_CASES})
+PERMISSIONS: dict[str, frozenset[str]] = {
+    Action.ACCEPT: _HANDLE,
+    Action.FIRST_CONTACT: _HANDLE,
+    Action.ASSIGN: _HANDLE,
+    # Whoever handles or routes answers the resident, notes and corrects the item: the back
+    # office routes and replies, and so does the subdistrict at the top of the ladder.
+    Action.REPLY: _HANDLE | _ROUTE,
+    Action.NOTE: _HANDLE | _ROUTE,
+    Action.RECLASSIFY: _HANDLE | _ROUTE,
+    Action.TRANSFER: _HANDLE,
+    Action.RETURN: _HANDLE,
+    Action.RULE_RETURN: _ROUTE,
+    Action.WHISTLE: _ROUTE,
+    Action.EXTENSION_REQUEST: _HANDLE,
+    Action.EXTENSION_APPROVE: frozenset({Permission.APPROVE_EXTENSIONS}),
+    Action.EXTENSION_REJECT: frozenset({Permission.APPROVE_EXTENSIONS}),
+    Action.SUPERVISE: frozenset({Permission.SUPERVISE_CASES}),
+    Action.RESOLVE: _HANDLE,
+    Action.FOLLOW_UP: _ROUTE,
+    Action.REOPEN: _HANDLE,
+    Action.MERGE: _ROUTE,
+    Action.MERGED_IN: _ROUTE,
+    Action.CLOSE: _ROUTE,
+    Action.REVEAL_CONTACT: frozenset({Permission.REVEAL_PERSONAL_DATA}),
+}
+RESIDENT_ACTIONS = frozenset({Action.RESIDENT_REPLY, Action.RATE, Action.REOPEN})
 
 
 class Party(models.TextChoices):

@@ -16,6 +16,8 @@ from cases import notify
 from cases.models import (
     LEVELS,
     OPEN_STATUSES,
+    PERMISSIONS,
+    RESIDENT_ACTIONS,
     TRANSITIONS,
     Action,
     Case,
@@ -29,6 +31,7 @@ from cases.models import (
     Status,
     TrackingCounter,
 )
+from cases.selectors import case_visible_to
 from cases.signals import case_filed
 from cases.uploads import clean_images
 from catalog.models import Item
@@ -47,7 +50,7 @@ class CaseStateError(ApplicationError):
 
 
 # ---------------------------------------------------------------------------------------------
-# Parties and permissions
+# Parties, and the guard every service passes before its first write
 
 
 def party_of(user) -> str:
@@ -63,19 +66,75 @@ def party_of(user) -> str:
     return Party.COMMUNITY
 
 
-def _require(user, permission: str) -> None:
-    if not scope_for(user).has(permission):
-        raise Forbidden(_("Your role may not do this."))
+def _guard(case: Case, *, action: str, actor, expected_version=None, now=None, in_scope=None):
+    """Whether the actor may take the action on the case now, checked before anything is
+    written: their role (refused as such, which says nothing about the case), the case in
+    their scope (else "not found", as if it did not exist), its state, the version they saw,
+    and what else the action needs (`PRECONDITIONS`). Returns the party they act for.
+
+    The resident passes on their own case for their own actions, the system (no actor) for
+    its own. Decided from the loaded case and the actor's cached scope: only a case that the
+    actor's unit joined later costs a query (none when the caller knows `in_scope`).
+    """
+    if actor is None:
+        if action in PERMISSIONS or action in RESIDENT_ACTIONS:
+            raise Forbidden()
+        party = Party.SYSTEM
+    elif action in RESIDENT_ACTIONS and case.resident_id and case.resident.user_id == actor.pk:
+        party = Party.RESIDENT
+    else:
+        scope = scope_for(actor)
+        if not any(scope.has(p) for p in PERMISSIONS.get(action, ())):
+            raise Forbidden(_("Your role may not do this."))
+        if not (case_visible_to(user=actor, case=case) if in_scope is None else in_scope):
+            raise NotFound()
+        party = party_of(actor)
+    if case.status not in TRANSITIONS[action][0]:
+        raise CaseStateError(
+            _("This case is “%(status)s”: it cannot be %(action)s now.")
+            % {"status": case.get_status_display(), "action": Action(action).label.lower()}
+        )
+    if expected_version is not None and expected_version != case.version:
+        raise Conflict()
+    if action in PRECONDITIONS:
+        PRECONDITIONS[action](case, actor, now or timezone.now())
+    return party
 
 
-def _require_any(user, *permissions: str) -> None:
-    if not any(scope_for(user).has(p) for p in permissions):
-        raise Forbidden(_("Your role may not do this."))
+def _extension_may_be_requested(case: Case, actor, now) -> None:
+    if now >= case.resolution_due:
+        _refuse(_("An extension must be requested before the deadline."))
+    if case.extensions.filter(state=Extension.State.PENDING).exists():
+        _refuse(_("An extension request is already waiting for approval."))
 
 
-def _require_resident(user, case: Case) -> None:
-    if not (case.resident_id and case.resident.user_id == user.pk):
-        raise Forbidden()
+def _extension_may_be_decided(case: Case, actor, now) -> None:
+    pending = case.extensions.filter(state=Extension.State.PENDING).first()
+    if pending is None:
+        raise CaseStateError(_("No extension is waiting for a decision."))
+    if pending.requested_by_id == actor.pk:
+        raise Forbidden(_("An extension is approved one level up, not by whoever asked."))
+
+
+# What an action needs of the case besides its state, for the page to offer it as well.
+PRECONDITIONS = {
+    Action.EXTENSION_REQUEST: _extension_may_be_requested,
+    Action.EXTENSION_APPROVE: _extension_may_be_decided,
+    Action.EXTENSION_REJECT: _extension_may_be_decided,
+}
+
+
+def case_actions_allowed(*, case: Case, actor, now=None) -> set[str]:
+    """The actions the guard lets the actor take on the case now: what the page offers."""
+    in_scope = case_visible_to(user=actor, case=case)
+    allowed = set()
+    for action in PERMISSIONS.keys() | RESIDENT_ACTIONS:
+        try:
+            _guard(case, action=action, actor=actor, now=now, in_scope=in_scope)
+        except ApplicationError:
+            continue
+        allowed.add(action)
+    return allowed
 
 
 # ---------------------------------------------------------------------------------------------
@@ -94,24 +153,10 @@ def _transition(
     changes: dict | None = None,
     unit=None,
     now: datetime | None = None,
-    expected_version: int | None = None,
 ) -> CaseEvent:
-    allowed, target = TRANSITIONS[action]
-    if case.status not in allowed:
-        raise CaseStateError(
-            _("This case is “%(status)s”: it cannot be %(action)s now.")
-            % {
-                "status": case.get_status_display(),
-                "action": Action(action).label.lower() if action else action,
-            }
-        )
-    if expected_version is not None and expected_version != case.version:
-        raise Conflict()
-    if party not in (Party.RESIDENT, Party.SYSTEM) and actor is not None:
-        from cases.selectors import case_visible_to
-
-        if not case_visible_to(user=actor, case=case):
-            raise NotFound()  # nobody acts on a case outside their area
+    """Move the case (its service has passed `_guard` for the action), append the event and
+    notify."""
+    target = TRANSITIONS[action][1]
     now = now or timezone.now()
     fields = dict(changes or {})
     if target:
@@ -413,15 +458,14 @@ def _save_photos(case: Case, event: CaseEvent, images) -> None:
 
 @transaction.atomic
 def case_accept(*, case: Case, actor, expected_version=None, now=None) -> CaseEvent:
-    _require(actor, Permission.HANDLE_CASES)
+    party = _guard(case, action=Action.ACCEPT, actor=actor, expected_version=expected_version)
     now = now or timezone.now()
     return _transition(
         case,
         action=Action.ACCEPT,
         actor=actor,
-        party=party_of(actor),
+        party=party,
         now=now,
-        expected_version=expected_version,
         changes={"accepted_at": case.accepted_at or now, "next_escalation_at": case.resolution_due},
     )
 
@@ -430,16 +474,17 @@ def case_accept(*, case: Case, actor, expected_version=None, now=None) -> CaseEv
 def case_first_contact(
     *, case: Case, actor, note: str = "", expected_version=None, now=None
 ) -> CaseEvent:
-    _require(actor, Permission.HANDLE_CASES)
+    party = _guard(
+        case, action=Action.FIRST_CONTACT, actor=actor, expected_version=expected_version
+    )
     now = now or timezone.now()
     return _transition(
         case,
         action=Action.FIRST_CONTACT,
         actor=actor,
-        party=party_of(actor),
+        party=party,
         note=note,
         now=now,
-        expected_version=expected_version,
         changes={"first_contact_at": case.first_contact_at or now},
     )
 
@@ -449,25 +494,19 @@ def case_reply(
     *, case: Case, actor, text: str, public: bool = True, expected_version=None, now=None
 ) -> CaseEvent:
     """A public reply to the resident, or (public=False) an internal note."""
-    _require_any(actor, Permission.HANDLE_CASES, Permission.ROUTE_CASES)
+    action = Action.REPLY if public else Action.NOTE
+    party = _guard(case, action=action, actor=actor, expected_version=expected_version)
     text = (text or "").strip()
     if not text:
         _refuse(_("Write something first."))
     return _transition(
-        case,
-        action=Action.REPLY if public else Action.NOTE,
-        actor=actor,
-        party=party_of(actor),
-        note=text[:2000],
-        public=public,
-        now=now,
-        expected_version=expected_version,
+        case, action=action, actor=actor, party=party, note=text[:2000], public=public, now=now
     )
 
 
 @transaction.atomic
 def case_resident_reply(*, case: Case, user, text: str, now=None) -> CaseEvent:
-    _require_resident(user, case)
+    party = _guard(case, action=Action.RESIDENT_REPLY, actor=user)
     text = (text or "").strip()
     if not text:
         _refuse(_("Write something first."))
@@ -475,7 +514,7 @@ def case_resident_reply(*, case: Case, user, text: str, now=None) -> CaseEvent:
         case,
         action=Action.RESIDENT_REPLY,
         actor=user,
-        party=Party.RESIDENT,
+        party=party,
         note=text[:2000],
         now=now,
     )
@@ -483,11 +522,9 @@ def case_resident_reply(*, case: Case, user, text: str, now=None) -> CaseEvent:
 
 @transaction.atomic
 def case_assign(*, case: Case, actor, assignee, expected_version=None, now=None) -> CaseEvent:
-    _require(actor, Permission.HANDLE_CASES)
+    party = _guard(case, action=Action.ASSIGN, actor=actor, expected_version=expected_version)
     if not scope_for(assignee).has(Permission.HANDLE_CASES):
         _refuse(_("This person cannot handle cases."))
-    from cases.selectors import case_visible_to
-
     serves_area = any(case.area_path.startswith(p) for p in scope_for(assignee).partner_paths)
     if not (serves_area or case_visible_to(user=assignee, case=case)):
         _refuse(_("This person works outside the case's area."))
@@ -496,9 +533,8 @@ def case_assign(*, case: Case, actor, assignee, expected_version=None, now=None)
         case,
         action=Action.ASSIGN,
         actor=actor,
-        party=party_of(actor),
+        party=party,
         now=now,
-        expected_version=expected_version,
         public=True,
         note=_("Assigned to %(name)s") % {"name": assignee},
         changes={"assignee": assignee, "accepted_at": case.accepted_at or now},
@@ -549,7 +585,6 @@ def case_transfer(
     now=None,
 ) -> CaseEvent:
     """The lead passes the case to the other party, another unit or a partner."""
-    _require(actor, Permission.HANDLE_CASES)
     return _dispatch(
         case,
         action=Action.TRANSFER,
@@ -567,19 +602,19 @@ def case_transfer(
 def case_return(
     *, case: Case, actor, reason: str, note: str = "", expected_version=None, now=None
 ) -> CaseEvent:
-    """Send a misrouted case back to the community back office for a ruling."""
-    _require(actor, Permission.HANDLE_CASES)
+    """Send a misrouted case back to the community back office for a ruling, with its reason
+    (one of `ReturnReason`), which whoever rules reads."""
+    party = _guard(case, action=Action.RETURN, actor=actor, expected_version=expected_version)
     if reason not in ReturnReason.values:
         _refuse(_("Choose a reason for the return."))
     return _transition(
         case,
         action=Action.RETURN,
         actor=actor,
-        party=party_of(actor),
+        party=party,
         now=now,
         public=False,
-        note=note,
-        expected_version=expected_version,
+        note=(note or "").strip()[:500],
         changes={"return_count": case.return_count + 1, "next_escalation_at": None},
         data={"reason": reason},
     )
@@ -597,7 +632,6 @@ def case_rule_return(
     now=None,
 ) -> CaseEvent:
     """The back office rules on a return and dispatches the case to the party that must act."""
-    _require(actor, Permission.ROUTE_CASES)
     return _dispatch(
         case,
         action=Action.RULE_RETURN,
@@ -615,6 +649,7 @@ def _dispatch(
     case: Case, *, action, actor, org_unit, company, note, public, expected_version, now
 ) -> CaseEvent:
     """Make one unit or company the lead; its response clock starts again."""
+    party = _guard(case, action=action, actor=actor, expected_version=expected_version)
     if bool(org_unit) == bool(company):
         _refuse(_("Choose one unit or one company."))
     now = now or timezone.now()
@@ -623,11 +658,10 @@ def _dispatch(
         case,
         action=action,
         actor=actor,
-        party=party_of(actor),
+        party=party,
         note=note,
         now=now,
         public=public,
-        expected_version=expected_version,
         changes={
             "lead_party": _lead_party_for(org_unit, company),
             "assignee": None,
@@ -645,7 +679,7 @@ def case_whistle(
     *, case: Case, actor, units, note: str, expected_version=None, now=None
 ) -> CaseEvent:
     """Call other units in as co-handlers until the matter is done (吹哨报到)."""
-    _require(actor, Permission.ROUTE_CASES)
+    party = _guard(case, action=Action.WHISTLE, actor=actor, expected_version=expected_version)
     units = list(units)
     if not units:
         _refuse(_("Choose the units to call in."))
@@ -660,28 +694,29 @@ def case_whistle(
         case,
         action=Action.WHISTLE,
         actor=actor,
-        party=party_of(actor),
+        party=party,
         note=note,
         now=now,
-        expected_version=expected_version,
         data={"units": [u.pk for u in units]},
     )
 
 
 @transaction.atomic
 def case_request_extension(
-    *, case: Case, actor, reason: str, new_due: datetime, now=None
+    *, case: Case, actor, reason: str, new_due: datetime, expected_version=None, now=None
 ) -> Extension:
-    _require(actor, Permission.HANDLE_CASES)
     now = now or timezone.now()
+    party = _guard(
+        case,
+        action=Action.EXTENSION_REQUEST,
+        actor=actor,
+        expected_version=expected_version,
+        now=now,
+    )
     if not (reason or "").strip():
         _refuse(_("Give a reason for the extension."))
-    if now >= case.resolution_due:
-        _refuse(_("An extension must be requested before the deadline."))
     if new_due <= case.resolution_due:
         _refuse(_("The new deadline must be later than the current one."))
-    if case.extensions.filter(state=Extension.State.PENDING).exists():
-        _refuse(_("An extension request is already waiting for approval."))
     extension = Extension.objects.create(
         case=case,
         requested_by=actor,
@@ -693,7 +728,7 @@ def case_request_extension(
         case,
         action=Action.EXTENSION_REQUEST,
         actor=actor,
-        party=party_of(actor),
+        party=party,
         note=reason,
         now=now,
         public=False,
@@ -704,21 +739,24 @@ def case_request_extension(
 
 @transaction.atomic
 def case_decide_extension(
-    *, extension: Extension, actor, approve: bool, note: str = "", now=None
+    *, extension: Extension, actor, approve: bool, note: str = "", expected_version=None, now=None
 ) -> CaseEvent:
     """Approval comes one level up: never from the person who asked."""
-    _require(actor, Permission.APPROVE_EXTENSIONS)
-    if extension.requested_by_id == actor.pk:
-        raise Forbidden(_("An extension is approved one level up, not by whoever asked."))
+    case = extension.case
+    action = Action.EXTENSION_APPROVE if approve else Action.EXTENSION_REJECT
+    party = _guard(case, action=action, actor=actor, expected_version=expected_version)
     now = now or timezone.now()
-    updated = Extension.objects.filter(pk=extension.pk, state=Extension.State.PENDING).update(
-        state=Extension.State.APPROVED if approve else Extension.State.REJECTED,
-        decided_by=actor,
-        decided_at=now,
+    updated = (
+        Extension.objects.filter(pk=extension.pk, state=Extension.State.PENDING)
+        .exclude(requested_by=actor)  # should two requests have raced past the guard
+        .update(
+            state=Extension.State.APPROVED if approve else Extension.State.REJECTED,
+            decided_by=actor,
+            decided_at=now,
+        )
     )
     if updated != 1:
         raise Conflict()
-    case = extension.case
     changes = {}
     if approve:
         changes = {"resolution_due": extension.new_due}
@@ -726,9 +764,9 @@ def case_decide_extension(
             changes["next_escalation_at"] = extension.new_due
     return _transition(
         case,
-        action=Action.EXTENSION_APPROVE if approve else Action.EXTENSION_REJECT,
+        action=action,
         actor=actor,
-        party=party_of(actor),
+        party=party,
         note=note,
         now=now,
         public=approve,
@@ -741,7 +779,7 @@ def case_decide_extension(
 def case_supervise(
     *, case: Case, actor, due: datetime, note: str = "", expected_version=None, now=None
 ) -> CaseEvent:
-    _require(actor, Permission.SUPERVISE_CASES)
+    party = _guard(case, action=Action.SUPERVISE, actor=actor, expected_version=expected_version)
     now = now or timezone.now()
     if due <= now:
         _refuse(_("The supervision deadline must be in the future."))
@@ -749,11 +787,10 @@ def case_supervise(
         case,
         action=Action.SUPERVISE,
         actor=actor,
-        party=party_of(actor),
+        party=party,
         note=note,
         now=now,
         public=False,
-        expected_version=expected_version,
         changes={"supervised_at": now, "supervise_due": due},
         data={"due": due.isoformat()},
     )
@@ -763,7 +800,7 @@ def case_supervise(
 def case_resolve(
     *, case: Case, actor, note: str, photos=(), expected_version=None, now=None
 ) -> CaseEvent:
-    _require(actor, Permission.HANDLE_CASES)
+    party = _guard(case, action=Action.RESOLVE, actor=actor, expected_version=expected_version)
     note = (note or "").strip()
     if not note:
         _refuse(_("Say how the problem was solved."))
@@ -773,10 +810,9 @@ def case_resolve(
         case,
         action=Action.RESOLVE,
         actor=actor,
-        party=party_of(actor),
+        party=party,
         note=note[:2000],
         now=now,
-        expected_version=expected_version,
         changes={
             "resolved_at": now,
             "next_escalation_at": None,
@@ -792,19 +828,18 @@ def case_follow_up(
     *, case: Case, actor, solved: bool, note: str = "", expected_version=None, now=None
 ) -> CaseEvent:
     """The community calls the resident back (回访): solved or not."""
-    _require(actor, Permission.ROUTE_CASES)
+    party = _guard(case, action=Action.FOLLOW_UP, actor=actor, expected_version=expected_version)
     now = now or timezone.now()
     changes = {"followed_up_at": now, "followup_solved": solved, "followup_needed": False}
     event = _transition(
         case,
         action=Action.FOLLOW_UP,
         actor=actor,
-        party=party_of(actor),
+        party=party,
         note=note,
         now=now,
         public=False,
         changes=changes,
-        expected_version=expected_version,
         data={"solved": solved},
     )
     if case.status == Status.RESOLVED and solved:
@@ -812,7 +847,7 @@ def case_follow_up(
             case,
             action=Action.CLOSE,
             actor=actor,
-            party=party_of(actor),
+            party=party,
             now=now,
             changes={"closed_at": now},
         )
@@ -821,19 +856,19 @@ def case_follow_up(
 
 @transaction.atomic
 def case_merge(*, case: Case, into: Case, actor, expected_version=None, now=None) -> CaseEvent:
-    _require(actor, Permission.ROUTE_CASES)
+    party = _guard(case, action=Action.MERGE, actor=actor, expected_version=expected_version)
     if case.pk == into.pk or into.status not in OPEN_STATUSES:
         _refuse(_("Merge into another open case."))
     if into.merged_into_id:
         _refuse(_("That case was itself merged."))
+    _guard(into, action=Action.MERGED_IN, actor=actor)
     now = now or timezone.now()
     event = _transition(
         case,
         action=Action.MERGE,
         actor=actor,
-        party=party_of(actor),
+        party=party,
         now=now,
-        expected_version=expected_version,
         note=_("Merged into %(tracking)s") % {"tracking": into.tracking_no},
         changes={"merged_into": into, "next_escalation_at": None, "closed_at": now},
         data={"into": into.pk},
@@ -842,7 +877,7 @@ def case_merge(*, case: Case, into: Case, actor, expected_version=None, now=None
         into,
         action=Action.MERGED_IN,
         actor=actor,
-        party=party_of(actor),
+        party=party,
         now=now,
         public=False,
         changes={"duplicate_count": into.duplicate_count + 1},
@@ -860,7 +895,7 @@ def case_reclassify(
 
     The domain and priority follow the new item; the clocks already running are kept.
     """
-    _require_any(actor, Permission.HANDLE_CASES, Permission.ROUTE_CASES)
+    party = _guard(case, action=Action.RECLASSIFY, actor=actor, expected_version=expected_version)
     if item.pk == case.item_id:
         _refuse(_("The case is already filed under this item."))
     if not item.is_active or item.kind != case.item.kind:
@@ -870,9 +905,8 @@ def case_reclassify(
         case,
         action=Action.RECLASSIFY,
         actor=actor,
-        party=party_of(actor),
+        party=party,
         now=now,
-        expected_version=expected_version,
         public=False,
         note=note or _("%(old)s → %(new)s") % {"old": case.item.name, "new": item.name},
         changes={"item": item, "domain_id": item.domain_id, "priority": decision.priority},
@@ -882,29 +916,28 @@ def case_reclassify(
 
 @transaction.atomic
 def case_close(*, case: Case, actor, note: str = "", expected_version=None, now=None) -> CaseEvent:
-    _require(actor, Permission.ROUTE_CASES)
+    party = _guard(case, action=Action.CLOSE, actor=actor, expected_version=expected_version)
     now = now or timezone.now()
     return _transition(
         case,
         action=Action.CLOSE,
         actor=actor,
-        party=party_of(actor),
+        party=party,
         note=note,
         now=now,
-        expected_version=expected_version,
         changes={"closed_at": now},
     )
 
 
 def case_reveal_contact(*, case: Case, actor, now=None) -> CaseEvent:
     """Record that a staff member looked at the resident's unmasked contact details."""
-    _require(actor, Permission.REVEAL_PERSONAL_DATA)
+    party = _guard(case, action=Action.REVEAL_CONTACT, actor=actor)
     now = now or timezone.now()
     return CaseEvent.objects.create(
         case=case,
         at=now,
         actor=actor,
-        party=party_of(actor),
+        party=party,
         action=Action.REVEAL_CONTACT,
         from_status=case.status,
         to_status=case.status,
@@ -922,7 +955,7 @@ def case_rate(
 ) -> CaseEvent:
     """The resident's verdict. Satisfied closes the case; dissatisfied asks the community to
     follow up, and the resident may reopen."""
-    _require_resident(user, case)
+    party = _guard(case, action=Action.RATE, actor=user)
     if rating not in Rating.values:
         _refuse(_("Choose a rating."))
     now = now or timezone.now()
@@ -939,7 +972,7 @@ def case_rate(
         case,
         action=Action.RATE,
         actor=user,
-        party=Party.RESIDENT,
+        party=party,
         note=comment or "",
         now=now,
         changes=changes,
@@ -951,13 +984,11 @@ def case_rate(
 
 
 @transaction.atomic
-def case_reopen(*, case: Case, user, reason: str = "", now=None) -> CaseEvent:
+def case_reopen(
+    *, case: Case, user, reason: str = "", expected_version=None, now=None
+) -> CaseEvent:
     """Reopen by the resident (their own case) or by handling staff."""
-    if case.resident_id and case.resident.user_id == user.pk:
-        party = Party.RESIDENT
-    else:
-        _require(user, Permission.HANDLE_CASES)
-        party = party_of(user)
+    party = _guard(case, action=Action.REOPEN, actor=user, expected_version=expected_version)
     now = now or timezone.now()
     due = deadline_compute(
         start=now, amount=case.sla.resolution_amount, unit=case.sla.resolution_unit
@@ -1082,10 +1113,11 @@ def _save_escalations(cases: list[Case]) -> None:
 
 @transaction.atomic
 def case_auto_close(*, case: Case, now: datetime) -> CaseEvent:
+    party = _guard(case, action=Action.AUTO_CLOSE, actor=None)
     return _transition(
         case,
         action=Action.AUTO_CLOSE,
-        party=Party.SYSTEM,
+        party=party,
         now=now,
         changes={"closed_at": now, "auto_closed": True},
     )

@@ -8,8 +8,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cases.forms import ReportForm
-from cases.models import OPEN_STATUSES
+from cases.models import OPEN_STATUSES, Action
 from cases.selectors import case_get_for, cases_in_scope
+from cases.services import case_actions_allowed
 from core.errors import ApplicationError, NotFound
 from orgs.models import Building, Household
 from orgs.roles import Permission
@@ -84,7 +85,7 @@ def case_panel(request, case_id):
     """On the staff case page: item suggestions (one click corrects the item) and open
     cases that look like the same problem (one click merges)."""
     case = case_get_for(user=request.user, case_id=case_id)
-    scope = scope_for(request.user)
+    allowed = case_actions_allowed(case=case, actor=request.user)
     # The model knows the problems to report; a booked service keeps the item it booked.
     is_appeal = case.kind == case.Kind.APPEAL
     found = selectors.suggest(text=case.description if is_appeal else "", estate=case.estate)
@@ -104,8 +105,8 @@ def case_panel(request, case_id):
         "seen": case.events.order_by("-pk").values_list("pk", flat=True).first() or 0,
         "found": found,
         "disagrees": bool(found.shown and found.top.pk != case.item_id),
-        "can_correct": scope.has(Permission.HANDLE_CASES),
-        "can_merge": scope.has(Permission.ROUTE_CASES) and case.status in OPEN_STATUSES,
+        "can_correct": Action.RECLASSIFY in allowed,
+        "can_merge": Action.MERGE in allowed,
         "duplicates": duplicates,
     }
     return render(request, "triage/_case_panel.html", context)

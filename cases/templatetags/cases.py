@@ -1,7 +1,7 @@
 from django import template
 from django.utils import timezone
 
-from cases.models import OPEN_STATUSES, Action, RatingTag, Status
+from cases.models import OPEN_STATUSES, Action, RatingTag, ReturnReason, Status
 
 register = template.Library()
 
@@ -38,3 +38,16 @@ def rating_tags(case) -> list[str]:
     event = case.events.filter(action=Action.RATE).order_by("-at", "-pk").first()
     codes = event.data.get("tags", []) if event else []
     return [RatingTag(code).label for code in codes if code in RatingTag.values]
+
+
+@register.filter
+def return_reason(event) -> str:
+    """The label of a return's reason, which its event keeps as a code."""
+    reason = event.data.get("reason")
+    return ReturnReason(reason).label if reason in ReturnReason.values else ""
+
+
+@register.filter
+def latest_return(events):
+    """The latest return in a timeline the page has already read."""
+    return next((e for e in reversed(list(events)) if e.action == Action.RETURN), None)
