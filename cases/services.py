@@ -250,6 +250,10 @@ NOT_REVALIDATED = [
 ]
 
 
+# How far a person may set a supervision deadline, or move a deadline by an extension.
+HORIZON_DAYS = 90
+DEADLINE_HORIZON = timedelta(days=HORIZON_DAYS)
+
 # A form sent again with the same content this soon is the same report (Back, then Submit).
 FORM_RESUBMIT_WINDOW = timedelta(minutes=30)
 
@@ -717,6 +721,10 @@ def case_request_extension(
         _refuse(_("Give a reason for the extension."))
     if new_due <= case.resolution_due:
         _refuse(_("The new deadline must be later than the current one."))
+    if new_due > case.resolution_due + DEADLINE_HORIZON:
+        _refuse(
+            _("An extension adds at most %(days)d days to the deadline.") % {"days": HORIZON_DAYS}
+        )
     extension = Extension.objects.create(
         case=case,
         requested_by=actor,
@@ -783,6 +791,8 @@ def case_supervise(
     now = now or timezone.now()
     if due <= now:
         _refuse(_("The supervision deadline must be in the future."))
+    if due > now + DEADLINE_HORIZON:
+        _refuse(_("Set the supervision deadline within %(days)d days.") % {"days": HORIZON_DAYS})
     return _transition(
         case,
         action=Action.SUPERVISE,
