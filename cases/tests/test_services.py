@@ -72,7 +72,7 @@ def test_batched_notifications_are_written_when_the_block_ends_and_match_unbatch
 
 
 def test_case_submit_clocks_come_from_the_item_policy(report):
-    case = report()  # RB01: ordinary, 2 h / 7 days
+    case = report()  # RB01: ordinary, 2 working hours / 5 working days from Wednesday 09:00
 
     assert case.response_due == T0 + timedelta(hours=2)
     assert case.resolution_due == T0 + timedelta(days=7)

@@ -154,13 +154,17 @@ def test_sla_deadlines_emergency_and_consultation():
 
 def test_promise_text_in_chinese_and_english():
     ordinary = SlaPolicy.objects.get(code="ordinary")
+    utilities = SlaPolicy.objects.get(code="utilities")
     consultation = SlaPolicy.objects.get(code="consultation")
 
     with translation.override("zh-hans"):
-        assert promise_text(ordinary) == "2 小时内响应，7 天内办结"
+        assert promise_text(ordinary) == "2 个工作小时内响应，5 个工作日内办结"
+        assert promise_text(utilities) == "2 小时内响应，24 小时内办结"
         assert promise_text(consultation) == "1 个工作日内答复"
     with translation.override("en"):
-        assert promise_text(ordinary) == "Response within 2 hours, resolved within 7 days"
+        assert promise_text(ordinary) == (
+            "Response within 2 working hours, resolved within 5 working days"
+        )
 
 
 def test_routing_resolve_most_specific_rule_wins(catalogue, world):
