@@ -188,3 +188,19 @@ def test_a_reopened_case_gets_its_final_deadline_when_its_year_is_entered(report
     assert case.deadlines_provisional is False
     assert _notes(case) == ["已按正式公布的节假日安排重新计算时限。"]
     assert worker.recompute_provisional(now=utc(12, 29, 1)) == 0
+
+
+def test_a_transfer_into_a_year_not_entered_is_provisional(report, world):
+    case = report(now=T0)
+    # 16:00 on 31 December: 90 working minutes that day, the rest on 1 January 2027.
+    services.case_transfer(
+        case=case,
+        actor=world.manager,
+        note="属于社区公共事务",
+        org_unit=world.M1,
+        now=utc(12, 31, 8),
+    )
+
+    case.refresh_from_db()
+    assert case.response_due == datetime(2027, 1, 1, 9, tzinfo=SH)
+    assert case.deadlines_provisional is True
