@@ -10,6 +10,7 @@ is UTC, and 08:30 UTC is 16:30 in Beijing. Pure Python, no Django.
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 # Past this many days without consuming the minutes, the walk gives up (ValueError).
@@ -48,7 +49,7 @@ class OfficeHours:
                 raise ValueError("Office periods must be ordered and must not overlap.")
             previous_end = period_end
 
-    @property
+    @cached_property
     def day_minutes(self) -> int:
         """Working minutes in one full working day (450 with the defaults)."""
         total = timedelta()
@@ -127,12 +128,17 @@ def compute_deadline(
         return Deadline(at=start, provisional=False)
 
     remaining = timedelta(minutes=minutes)
+    full_day = timedelta(minutes=office.day_minutes)
     provisional = False
     start_wall = start.astimezone(zone).replace(tzinfo=None)
-    day = start_wall.date()
+    first_day = day = start_wall.date()
     for _ in range(MAX_WALK_DAYS):
         provisional = provisional or not calendar.is_known(day)
         if calendar.is_workday(day):
+            if day > first_day and remaining > full_day:  # a whole working day goes by
+                remaining -= full_day
+                day += timedelta(days=1)
+                continue
             for period_start, period_end in office.periods:
                 begin = max(_combine(day, period_start), start_wall)
                 end = _combine(day, period_end)

@@ -1,5 +1,6 @@
 """Reads of the catalogue: the published lists, clocks (deadlines and promises) and routing."""
 
+import functools
 import time as time_module
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -31,10 +32,14 @@ CALENDAR_SPAN_YEARS = 3  # a walk never needs more than this many years of holid
 
 
 def office_hours() -> OfficeHours:
+    return _office_hours(tuple(settings.OFFICE_HOURS))
+
+
+@functools.cache
+def _office_hours(periods: tuple[tuple[str, str], ...]) -> OfficeHours:
     return OfficeHours(
         periods=tuple(
-            (time.fromisoformat(start), time.fromisoformat(end))
-            for start, end in settings.OFFICE_HOURS
+            (time.fromisoformat(start), time.fromisoformat(end)) for start, end in periods
         )
     )
 
@@ -83,8 +88,16 @@ def holidays_among(days: Iterable[date]) -> dict[date, str]:
 
 
 def _calendar_from(start: datetime) -> DayCalendar:
-    year = timezone.localtime(start).year  # the walk starts on the local date
+    year = start.astimezone(timezone.get_default_timezone()).year  # the walk's first date
     return day_calendar(first_year=year, last_year=year + CALENDAR_SPAN_YEARS - 1)
+
+
+MINUTES_PER_UNIT = {
+    DurationUnit.MINUTES: 1,
+    DurationUnit.HOURS: 60,
+    DurationUnit.DAYS: 24 * 60,
+    DurationUnit.WORKING_HOURS: 60,
+}  # and a working day is as long as the office hours say
 
 
 def deadline_compute(
@@ -93,13 +106,8 @@ def deadline_compute(
     """Deadline for `amount` `unit`s from `start` on the Chinese calendar and office hours,
     counted in TIME_ZONE whatever tzinfo `start` has; returned in the start's tzinfo."""
     office = office_hours()
-    per_unit = {
-        DurationUnit.MINUTES: 1,
-        DurationUnit.HOURS: 60,
-        DurationUnit.DAYS: 24 * 60,
-        DurationUnit.WORKING_HOURS: 60,
-        DurationUnit.WORKING_DAYS: office.day_minutes,
-    }[unit]
+    working_day = unit == DurationUnit.WORKING_DAYS
+    per_unit = office.day_minutes if working_day else MINUTES_PER_UNIT[unit]
     return compute_deadline(
         start=start,
         minutes=amount * per_unit,
