@@ -61,6 +61,8 @@ class OfficeHours:
 DEFAULT_OFFICE_HOURS = OfficeHours()
 
 
+# Office hours are on this wall clock and calendar days are its dates (the selectors pass
+# settings.TIME_ZONE).
 CHINA = ZoneInfo("Asia/Shanghai")
 
 
