@@ -4,6 +4,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from catalog.excel import catalogue_export, catalogue_import
 from catalog.forms import CatalogueImportForm
@@ -64,7 +65,7 @@ class SlaPolicyAdmin(admin.ModelAdmin):
             ),
         ]
 
-    @admin.display(description=_("promise to residents"))
+    @admin.display(description=gettext_lazy("promise to residents"))
     def promise(self, policy):
         return promise_text(policy)
 
