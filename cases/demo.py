@@ -33,7 +33,8 @@ from cases.models import (
     ReturnReason,
     Status,
 )
-from catalog.models import Item, Priority
+from catalog.models import WORKING_UNITS, Item, Priority
+from catalog.selectors import is_workday
 from orgs.models import Building, Estate, Household, OrgUnit, Unit, User
 from orgs.roles import Role
 from orgs.selectors import scope_for
@@ -677,7 +678,8 @@ class _Simulation:
         n_normal = count - n_unhandled - n_forced - n_dups
         days = [self.start + timedelta(days=d) for d in range(366)]
         weights = [
-            MONTH_VOLUME[timezone.localtime(d).month] * (0.85 if d.weekday() >= 5 else 1)
+            MONTH_VOLUME[timezone.localtime(d).month]
+            * (1 if is_workday(timezone.localdate(d)) else 0.85)  # fewer on days off
             for d in days
         ]
         stories = []
@@ -1096,9 +1098,11 @@ class _Simulation:
 
     def _accept_at(self, s, case, t) -> datetime:
         rng = s.rng
+        emergency = case.priority == Priority.EMERGENCY
+        if not emergency and case.sla.response_unit in WORKING_UNITS:
+            t = _daytime(t, rng)  # its clock waits for the morning, and so does the desk
         due = case.response_due or (t + (case.resolution_due - t) * 0.3)
         window = max((due - t).total_seconds() / 60, 2)
-        emergency = case.priority == Priority.EMERGENCY
         if s.fate == "normal" and rng.random() < (0.05 if emergency else 0.03):
             return due + _m(rng.uniform(5, 40) if emergency else rng.uniform(10, 300))
         typical = rng.uniform(2, 20) if emergency else rng.triangular(4, 110, 20)

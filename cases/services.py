@@ -547,13 +547,20 @@ def case_assign(*, case: Case, actor, assignee, expected_version=None, now=None)
 
 
 def _restart_response_clock(case: Case, now) -> dict:
+    provisional = case.deadlines_provisional
     if case.sla.response_amount:
-        due = deadline_compute(
+        deadline = deadline_compute(
             start=now, amount=case.sla.response_amount, unit=case.sla.response_unit
-        ).at
+        )
+        due, provisional = deadline.at, provisional or deadline.provisional
     else:
         due = case.resolution_due
-    return {"response_due": due, "next_escalation_at": due, "accepted_at": None}
+    return {
+        "response_due": due,
+        "next_escalation_at": due,
+        "accepted_at": None,
+        "deadlines_provisional": provisional,
+    }
 
 
 def _set_lead(case: Case, *, org_unit=None, company=None, now) -> None:
@@ -1016,6 +1023,7 @@ def case_reopen(
             "closed_at": None,
             "resolution_due": due.at,
             "next_escalation_at": due.at,
+            "deadlines_provisional": case.deadlines_provisional or due.provisional,
         },
     )
 

@@ -14,12 +14,13 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cases import services
 from cases.channels import CHANNELS, DeliveryFailed
-from cases.models import OPEN_STATUSES, Action, Case, CaseEvent, OutboxMessage, Party, Status
+from cases.clocks import case_clocks_recompute
+from cases.models import OPEN_STATUSES, Case, OutboxMessage, Status
 from catalog.models import CalendarYear, Item, SlaPolicy
-from catalog.selectors import sla_deadlines
 from core.errors import ApplicationError
 from core.ratelimit import rate_counters_purge
 from orgs.models import OrgUnit
@@ -141,35 +142,15 @@ def recompute_provisional(*, now: datetime) -> int:
     """Once a year's holiday schedule is entered, its provisional deadlines become final."""
     known = set(CalendarYear.objects.values_list("year", flat=True))
     due = Case.objects.filter(deadlines_provisional=True, status__in=OPEN_STATUSES)
+    note = _("Deadlines recomputed with the official holiday schedule.")
 
     def step(case: Case) -> bool:
-        if case.resolution_due.year not in known:
+        dues = [at for at in (case.response_due, case.resolution_due) if at]
+        if any(timezone.localtime(at).year not in known for at in dues):
             return False
-        deadlines = sla_deadlines(policy=case.sla, start=case.created_at)
-        changes = {
-            "resolution_due": deadlines.resolution.at,
-            "deadlines_provisional": deadlines.provisional,
-        }
-        if deadlines.response:
-            changes["response_due"] = deadlines.response.at
-        if case.next_escalation_at == case.resolution_due:
-            changes["next_escalation_at"] = deadlines.resolution.at
-        updated = services.case_apply(case, changes)
-        if updated:
-            CaseEvent.objects.create(
-                case=case,
-                at=now,
-                party=Party.SYSTEM,
-                action=Action.NOTE,
-                public=False,
-                from_status=case.status,
-                to_status=case.status,
-                note="Deadlines recomputed with the official holiday schedule.",
-                data={"resolution_due": deadlines.resolution.at.isoformat()},
-            )
-        return bool(updated)
+        return case_clocks_recompute(case=case, now=now, note=note)
 
-    return _sweep(due, step)
+    return _sweep(due.select_related("sla"), step)
 
 
 # A claimed message is not due again until its lease runs out, so no other worker sends it;

@@ -1,8 +1,10 @@
+from django.conf import settings
 from django.contrib import admin, messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from catalog.excel import catalogue_export, catalogue_import
 from catalog.forms import CatalogueImportForm
@@ -16,6 +18,7 @@ from catalog.models import (
     ServiceList,
     SlaPolicy,
 )
+from catalog.selectors import office_hours, promise_text
 
 
 @admin.register(Domain)
@@ -37,15 +40,34 @@ class CategoryAdmin(admin.ModelAdmin):
 
 @admin.register(SlaPolicy)
 class SlaPolicyAdmin(admin.ModelAdmin):
-    list_display = [
-        "name",
-        "code",
-        "priority",
-        "response_amount",
-        "response_unit",
-        "resolution_amount",
-        "resolution_unit",
-    ]
+    list_display = ["name", "code", "priority", "promise"]
+
+    def get_fieldsets(self, request, obj=None):
+        hours = "、".join(f"{start}–{end}" for start, end in settings.OFFICE_HOURS)
+        clocks = _(
+            "Natural time (minutes, hours, days) runs day and night, through weekends and "
+            "holidays: for emergencies and outages. Working time (working hours, working days) "
+            "counts only office hours (%(hours)s, %(zone)s time) on the working days of the "
+            "holiday calendar; a working day is %(minutes)d minutes. A change applies to the "
+            "clocks that start from then on."
+        ) % {"hours": hours, "zone": settings.TIME_ZONE, "minutes": office_hours().day_minutes}
+        return [
+            (None, {"fields": ["name", "code", "priority", "description"]}),
+            (
+                _("Clocks"),
+                {
+                    "fields": [
+                        ("response_amount", "response_unit"),
+                        ("resolution_amount", "resolution_unit"),
+                    ],
+                    "description": clocks,
+                },
+            ),
+        ]
+
+    @admin.display(description=gettext_lazy("promise to residents"))
+    def promise(self, policy):
+        return promise_text(policy)
 
 
 @admin.register(Item)

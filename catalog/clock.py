@@ -2,12 +2,16 @@
 
 Natural clocks run through nights, weekends and holidays. Working clocks count only
 minutes inside office periods on working days, following the Chinese calendar
-(statutory holidays off, adjusted workdays 调休 on). Pure Python, no Django.
+(statutory holidays off, adjusted workdays 调休 on). Office hours and days are those of one
+time zone (the platform's: Asia/Shanghai), whatever zone a start is given in: `timezone.now()`
+is UTC, and 08:30 UTC is 16:30 in Beijing. Pure Python, no Django.
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from functools import cached_property
+from zoneinfo import ZoneInfo
 
 # Past this many days without consuming the minutes, the walk gives up (ValueError).
 MAX_WALK_DAYS = 3 * 366
@@ -45,7 +49,7 @@ class OfficeHours:
                 raise ValueError("Office periods must be ordered and must not overlap.")
             previous_end = period_end
 
-    @property
+    @cached_property
     def day_minutes(self) -> int:
         """Working minutes in one full working day (450 with the defaults)."""
         total = timedelta()
@@ -57,6 +61,11 @@ class OfficeHours:
 DEFAULT_OFFICE_HOURS = OfficeHours()
 
 
+# Office hours are on this wall clock and calendar days are its dates (the selectors pass
+# settings.TIME_ZONE).
+CHINA = ZoneInfo("Asia/Shanghai")
+
+
 @dataclass(frozen=True)
 class DayCalendar:
     """What is known about days: exceptions to the weekday rule, per announced year."""
@@ -65,11 +74,21 @@ class DayCalendar:
     exceptions: Mapping[date, bool]
     # Years whose official schedule is entered.
     known_years: frozenset[int]
+    # date -> the exception's name (春节, 调休, …), where there is one.
+    names: Mapping[date, str] = field(default_factory=dict)
 
     def is_workday(self, day: date) -> bool:
-        if day in self.exceptions:
+        """Monday to Friday, except as the year's entered schedule says. A year not entered
+        yet is Monday to Friday whatever days were entered for it (`is_known` tells)."""
+        if self.is_known(day) and day in self.exceptions:
             return self.exceptions[day]
         return day.weekday() < 5
+
+    def holiday_name(self, day: date) -> str | None:
+        """The name of the public holiday that makes a weekday a day off, else None."""
+        if self.is_known(day) and self.exceptions.get(day) is False:
+            return self.names.get(day, "")
+        return None
 
     def is_known(self, day: date) -> bool:
         return day.year in self.known_years
@@ -77,7 +96,7 @@ class DayCalendar:
 
 @dataclass(frozen=True)
 class Deadline:
-    at: datetime  # timezone-aware, same tzinfo as the start
+    at: datetime  # timezone-aware, in the start's tzinfo
     provisional: bool  # True if a day of a year not in known_years decided working time
 
 
@@ -88,43 +107,47 @@ def compute_deadline(
     working: bool,
     calendar: DayCalendar,
     office: OfficeHours = DEFAULT_OFFICE_HOURS,
+    zone: tzinfo = CHINA,
 ) -> Deadline:
-    """Return the instant at which `minutes` of natural or working time have elapsed.
+    """Return the instant at which `minutes` of natural or working time have elapsed, in
+    the start's tzinfo.
 
-    Working time walks forward from `start` in its own wall-clock time and counts only
-    minutes inside office periods on working days. A start outside office hours begins
-    counting at the next office period; minutes ending exactly at a period end give that
-    period end. `minutes == 0` returns `start` unchanged, even outside office hours.
-    Days of years not in `calendar.known_years` are Mon-Fri working days (exceptions are
-    ignored) and make the deadline provisional.
+    Natural time is elapsed time. Working time walks forward from `start` in `zone`'s
+    wall-clock time (office periods and calendar days are local) and counts only minutes
+    inside office periods on working days. A start outside office hours begins counting at
+    the next office period; minutes ending exactly at a period end give that period end.
+    `minutes == 0` returns `start` unchanged, even outside office hours. Days of years not
+    in `calendar.known_years` are Mon-Fri working days and make the deadline provisional.
     """
     if start.tzinfo is None or start.utcoffset() is None:
         raise ValueError("start must be timezone-aware.")
     if minutes < 0:
         raise ValueError("minutes must be >= 0.")
     if not working:
-        return Deadline(at=start + timedelta(minutes=minutes), provisional=False)
+        at = start.astimezone(UTC) + timedelta(minutes=minutes)
+        return Deadline(at=at.astimezone(start.tzinfo), provisional=False)
     if minutes == 0:
         return Deadline(at=start, provisional=False)
 
     remaining = timedelta(minutes=minutes)
+    full_day = timedelta(minutes=office.day_minutes)
     provisional = False
-    day = start.date()
-    start_wall = start.replace(tzinfo=None)
+    start_wall = start.astimezone(zone).replace(tzinfo=None)
+    first_day = day = start_wall.date()
     for _ in range(MAX_WALK_DAYS):
-        if calendar.is_known(day):
-            is_workday = calendar.is_workday(day)
-        else:
-            provisional = True
-            is_workday = day.weekday() < 5
-        if is_workday:
+        provisional = provisional or not calendar.is_known(day)
+        if calendar.is_workday(day):
+            if day > first_day and remaining > full_day:  # a whole working day goes by
+                remaining -= full_day
+                day += timedelta(days=1)
+                continue
             for period_start, period_end in office.periods:
                 begin = max(_combine(day, period_start), start_wall)
                 end = _combine(day, period_end)
                 if begin >= end:
                     continue
                 if remaining <= end - begin:
-                    at = (begin + remaining).replace(tzinfo=start.tzinfo)
+                    at = (begin + remaining).replace(tzinfo=zone).astimezone(start.tzinfo)
                     return Deadline(at=at, provisional=provisional)
                 remaining -= end - begin
         day += timedelta(days=1)
@@ -160,5 +183,5 @@ def chinese_calendar_exceptions(year: int) -> dict[date, tuple[bool, str]] | Non
 
 
 def _combine(day: date, moment: time) -> datetime:
-    # Naive wall-clock datetime; the caller re-attaches the start's tzinfo.
+    # Naive wall-clock datetime in the clock's zone; the caller attaches the zone.
     return datetime.combine(day, moment)

@@ -1,11 +1,14 @@
 """Reads of the catalogue: the published lists, clocks (deadlines and promises) and routing."""
 
+import functools
 import time as time_module
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -22,16 +25,21 @@ from catalog.models import (
 )
 
 # ---------------------------------------------------------------------------------------------
-# Clocks: the only way the codebase turns a start and a duration into a deadline.
+# The calendar and the clocks: the only way the codebase asks whether a day is a working day,
+# or turns a start and a duration into a deadline. Both count in TIME_ZONE (Asia/Shanghai).
 
 CALENDAR_SPAN_YEARS = 3  # a walk never needs more than this many years of holiday data
 
 
 def office_hours() -> OfficeHours:
+    return _office_hours(tuple(settings.OFFICE_HOURS))
+
+
+@functools.cache
+def _office_hours(periods: tuple[tuple[str, str], ...]) -> OfficeHours:
     return OfficeHours(
         periods=tuple(
-            (time.fromisoformat(start), time.fromisoformat(end))
-            for start, end in settings.OFFICE_HOURS
+            (time.fromisoformat(start), time.fromisoformat(end)) for start, end in periods
         )
     )
 
@@ -49,9 +57,11 @@ def day_calendar(*, first_year: int, last_year: int) -> DayCalendar:
         return cached[1]
     days = CalendarDay.objects.filter(date__year__gte=first_year, date__year__lte=last_year)
     years = CalendarYear.objects.filter(year__gte=first_year, year__lte=last_year)
+    rows = list(days.values_list("date", "is_workday", "name"))
     calendar = DayCalendar(
-        exceptions=dict(days.values_list("date", "is_workday")),
+        exceptions={day: workday for day, workday, _name in rows},
         known_years=frozenset(years.values_list("year", flat=True)),
+        names={day: name for day, _workday, name in rows},
     )
     _CALENDARS[key] = (time_module.monotonic(), calendar)
     return calendar
@@ -61,28 +71,50 @@ def day_calendar_forget() -> None:
     _CALENDARS.clear()
 
 
+def is_workday(day: date) -> bool:
+    """Is this local date a working (and school) day? Monday to Friday, except statutory
+    holidays, plus adjusted workdays (调休); a year not entered yet is Monday to Friday."""
+    return day_calendar(first_year=day.year, last_year=day.year).is_workday(day)
+
+
+def holidays_among(days: Iterable[date]) -> dict[date, str]:
+    """The statutory holidays among `days` that take a weekday off, with their names."""
+    found = {}
+    for day in days:
+        name = day_calendar(first_year=day.year, last_year=day.year).holiday_name(day)
+        if name is not None:
+            found[day] = name
+    return found
+
+
+def _calendar_from(start: datetime) -> DayCalendar:
+    year = start.astimezone(timezone.get_default_timezone()).year  # the walk's first date
+    return day_calendar(first_year=year, last_year=year + CALENDAR_SPAN_YEARS - 1)
+
+
+MINUTES_PER_UNIT = {
+    DurationUnit.MINUTES: 1,
+    DurationUnit.HOURS: 60,
+    DurationUnit.DAYS: 24 * 60,
+    DurationUnit.WORKING_HOURS: 60,
+}  # and a working day is as long as the office hours say
+
+
 def deadline_compute(
     *, start: datetime, amount: int, unit: str, calendar: DayCalendar | None = None
 ) -> Deadline:
-    """Deadline for `amount` `unit`s from `start` on the Chinese calendar and office hours."""
+    """Deadline for `amount` `unit`s from `start` on the Chinese calendar and office hours,
+    counted in TIME_ZONE whatever tzinfo `start` has; returned in the start's tzinfo."""
     office = office_hours()
-    per_unit = {
-        DurationUnit.MINUTES: 1,
-        DurationUnit.HOURS: 60,
-        DurationUnit.DAYS: 24 * 60,
-        DurationUnit.WORKING_HOURS: 60,
-        DurationUnit.WORKING_DAYS: office.day_minutes,
-    }[unit]
-    if calendar is None:
-        calendar = day_calendar(
-            first_year=start.year, last_year=start.year + CALENDAR_SPAN_YEARS - 1
-        )
+    working_day = unit == DurationUnit.WORKING_DAYS
+    per_unit = office.day_minutes if working_day else MINUTES_PER_UNIT[unit]
     return compute_deadline(
         start=start,
         minutes=amount * per_unit,
         working=unit in WORKING_UNITS,
-        calendar=calendar,
+        calendar=calendar or _calendar_from(start),
         office=office,
+        zone=timezone.get_default_timezone(),
     )
 
 
@@ -99,10 +131,7 @@ class SlaDeadlines:
 def sla_deadlines(
     *, policy: SlaPolicy, start: datetime, calendar: DayCalendar | None = None
 ) -> SlaDeadlines:
-    if calendar is None:
-        calendar = day_calendar(
-            first_year=start.year, last_year=start.year + CALENDAR_SPAN_YEARS - 1
-        )
+    calendar = calendar or _calendar_from(start)
     response = None
     if policy.response_amount:
         response = deadline_compute(

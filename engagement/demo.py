@@ -180,9 +180,9 @@ def _residents(community, rng: random.Random, *, volunteers) -> list[Resident]:
     return ([demo] if demo else []) + adults
 
 
-def _next_weekday(day):
+def _next_school_day(day):
     day += timedelta(days=1)
-    while day.weekday() >= 5:
+    while not services.is_school_day(day):
         day += timedelta(days=1)
     return day
 
@@ -194,7 +194,7 @@ def _activities(*, venues, staff, community, residents, volunteers, now, rng) ->
     created = 0
     # A past session of the after-school class, with check-ins and volunteer hours.
     past_day = today - timedelta(days=1)
-    while past_day.weekday() >= 5:
+    while not services.is_school_day(past_day):
         past_day -= timedelta(days=1)
     start = _at(past_day, "16:30")
     if start < now:
@@ -215,7 +215,7 @@ def _activities(*, venues, staff, community, residents, volunteers, now, rng) ->
         )
         created += 1 + _run_past_session(session, staff, residents[1:9], volunteers[:2], rng)
     # The coming fortnight.
-    first = _next_weekday(today)
+    first = _next_school_day(today)
     created += len(
         services.activity_create(
             actor=staff,

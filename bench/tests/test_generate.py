@@ -1,16 +1,17 @@
 """Generated benchmark data must look to the product exactly like data the services wrote."""
 
 from collections import Counter
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.db.models import Q
+from django.utils import timezone
 
 from bench.generate import Generator
 from cases import services, worker
 from cases.models import OPEN_STATUSES, Action, Case, CaseEvent, Channel, Participant
-from catalog.models import Item
-from catalog.selectors import sla_deadlines
+from catalog.models import WORKING_UNITS, Item
+from catalog.selectors import is_workday, sla_deadlines
 from core.testing import T0
 from insights.metrics import Period
 from insights.selectors import (
@@ -54,6 +55,22 @@ def test_clocks_are_the_catalogue_clocks(generated):
         deadlines = sla_deadlines(policy=case.sla, start=case.created_at)
         assert case.resolution_due == deadlines.resolution.at
         assert case.response_due == (deadlines.response.at if deadlines.response else None)
+
+
+def test_working_time_clocks_end_in_beijing_office_hours(generated):
+    """The generator's times are UTC, as timezone.now() is: its deadlines still count local
+    office hours and days."""
+    ends = []
+    for case in Case.objects.filter(sla__resolution_unit__in=WORKING_UNITS).select_related("sla"):
+        ends.append(timezone.localtime(case.resolution_due))
+        if case.sla.response_unit in WORKING_UNITS:
+            ends.append(timezone.localtime(case.response_due))
+    assert len(ends) > 100
+    for end in ends:
+        in_office = time(8, 30) < end.time() <= time(12) or time(13, 30) < end.time() <= time(
+            17, 30
+        )
+        assert in_office and is_workday(end.date()), end
 
 
 def test_each_case_has_dual_receipt_with_one_lead(generated):

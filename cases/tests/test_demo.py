@@ -1,9 +1,10 @@
 """The demo history: a plausible year of cases, every step through the services."""
 
 from collections import Counter, defaultdict
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
+from django.utils import timezone
 
 from cases.demo import seed_cases
 from cases.models import (
@@ -18,7 +19,8 @@ from cases.models import (
     Status,
 )
 from cases.selectors import cases_in_scope
-from catalog.models import Priority
+from catalog.models import WORKING_UNITS, Priority
+from catalog.selectors import is_workday
 from core.testing import DEMO_CASES as COUNT
 from core.testing import DEMO_TODAY as TODAY
 from orgs.models import User
@@ -70,6 +72,16 @@ def test_demo_recent_weeks_show_every_open_state(demo):
     assert CaseEvent.objects.filter(action=Action.ESCALATE).exists()
     levels = set(Case.objects.filter(escalation_count__gt=0).values_list("level", flat=True))
     assert {2, 3} <= levels  # reached the community and the subdistrict
+
+
+def test_demo_cases_on_working_time_escalate_only_in_office_hours(demo):
+    escalations = CaseEvent.objects.filter(
+        action=Action.ESCALATE, case__sla__response_unit__in=WORKING_UNITS
+    )
+    assert escalations.count() > 5
+    for at in escalations.values_list("at", flat=True):
+        local = timezone.localtime(at)
+        assert is_workday(local.date()) and time(8, 30) <= local.time() <= time(17, 31), local
 
 
 def test_demo_staff_act_only_within_their_scope(demo):

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,7 +14,7 @@ from cases.models import (
     Participant,
     Status,
 )
-from cases.tests.conftest import T0
+from cases.tests.conftest import SH, T0
 from catalog.models import Item
 from core.errors import Conflict, Forbidden
 
@@ -72,7 +72,7 @@ def test_batched_notifications_are_written_when_the_block_ends_and_match_unbatch
 
 
 def test_case_submit_clocks_come_from_the_item_policy(report):
-    case = report()  # RB01: ordinary, 2 h / 7 days
+    case = report()  # RB01: ordinary, 2 working hours / 5 working days from Wednesday 09:00
 
     assert case.response_due == T0 + timedelta(hours=2)
     assert case.resolution_due == T0 + timedelta(days=7)
@@ -86,6 +86,15 @@ def test_case_submit_emergency_words_use_the_emergency_clock(report):
     assert case.priority == "emergency"
     assert case.response_due == T0 + timedelta(minutes=30)
     assert case.resolution_due == T0 + timedelta(hours=2)
+
+
+def test_case_submit_from_utc_now_counts_working_time_in_beijing(report):
+    # As production files it: timezone.now() is UTC; 18:52 UTC is Wednesday 02:52 in Beijing.
+    now = datetime(2026, 11, 24, 18, 52, tzinfo=UTC)
+    consultation = report(code="PW15", now=now)  # answered within 1 working day
+
+    assert consultation.resolution_due == datetime(2026, 11, 25, 17, 30, tzinfo=SH)
+    assert consultation.tracking_no.startswith("FC20261125-")
 
 
 def test_case_submit_tracking_numbers_count_up_per_day(report):

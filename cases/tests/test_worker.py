@@ -1,6 +1,6 @@
 import logging
 import threading
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.management import call_command
@@ -9,7 +9,7 @@ from django.db import IntegrityError, connection, transaction
 from cases import services, worker
 from cases.channels import CHANNELS, DeliveryFailed
 from cases.models import Action, Case, OutboxMessage, Status
-from cases.tests.conftest import T0
+from cases.tests.conftest import SH, T0
 from residents.models import SmsMessage
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +32,19 @@ def test_worker_climbs_the_ladder_through_all_four_levels(report, world):
     assert owners == [("第一网格", 1), ("方城路社区", 2), ("开平路街道", 3), ("开平路街道", 3)]
     assert _escalations(case) == 3
     assert case.next_escalation_at is None  # on the subdistrict's red list until handled
+
+
+def test_an_ordinary_report_at_night_waits_for_the_office_and_an_emergency_does_not(report):
+    night = datetime(2026, 11, 24, 18, 44, tzinfo=UTC)  # timezone.now(): 02:44 in Beijing
+    ordinary = report(now=night)
+    leak = report(text="楼上漏水，水一直往下滴", now=night)
+
+    assert ordinary.response_due == datetime(2026, 11, 25, 10, 30, tzinfo=SH)
+    assert leak.response_due == datetime(2026, 11, 25, 3, 14, tzinfo=SH)
+    assert worker.escalate_due(now=night + timedelta(hours=2, minutes=1)) == 1
+    ordinary.refresh_from_db()
+    leak.refresh_from_db()
+    assert (ordinary.level, leak.level) == (0, 1)
 
 
 def test_worker_escalation_is_idempotent(report):

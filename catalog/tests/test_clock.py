@@ -1,4 +1,4 @@
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -129,6 +129,24 @@ def test_working_keeps_seconds_and_tzinfo_of_start():
     assert result.at.tzinfo is start.tzinfo
 
 
+def test_working_counts_office_hours_of_the_zone_whatever_the_start_tzinfo():
+    start = datetime(2025, 6, 10, 1, 0, tzinfo=UTC)  # 09:00 in Beijing
+    beijing = working(start, 120)
+    in_utc = compute_deadline(
+        start=start, minutes=120, working=True, calendar=plain_calendar(2025), zone=UTC
+    )
+
+    assert beijing.at == at(2025, 6, 10, 11) and beijing.at.tzinfo is UTC
+    assert in_utc.at == datetime(2025, 6, 10, 10, 30, tzinfo=UTC)
+
+
+def test_working_calendar_day_is_the_local_date():
+    # 17:00 UTC on Tuesday 30 Sep 2025 is 01:00 on 1 Oct in Beijing: golden week has begun.
+    result = working(datetime(2025, 9, 30, 17, tzinfo=UTC), 60, china_calendar(2025))
+
+    assert result.at == at(2025, 10, 9, 9, 30)
+
+
 def test_working_uses_given_office_hours():
     office = OfficeHours(periods=((time(9), time(17)),))
     assert office.day_minutes == 480
@@ -240,8 +258,9 @@ def test_working_within_known_year_is_not_provisional_near_year_end():
 
 def test_day_calendar_is_workday_and_is_known():
     calendar = DayCalendar(
-        exceptions={date(2025, 10, 1): False, date(2025, 10, 11): True},
+        exceptions={date(2025, 10, 1): False, date(2025, 10, 11): True, date(2026, 1, 1): False},
         known_years=frozenset({2025}),
+        names={date(2025, 10, 1): "国庆节", date(2025, 10, 11): "调休", date(2026, 1, 1): "元旦"},
     )
     assert calendar.is_workday(date(2025, 10, 1)) is False  # Wednesday holiday
     assert calendar.is_workday(date(2025, 10, 11)) is True  # adjusted Saturday
@@ -249,6 +268,12 @@ def test_day_calendar_is_workday_and_is_known():
     assert calendar.is_workday(date(2025, 10, 13)) is True  # Monday
     assert calendar.is_known(date(2025, 12, 31)) is True
     assert calendar.is_known(date(2026, 1, 1)) is False
+    assert calendar.is_workday(date(2026, 1, 1)) is True  # not entered: Monday to Friday
+    assert [calendar.holiday_name(d) for d in (date(2025, 10, 1), date(2025, 10, 11))] == [
+        "国庆节",
+        None,
+    ]
+    assert calendar.holiday_name(date(2026, 1, 1)) is None
 
 
 # Errors

@@ -1,4 +1,4 @@
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -9,6 +9,8 @@ from catalog.models import CalendarDay, CalendarYear, Item, Priority, RoutingRul
 from catalog.selectors import (
     catalogue_search,
     deadline_compute,
+    holidays_among,
+    is_workday,
     promise_text,
     routing_resolve,
     sla_deadlines,
@@ -36,6 +38,53 @@ def test_deadline_compute_counts_adjusted_saturday_workday():
     deadline = deadline_compute(start=at(2026, 10, 9, 17, 0), amount=1, unit="working_hours")
 
     assert deadline.at == at(2026, 10, 10, 9, 0)
+
+
+def test_deadline_compute_from_utc_counts_beijing_office_hours():
+    # timezone.now() at Wednesday 02:52 in Beijing is Tuesday 18:52 UTC.
+    deadline = deadline_compute(
+        start=datetime(2026, 11, 24, 18, 52, tzinfo=UTC), amount=1, unit="working_days"
+    )
+
+    assert deadline.at == at(2026, 11, 25, 17, 30)
+    assert deadline.at.tzinfo is UTC
+
+
+def test_deadline_compute_from_utc_uses_the_beijing_date_for_holidays():
+    # 16:30 UTC on 30 Sep is 00:30 on 1 Oct in Beijing: National Day, then Oct 8 is a workday.
+    deadline = deadline_compute(
+        start=datetime(2026, 9, 30, 16, 30, tzinfo=UTC), amount=1, unit="working_hours"
+    )
+
+    assert deadline.at == at(2026, 10, 8, 9, 30)
+
+
+def test_deadline_compute_from_utc_new_years_eve_is_already_the_unentered_year():
+    # 17:00 UTC on 31 Dec 2026 is 01:00 on 1 Jan 2027 in Beijing; 2027 is not entered yet.
+    deadline = deadline_compute(
+        start=datetime(2026, 12, 31, 17, 0, tzinfo=UTC), amount=1, unit="working_hours"
+    )
+
+    assert (deadline.at, deadline.provisional) == (at(2027, 1, 1, 9, 30), True)
+
+
+def test_is_workday_follows_the_entered_calendar_and_weekdays_elsewhere():
+    assert is_workday(date(2026, 10, 1)) is False  # National Day, a Thursday
+    assert is_workday(date(2026, 10, 10)) is True  # Saturday, adjusted workday (调休)
+    assert is_workday(date(2026, 10, 11)) is False  # Sunday
+    assert is_workday(date(2026, 10, 12)) is True  # Monday
+    assert is_workday(date(2027, 1, 1)) is True  # 2027 not entered: Monday to Friday
+
+    calendar_year_enter(year=2027, days={date(2027, 1, 1): (False, "元旦")}, source="国务院办公厅")
+
+    assert is_workday(date(2027, 1, 1)) is False
+
+
+def test_holidays_among_names_the_weekday_holidays_only():
+    days = [date(2026, 9, 24), date(2026, 9, 25), date(2026, 10, 3), date(2026, 10, 5)]
+
+    # Saturday 3 Oct is a day off anyway; only weekdays taken off are holidays.
+    assert holidays_among(days) == {date(2026, 9, 25): "中秋节", date(2026, 10, 5): "国庆节"}
 
 
 def test_deadline_compute_natural_hours_run_through_holidays():
@@ -105,13 +154,17 @@ def test_sla_deadlines_emergency_and_consultation():
 
 def test_promise_text_in_chinese_and_english():
     ordinary = SlaPolicy.objects.get(code="ordinary")
+    utilities = SlaPolicy.objects.get(code="utilities")
     consultation = SlaPolicy.objects.get(code="consultation")
 
     with translation.override("zh-hans"):
-        assert promise_text(ordinary) == "2 小时内响应，7 天内办结"
+        assert promise_text(ordinary) == "2 个工作小时内响应，5 个工作日内办结"
+        assert promise_text(utilities) == "2 小时内响应，24 小时内办结"
         assert promise_text(consultation) == "1 个工作日内答复"
     with translation.override("en"):
-        assert promise_text(ordinary) == "Response within 2 hours, resolved within 7 days"
+        assert promise_text(ordinary) == (
+            "Response within 2 working hours, resolved within 5 working days"
+        )
 
 
 def test_routing_resolve_most_specific_rule_wins(catalogue, world):

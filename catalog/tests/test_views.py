@@ -62,3 +62,19 @@ def test_public_page_shows_the_promise_an_administrator_sets(catalogue, client, 
     assert response.status_code == 302
     html = client.get(reverse("catalog:public"), {"q": item.code}).content.decode()
     assert 'data-promise="RB01">2 小时内响应，24 小时内办结<' in html
+
+
+def test_admin_lists_the_clocks_in_plain_chinese(world, client_for):
+    client = client_for(world.admin)
+    ordinary = SlaPolicy.objects.get(code="ordinary")
+
+    listing = client.get(reverse("admin:catalog_slapolicy_changelist")).content.decode()
+    change = client.get(reverse("admin:catalog_slapolicy_change", args=[ordinary.pk]))
+
+    assert "对居民的承诺" in listing and "2 个工作小时内响应，5 个工作日内办结" in listing
+    assert "30 分钟内响应，2 小时内办结" in listing
+    html = change.content.decode()
+    assert (
+        "只计节假日日历中工作日的办公时段（08:30–12:00、13:30–17:30，Asia/Shanghai 时区）" in html
+    )
+    assert "一个工作日为 450 分钟" in html

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from catalog.models import CalendarDay
+from catalog.selectors import holidays_among, is_workday
 from core.errors import Forbidden, NotFound
 from engagement.models import Activity, ActivitySeries, Signup, Venue, VolunteerProfile
 from engagement.selectors import household_members
@@ -78,8 +78,9 @@ def activity_create(
     weekly_weeks: int = 0,
     now: datetime | None = None,
 ) -> list[Activity]:
-    """Create an activity; `repeat_days` more sessions on the following (week)days, or a
-    weekly series over `weekly_weeks` weeks that skips public holidays."""
+    """Create an activity; `repeat_days` more sessions on the following days (with
+    `weekdays_only`, working days: no weekends or public holidays, but adjusted workdays), or
+    a weekly series over `weekly_weeks` weeks that skips public holidays."""
     now = now or timezone.now()
     require_manage(actor, venue.community_id)
     require_in_area(actor, organiser_unit.pk)
@@ -113,7 +114,7 @@ def activity_create(
     while len(created) <= repeat_days:
         shift = timedelta(days=day)
         day += 1
-        if weekdays_only and timezone.localtime(starts_at + shift).weekday() >= 5:
+        if weekdays_only and not is_workday(timezone.localdate(starts_at + shift)):
             continue
         activity = Activity(
             title=title.strip(),
@@ -141,9 +142,7 @@ def _series_create(*, actor, weeks: int, now, starts_at, ends_at, **fields) -> l
     holidays by the calendar) are skipped and listed on the series."""
     local_start = timezone.localtime(starts_at)
     days = [local_start.date() + timedelta(weeks=week) for week in range(weeks)]
-    holidays = dict(
-        CalendarDay.objects.filter(date__in=days, is_workday=False).values_list("date", "name")
-    )
+    holidays = holidays_among(days)
     series = ActivitySeries.objects.create(
         title=fields["title"].strip(),
         weekday=local_start.weekday(),

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from catalog.selectors import day_calendar
+from catalog.selectors import is_workday
 from core.errors import NotFound
 from engagement.models import Attendance, Enrolment, Programme, Venue
 from engagement.selectors import household_members
@@ -33,8 +33,9 @@ from residents.selectors import resident_for_user
 
 
 def is_school_day(day: date) -> bool:
-    """Weekdays, except statutory holidays; adjusted workdays (调休) count as school days."""
-    return day_calendar(first_year=day.year, last_year=day.year).is_workday(day)
+    """School days are the working days of the one calendar: weekdays, except statutory
+    holidays; adjusted workdays (调休) count."""
+    return is_workday(day)
 
 
 @transaction.atomic

@@ -1,9 +1,10 @@
 import threading
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from django.db import connection, connections
+from django.utils import timezone
 
 from cases.models import Case, Channel, Notification, OutboxMessage
 from cases.selectors import InboxFilters, inbox
@@ -430,6 +431,28 @@ def test_activity_create_repeats_on_weekdays(eng):
     days = [a.starts_at.date().isoformat() for a in created]
     assert days == ["2026-11-27", "2026-11-30", "2026-12-01"]
     assert {a.starts_at.strftime("%H:%M") for a in created} == {"16:30"}
+
+
+def test_activity_create_on_working_days_skips_national_day_and_keeps_the_adjusted_saturday(eng):
+    start = datetime(2026, 9, 30, 8, 30, tzinfo=UTC)  # Wednesday 16:30 in Beijing
+    created = services.activity_create(
+        actor=eng.world.community,
+        title="“在城长”四点半课堂",
+        organiser="社区党委",
+        organiser_unit=eng.world.C1,
+        domain=Domain.objects.get(code="red"),
+        venue=eng.venue,
+        starts_at=start,
+        ends_at=start + timedelta(minutes=90),
+        capacity=20,
+        repeat_days=3,
+        weekdays_only=True,
+        now=datetime(2026, 9, 1, tzinfo=UTC),
+    )
+
+    days = [timezone.localtime(a.starts_at).strftime("%a %m-%d %H:%M") for a in created]
+    # 1-7 October are 国庆 (or its weekend); Saturday 10 October is worked (调休).
+    assert days == ["Wed 09-30 16:30", "Thu 10-08 16:30", "Fri 10-09 16:30", "Sat 10-10 16:30"]
 
 
 def test_activity_create_more_places_than_the_venue_is_refused(eng):

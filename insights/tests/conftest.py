@@ -15,6 +15,12 @@ def at(month, day, hour=9, minute=0):
 @pytest.fixture
 def history(report, world):
     """Six cases around November 2026 (see each comment for what it contributes)."""
+    from catalog.models import SlaPolicy
+
+    # Counted by hand on natural clocks (2 h / 7 days): night-time facts are the point here.
+    SlaPolicy.objects.filter(code="ordinary").update(
+        response_unit="hours", resolution_amount=7, resolution_unit="days"
+    )
     m, sec = world.manager, world.secretary
     # A: submitted in October, resolved and rated satisfied in November.
     a = report(now=at(10, 31, 23))

@@ -12,7 +12,7 @@ from triage.services import model_train
 
 pytestmark = pytest.mark.django_db
 
-NOTICE = "Response within 2 hours, resolved within 7 days"
+NOTICE = "Response within 2 working hours, resolved within 5 working days"
 
 
 def test_create_json_answers_the_tracking_number_and_promise(api, app, world, clock):

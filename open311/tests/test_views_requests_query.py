@@ -68,7 +68,7 @@ def test_query_json_exact_fields_of_a_request(api, cases):
             "service_code": "RB01",
             "description": "楼道堆满杂物，联系我 139****0001",
             "agency_responsible": "方圆物业",
-            "service_notice": "Response within 2 hours, resolved within 7 days",
+            "service_notice": "Response within 2 working hours, resolved within 5 working days",
             "requested_datetime": "2026-11-24T09:00:00+08:00",
             "updated_datetime": "2026-11-24T09:00:00+08:00",
             "expected_datetime": "2026-12-01T09:00:00+08:00",
@@ -94,10 +94,10 @@ def test_query_xml_has_the_same_request(api, cases):
                 "service_code": "PW01",
                 "description": "想请志愿者探访独居的母亲",
                 "agency_responsible": "方城路社区",
-                "service_notice": "Response within 2 hours, resolved within 3 days",
+                "service_notice": "Response within 2 working hours, resolved within 3 working days",
                 "requested_datetime": "2026-11-15T09:00:00+08:00",
                 "updated_datetime": "2026-11-15T09:00:00+08:00",
-                "expected_datetime": "2026-11-18T09:00:00+08:00",
+                "expected_datetime": "2026-11-18T17:30:00+08:00",  # booked on a Sunday
                 "address": "华城苑",
             }
         ],

@@ -94,7 +94,7 @@ def test_service_definition_json_for_an_appeal(api, catalogue):
                 "required": False,
                 "datatype_description": None,
                 "order": 1,
-                "description": "Response within 2 hours, resolved within 7 days",
+                "description": "Response within 2 working hours, resolved within 5 working days",
             },
             {
                 "variable": False,
