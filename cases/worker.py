@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from cases import services
 from cases.channels import CHANNELS, DeliveryFailed
 from cases.clocks import case_clocks_recompute
-from cases.models import OPEN_STATUSES, Case, OutboxMessage, Status
+from cases.models import OPEN_STATUSES, Case, CaseEvent, OutboxMessage, Status
 from catalog.models import CalendarYear, Item, SlaPolicy
 from core.errors import ApplicationError
 from core.ratelimit import rate_counters_purge
