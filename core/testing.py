@@ -119,6 +119,7 @@ def sign_in(page, live_server, user) -> None:
 
     client = Client()
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    page.goto("about:blank")  # the old page's htmx requests stop with it
     page.context.clear_cookies()
     page.context.add_cookies(
         [

@@ -26,6 +26,7 @@ def _sign_in_resident(page, mobile):
 
 
 def _sign_in_staff(page, username):
+    page.goto("about:blank")  # the old page's htmx requests stop with it
     page.context.clear_cookies()
     page.goto("/accounts/login/")
     page.get_by_label("用户名").fill(username)

@@ -18,6 +18,7 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def _sign_in_resident(page, mobile):
+    page.goto("about:blank")  # the old page's htmx requests stop with it
     page.context.clear_cookies()
     page.goto("/accounts/resident/")
     page.get_by_label("手机号码").fill(mobile)
@@ -38,6 +39,7 @@ def _back_as(page, live_server, resident):
     resident.refresh_from_db()
     client = Client()
     client.force_login(resident.user)
+    page.goto("about:blank")  # the old page's htmx requests stop with it
     page.context.clear_cookies()
     page.context.add_cookies(
         [
@@ -51,6 +53,7 @@ def _back_as(page, live_server, resident):
 
 
 def _sign_in_staff(page, username):
+    page.goto("about:blank")  # the old page's htmx requests stop with it
     page.context.clear_cookies()
     page.goto("/accounts/login/")
     page.get_by_label("用户名").fill(username)
