@@ -194,7 +194,10 @@ LOGOUT_REDIRECT_URL = "home"
 # Staff lock-out after repeated failures (django-axes, stored in the database).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# A username is locked after AXES_FAILURE_LIMIT failures from anywhere; an address after
+# SIGN_IN_FAILURES_PER_ADDRESS failures on any accounts (orgs.signin). Both for the cool-off.
+AXES_LOCKOUT_PARAMETERS = ["username"]
+SIGN_IN_FAILURES_PER_ADDRESS = env_int("SIGN_IN_FAILURES_PER_ADDRESS", 20)
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False

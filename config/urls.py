@@ -7,6 +7,7 @@ from api import views as api_views
 from api.api import api
 from core import views as core_views
 from insights import views as insights_views
+from orgs.signin import SignInView
 from residents import views as resident_views
 
 admin.site.site_header = _("Hongguanjia administration")
@@ -16,7 +17,7 @@ admin.site.index_title = _("Master data")
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/resident/", resident_views.resident_signin, name="resident_signin"),
     path("accounts/resident/code/", resident_views.resident_send_code, name="resident_send_code"),

@@ -31,6 +31,12 @@ def rate_limit_hit(*, key: str, limit: int, window_seconds: int) -> bool:
     return hits <= limit
 
 
+def rate_limit_count(*, key: str) -> int:
+    """The hits of the key's current window (0 when none is open)."""
+    row = RateCounter.objects.filter(name=key[:200], window_end__gt=time.time()).first()
+    return row.hits if row else 0
+
+
 def rate_limit_check(*, key: str, limit: int, window_seconds: int, message=None) -> None:
     if not rate_limit_hit(key=key, limit=limit, window_seconds=window_seconds):
         raise RateLimited(message)
