@@ -15,9 +15,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cases.models import LEVELS, OPEN_STATUSES, Action, Case, CaseEvent, Extension, Party
-from cases.services import case_apply
+from cases.services import case_apply, intake_deadlines
 from catalog.clock import Deadline
-from catalog.selectors import deadline_compute, sla_deadlines
+from catalog.selectors import deadline_compute
 
 CLOCK_FIELDS = ("response_due", "resolution_due", "next_escalation_at", "deadlines_provisional")
 
@@ -26,7 +26,7 @@ def case_clocks(case: Case, events: list[CaseEvent], extended: dict[int, datetim
     """The clock columns that `events` (the case's timeline, in order) lead to, under the
     case's SLA policy. `extended` maps approved extensions to their new deadlines."""
     sla = case.sla
-    intake = sla_deadlines(policy=sla, start=case.created_at)
+    intake = intake_deadlines(policy=sla, now=case.created_at, preferred_time=case.preferred_time)
     response, resolution = intake.response, intake.resolution
     next_at = (response or resolution).at
     accepted = False

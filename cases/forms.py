@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Channel, Rating, RatingTag, ReturnReason, Status
 from cases.uploads import MAX_PHOTOS
 from catalog.models import Domain, Item
+from catalog.selectors import booking_time_refusal
 from core.forms import StyledForm
 from orgs.models import Building, Estate, Household, OrgUnit, PropertyCompany
 
@@ -128,15 +129,21 @@ class BookForm(StyledForm):
     )
     idempotency_key = forms.CharField(widget=forms.HiddenInput, initial=_key, max_length=64)
 
-    def __init__(self, *args, households=None, **kwargs):
+    def __init__(self, *args, item, households=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.item = item
         if households is not None:
             self.fields["household"].queryset = households
+        if item.booking_hours:
+            self.fields["preferred_time"].help_text = _("Bookable: %(hours)s, Beijing time.") % {
+                "hours": item.booking_hours.replace(",", "、").replace("-", "–")
+            }
 
     def clean_preferred_time(self):
         value = self.cleaned_data["preferred_time"]
-        if value <= timezone.now():
-            raise forms.ValidationError(_("Choose a time in the future."))
+        refusal = booking_time_refusal(item=self.item, when=value, now=timezone.now())
+        if refusal:
+            raise forms.ValidationError(refusal)
         return value
 
     def clean(self):

@@ -35,7 +35,12 @@ from cases.selectors import case_visible_to
 from cases.signals import case_filed
 from cases.uploads import clean_images
 from catalog.models import Item
-from catalog.selectors import deadline_compute, routing_resolve, sla_deadlines
+from catalog.selectors import (
+    booking_time_refusal,
+    deadline_compute,
+    routing_resolve,
+    sla_deadlines,
+)
 from core.errors import ApplicationError, Conflict, Forbidden, NotFound
 from insights.metrics import case_tallies, tally_key
 from insights.services import tally_changes
@@ -258,6 +263,13 @@ DEADLINE_HORIZON = timedelta(days=HORIZON_DAYS)
 FORM_RESUBMIT_WINDOW = timedelta(minutes=30)
 
 
+def intake_deadlines(*, policy, now: datetime, preferred_time: datetime | None = None):
+    """The clocks a case starts with: both from intake, except that a booking's resolution
+    clock starts at the time the resident asked for, so the promise is never before it."""
+    later = preferred_time if preferred_time and preferred_time > now else None
+    return sla_deadlines(policy=policy, start=now, resolution_start=later)
+
+
 def _refuse(message) -> None:
     raise ApplicationError(message, code="invalid_case")
 
@@ -346,10 +358,14 @@ def case_submit(
         building = household.unit.building
         if building.estate_id != estate.pk:
             _refuse(_("The household is not in this estate."))
+    if preferred_time and item.kind == Item.Kind.SERVICE:
+        refusal = booking_time_refusal(item=item, when=preferred_time, now=now)
+        if refusal:
+            _refuse(refusal)
     images = clean_images(uploads=list(photos))
 
     decision = routing_resolve(item=item, estate=estate, text=description)
-    deadlines = sla_deadlines(policy=decision.policy, start=now)
+    deadlines = intake_deadlines(policy=decision.policy, now=now, preferred_time=preferred_time)
     area = _area_unit(estate=estate, building=building)
     company = estate.company
     lead = decision.lead if company else Party.COMMUNITY

@@ -98,7 +98,7 @@ def book(request, code):
     if item is None:
         raise NotFound()
     households, _buildings = _homes(resident)
-    form = BookForm(request.POST or None, households=households)
+    form = BookForm(request.POST or None, item=item, households=households)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         household = data["household"]

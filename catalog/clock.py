@@ -154,6 +154,18 @@ def compute_deadline(
     raise ValueError(f"No deadline within {MAX_WALK_DAYS} days of {start.isoformat()}.")
 
 
+def parse_periods(text: str) -> tuple[tuple[time, time], ...]:
+    """Times of day like "08:00-12:00,14:00-20:00"; ValueError if malformed or empty."""
+    periods = []
+    for part in text.split(","):
+        start, sep, end = part.strip().partition("-")
+        period = (time.fromisoformat(start.strip()), time.fromisoformat(end.strip()))
+        if not sep or period[0] >= period[1]:
+            raise ValueError(f"Not a period of the day: {part!r}")
+        periods.append(period)
+    return tuple(periods)
+
+
 def chinese_calendar_exceptions(year: int) -> dict[date, tuple[bool, str]] | None:
     """Days of `year` that differ from the Mon-Fri rule, per the chinesecalendar package.
 

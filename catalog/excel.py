@@ -27,12 +27,14 @@ COLUMNS = [
     "fee",
     "fee_note",
     "service_hours",
+    "booking_hours",
     "how_to_request",
     "sla",
     "keywords",
     "published",
 ]
 REQUIRED = {"code", "list", "category", "domain", "name", "kind", "provider", "sla"}
+OPTIONAL = {"booking_hours"}  # sheets exported before it existed still import
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
 TRUE_WORDS = {"1", "true", "yes", "是", "y"}
@@ -68,6 +70,7 @@ def catalogue_export() -> bytes:
                 f"{item.fee:.2f}" if item.fee is not None else "",
                 item.fee_note,
                 item.service_hours,
+                item.booking_hours,
                 item.how_to_request,
                 item.sla.code,
                 item.keywords,
@@ -144,10 +147,12 @@ def _item_from_row(values: dict, lookups: _Lookups) -> Item:
         "provider",
         "fee_note",
         "service_hours",
+        "booking_hours",
         "how_to_request",
         "keywords",
     ):
-        setattr(item, name, values[name])
+        if name in values:
+            setattr(item, name, values[name])
     try:
         item.full_clean(validate_unique=False)
     except ValidationError as exc:
@@ -167,12 +172,12 @@ def _rows(upload):
     sheet = workbook.worksheets[0]
     rows = sheet.iter_rows()
     header = [_text(c.value) for c in next(rows, [])]
-    missing = [c for c in COLUMNS if c not in header]
+    missing = [c for c in COLUMNS if c not in header and c not in OPTIONAL]
     if missing:
         raise _RowError(
             _("The header row lacks the columns: %(columns)s") % {"columns": ", ".join(missing)}
         )
-    positions = {c: header.index(c) for c in COLUMNS}
+    positions = {c: header.index(c) for c in COLUMNS if c in header}
     for number, row in enumerate(rows, start=2):
         if number > MAX_ROWS + 1:
             raise _RowError(_("The sheet has more than %(max)d rows.") % {"max": MAX_ROWS})

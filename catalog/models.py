@@ -3,6 +3,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from catalog.clock import parse_periods
+
 
 class Domain(models.Model):
     """One of the five colour domains of the five-colour estate (五彩小区)."""
@@ -115,6 +117,15 @@ class SlaPolicy(models.Model):
         return self.name
 
 
+def validate_periods(value: str) -> None:
+    try:
+        parse_periods(value)
+    except ValueError:
+        raise ValidationError(
+            _("Write the hours like 08:00-20:00, several separated by commas.")
+        ) from None
+
+
 class Item(models.Model):
     """A published catalogue item: something residents report, book, or read about."""
 
@@ -154,6 +165,16 @@ class Item(models.Model):
     )
     fee_note = models.CharField(_("fee note"), max_length=50, blank=True)
     service_hours = models.CharField(_("service hours"), max_length=100, blank=True)
+    booking_hours = models.CharField(
+        _("booking hours"),
+        max_length=100,
+        blank=True,
+        validators=[validate_periods],
+        help_text=_(
+            "The times of day a booking may ask for, Beijing time, e.g. 08:00-20:00 or "
+            "08:00-12:00,14:00-18:00. Empty: any time."
+        ),
+    )
     how_to_request = models.CharField(_("how to request"), max_length=200, blank=True)
     sla = models.ForeignKey(
         SlaPolicy, verbose_name=_("SLA policy"), on_delete=models.PROTECT, related_name="items"

@@ -4,7 +4,7 @@ import functools
 import time as time_module
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from catalog.clock import DayCalendar, Deadline, OfficeHours, compute_deadline
+from catalog.clock import DayCalendar, Deadline, OfficeHours, compute_deadline, parse_periods
 from catalog.models import (
     WORKING_UNITS,
     CalendarDay,
@@ -129,8 +129,14 @@ class SlaDeadlines:
 
 
 def sla_deadlines(
-    *, policy: SlaPolicy, start: datetime, calendar: DayCalendar | None = None
+    *,
+    policy: SlaPolicy,
+    start: datetime,
+    resolution_start: datetime | None = None,
+    calendar: DayCalendar | None = None,
 ) -> SlaDeadlines:
+    """Both clocks from `start`; the resolution clock from `resolution_start` when it is given
+    (a booking cannot be done before the time the resident asked for)."""
     calendar = calendar or _calendar_from(start)
     response = None
     if policy.response_amount:
@@ -141,12 +147,30 @@ def sla_deadlines(
             calendar=calendar,
         )
     resolution = deadline_compute(
-        start=start,
+        start=resolution_start or start,
         amount=policy.resolution_amount,
         unit=policy.resolution_unit,
         calendar=calendar,
     )
     return SlaDeadlines(response=response, resolution=resolution)
+
+
+def booking_time_refusal(*, item: Item, when: datetime, now: datetime) -> str | None:
+    """Why a booking of `item` cannot ask for `when` (None if it can): not in the past, not
+    beyond `BOOKING_HORIZON_DAYS`, and within the item's booking hours in Beijing time."""
+    if when <= now:
+        return _("Choose a time in the future.")
+    if when > now + timedelta(days=settings.BOOKING_HORIZON_DAYS):
+        return _("Bookings are taken up to %(days)d days ahead.") % {
+            "days": settings.BOOKING_HORIZON_DAYS
+        }
+    if item.booking_hours:
+        periods = parse_periods(item.booking_hours)
+        at = timezone.localtime(when).time()
+        if not any(start <= at < end for start, end in periods):
+            hours = "、".join(f"{start:%H:%M}–{end:%H:%M}" for start, end in periods)
+            return _("This service can be booked for %(hours)s.") % {"hours": hours}
+    return None
 
 
 def duration_text(amount: int, unit: str) -> str:

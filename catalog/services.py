@@ -119,6 +119,7 @@ def catalogue_load_seed(*, path: Path = SEED_PATH) -> int:
                 "fee": Decimal(row["fee"]) if row["fee"] else None,
                 "fee_note": row["fee_note"],
                 "service_hours": row["service_hours"],
+                "booking_hours": row.get("booking_hours", ""),
                 "how_to_request": row["how_to_request"],
                 "sla": policies[row["sla"]],
                 "keywords": " ".join(row["keywords"]),

@@ -23,6 +23,7 @@ GOOD_ROW = {
     "fee": "8.00",
     "fee_note": "每把",
     "service_hours": "每周六 9:00-11:00",
+    "booking_hours": "09:00-11:00",
     "how_to_request": "平台预约",
     "sla": "service",
     "keywords": "磨刀 剪刀",

@@ -1,8 +1,10 @@
+from datetime import timedelta
 from decimal import Decimal
 from urllib.parse import urlencode
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from cases.models import Case
 from open311 import services
@@ -191,19 +193,20 @@ def test_create_address_string_names_estate_and_building(api, app, world):
 
 
 def test_create_service_with_preferred_time(api, app, world):
+    tomorrow = timezone.localdate() + timedelta(days=1)
     response = post_request(
         api,
         app,
         service_code="CV001",
         address_id=f"H{world.H1.pk}",
         description="厨房下水道堵了",
-        **{"attribute[preferred_time]": "2026-11-27T14:00:00 08:00"},
+        **{"attribute[preferred_time]": f"{tomorrow}T14:00:00 08:00"},
     )
 
     assert response.status_code == 200
     case = Case.objects.get()
     assert (case.kind, case.household, case.doorstep) == ("service_request", world.H1, True)
-    assert case.preferred_time.isoformat() == "2026-11-27T06:00:00+00:00"
+    assert case.preferred_time.isoformat() == f"{tomorrow}T06:00:00+00:00"
 
 
 def test_create_same_idempotency_key_makes_one_case(api, app):
