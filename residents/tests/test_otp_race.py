@@ -9,7 +9,7 @@ from django.db import connections
 from residents import services
 from residents.models import OneTimeCode
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 MOBILE = "13905320001"
 
