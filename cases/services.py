@@ -96,8 +96,8 @@ def _guard(case: Case, *, action: str, actor, expected_version=None, now=None, i
         party = party_of(actor)
     if case.status not in TRANSITIONS[action][0]:
         raise CaseStateError(
-            _("This case is “%(status)s”: it cannot be %(action)s now.")
-            % {"status": case.get_status_display(), "action": Action(action).label.lower()}
+            _("This case is now “%(status)s”: this step is no longer possible.")
+            % {"status": case.get_status_display()}
         )
     if expected_version is not None and expected_version != case.version:
         raise Conflict()

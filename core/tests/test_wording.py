@@ -36,3 +36,15 @@ def test_a_monthly_topic_has_a_responsible_person_not_a_homeowner(world, catalog
     )
 
     assert ">负责人</label>" in html and "业主" not in html
+
+
+def test_a_step_no_longer_possible_says_so_plainly(world, report, client_for):
+    from cases import services
+
+    case = report()
+    services.case_accept(case=case, actor=world.manager)
+
+    with pytest.raises(services.CaseStateError) as refused:
+        services.case_accept(case=case, actor=world.property_staff)
+
+    assert str(refused.value.message) == "这条诉求现在是“已受理”，不能再做这一步。"
