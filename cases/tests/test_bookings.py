@@ -8,7 +8,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case
-from cases.tests.test_resident_pages import resident_client  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +40,7 @@ def test_a_booking_outside_the_service_hours_or_horizon_is_refused(
     world,
     resident_client,
     when,
-    says,  # noqa: F811
+    says,
 ):
     response = _book(resident_client, world, when)
 
@@ -50,7 +49,7 @@ def test_a_booking_outside_the_service_hours_or_horizon_is_refused(
     assert not Case.objects.exists()
 
 
-def test_a_booking_is_promised_no_earlier_than_the_time_asked_for(world, resident_client):  # noqa: F811
+def test_a_booking_is_promised_no_earlier_than_the_time_asked_for(world, resident_client):
     when = f"{_day(10)}T19:00"
 
     _book(resident_client, world, when)

@@ -11,17 +11,6 @@ from cases.tests.test_views import _report_data
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def resident_client(world, catalogue, client_for):
-    from orgs.models import User
-
-    user = User.objects.create(username="resident-r1")
-    world.R1.user = user
-    world.R1.save()
-    world.resident_user = user
-    return client_for(user)
-
-
 def test_banner_after_reporting_agrees_with_the_status_badge(world, resident_client):
     html = resident_client.post(
         reverse("cases:report"), _report_data(world), follow=True

@@ -20,17 +20,6 @@ def _jpeg(name="leak.jpg"):
     return SimpleUploadedFile(name, out.getvalue(), content_type="image/jpeg")
 
 
-@pytest.fixture
-def resident_client(world, catalogue, client_for):
-    from orgs.models import User
-
-    user = User.objects.create(username="resident-r1")
-    world.R1.user = user
-    world.R1.save()
-    world.resident_user = user
-    return client_for(user)
-
-
 def _report_data(world, **extra):
     data = {
         "item": "RB01",
