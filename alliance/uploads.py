@@ -12,9 +12,8 @@ import zipfile
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from core.errors import ApplicationError
+from core.uploads import UploadRefused, upload_name, upload_read
 
 MAX_BYTES = 20 * 1024 * 1024
 
@@ -39,12 +38,6 @@ KINDS = {
 }
 OOXML_PARTS = {"docx": "word/", "xlsx": "xl/", "pptx": "ppt/"}
 ACCEPTED_EXTENSIONS = sorted(ext for exts, _type in KINDS.values() for ext in exts)
-
-
-class UploadRefused(ApplicationError):
-    code = "upload_refused"
-    status = 400
-    default_message = gettext_lazy("This file cannot be attached.")
 
 
 @dataclass(frozen=True)
@@ -89,17 +82,8 @@ def _detect(data: bytes, extension: str) -> str | None:
 
 
 def check_agreement_file(*, upload) -> CheckedFile:
-    name = (upload.name or "").strip()[-150:] or "file"
-    limit_mb = MAX_BYTES // (1024 * 1024)
-    too_large = _("“%(name)s” is larger than %(max)d MB.") % {"name": name, "max": limit_mb}
-    if upload.size is None or upload.size > MAX_BYTES:
-        raise UploadRefused(too_large)
-    upload.seek(0)
-    data = upload.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise UploadRefused(too_large)
-    if not data:
-        raise UploadRefused(_("“%(name)s” is empty.") % {"name": name})
+    name = upload_name(upload)
+    data = upload_read(upload=upload, max_bytes=MAX_BYTES)
     extension = _extension(name)
     kind = _detect(data, extension)
     if kind is None or extension not in KINDS[kind][0]:

@@ -10,26 +10,18 @@ from dataclasses import dataclass
 from typing import NoReturn
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from PIL import Image, ImageCms, ImageOps
 
-from core.errors import ApplicationError
+from core.uploads import MAX_PIXELS, UploadRefused, upload_name, upload_read
 
 MAX_PHOTOS = 9
 MAX_BYTES = 10 * 1024 * 1024  # per file, before decoding
-MAX_PIXELS = 40_000_000  # width * height, refuses decompression bombs
 MAX_SIDE = 2560  # longer side of the stored image; larger ones are scaled down
 JPEG_QUALITY = 85
 
 # Pillow's names. Many phones write multi-picture JPEGs, which the JPEG opener reports as "MPO".
 ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
 _LOSSLESS_FORMATS = ("PNG", "GIF")
-
-
-class UploadRefused(ApplicationError):
-    code = "upload_refused"
-    status = 400
-    default_message = gettext_lazy("This file cannot be attached.")
 
 
 @dataclass(frozen=True)
@@ -52,13 +44,8 @@ def clean_images(*, uploads: list) -> list[CleanImage]:
 
 def clean_image(*, upload) -> CleanImage:
     """Check one uploaded file and return it re-encoded; raise UploadRefused otherwise."""
-    name = upload.name or "?"
-    if upload.size is None or upload.size > MAX_BYTES:
-        _refuse_too_many_bytes(name)
-    upload.seek(0)
-    data = upload.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:  # the declared size was wrong
-        _refuse_too_many_bytes(name)
+    name = upload_name(upload)
+    data = upload_read(upload=upload, max_bytes=MAX_BYTES)
 
     try:
         with Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS) as probe:
@@ -85,14 +72,6 @@ def _check_dimensions(*, name, size) -> None:
         raise ValueError("empty image")
     if width * height > MAX_PIXELS:
         _refuse_too_many_pixels(name)
-
-
-def _refuse_too_many_bytes(name) -> NoReturn:
-    raise UploadRefused(
-        _("“%(name)s” is larger than %(max)d MB.")
-        % {"name": name, "max": MAX_BYTES // (1024 * 1024)},
-        data={"name": name},
-    )
 
 
 def _refuse_too_many_pixels(name) -> NoReturn:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
 from catalog.models import Category, Domain, Item, ServiceList, SlaPolicy
+from core.uploads import UploadRefused, upload_read
 
 COLUMNS = [
     "code",
@@ -163,10 +164,12 @@ def _item_from_row(values: dict, lookups: _Lookups) -> Item:
 
 def _rows(upload):
     """Yield (row number, values) from the first sheet, refusing what we cannot trust."""
-    if upload.size > MAX_BYTES:
-        raise _RowError(_("The file is larger than 2 MB."))
     try:
-        workbook = load_workbook(upload, read_only=True, data_only=False)
+        data = upload_read(upload=upload, max_bytes=MAX_BYTES)
+    except UploadRefused as refused:
+        raise _RowError(refused.message) from None
+    try:
+        workbook = load_workbook(BytesIO(data), read_only=True, data_only=False)
     except Exception:  # openpyxl raises many kinds for a file that is not a workbook
         raise _RowError(_("This is not an Excel (.xlsx) file.")) from None
     sheet = workbook.worksheets[0]

@@ -330,7 +330,7 @@ def test_clean_image_text_file_named_jpg_refused():
 
 
 def test_clean_image_empty_file_refused():
-    assert _refusal(_upload("photo.jpg", b"")) == "“photo.jpg” is not a picture we can read."
+    assert _refusal(_upload("photo.jpg", b"")) == "“photo.jpg” is empty."
 
 
 def test_clean_image_truncated_jpeg_refused():

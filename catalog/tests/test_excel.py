@@ -144,7 +144,7 @@ def test_import_refuses_huge_sheets(catalogue, monkeypatch):
 def test_import_refuses_files_over_the_size_limit(catalogue):
     result = catalogue_import(upload=SimpleUploadedFile("c.xlsx", b"0" * (2 * 1024 * 1024 + 1)))
 
-    assert result.errors == [(0, "文件超过 2 MB。")]
+    assert result.errors == [(0, "“c.xlsx”超过 2 MB。")]
 
 
 def test_admin_import_page_reports_rows(catalogue, world, client_for):
