@@ -5,8 +5,7 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 
 mkdir -p var
-[ -s var/secret_key ] || python3 -c "import secrets; print(secrets.token_urlsafe(50))" > var/secret_key
-export SECRET_KEY="${SECRET_KEY:-$(cat var/secret_key)}"
+export SECRET_KEY="${SECRET_KEY:-$(scripts/secret-key.sh var/secret_key)}"
 PY=.venv/bin/python
 
 printf '\n==> Database and demo community\n'

@@ -1,0 +1,50 @@
+"""The production set-up as the README documents it passes Django's deployment checks, and
+the generated secret key is readable by its owner only."""
+
+import os
+import secrets
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+
+ROOT = Path(settings.BASE_DIR)
+
+
+def test_the_documented_production_settings_pass_the_deployment_checks():
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "HTTPS": "1",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "hgj.example.cn",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
+    checked = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert (checked.returncode, checked.stderr) == (0, "")
+    assert "System check identified no issues" in checked.stdout
+
+
+def test_the_secret_key_file_is_written_for_its_owner_only(tmp_path):
+    key_file = tmp_path / "var" / "secret_key"
+
+    first = subprocess.run(
+        [ROOT / "scripts" / "secret-key.sh", key_file], capture_output=True, text=True, check=True
+    )
+    key_file.chmod(0o644)  # as an older version left it
+    again = subprocess.run(
+        [ROOT / "scripts" / "secret-key.sh", key_file], capture_output=True, text=True, check=True
+    )
+
+    assert first.stdout == again.stdout and len(first.stdout.strip()) >= 50
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
