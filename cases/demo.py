@@ -33,6 +33,7 @@ from cases.models import (
     ReturnReason,
     Status,
 )
+from catalog.clock import parse_periods
 from catalog.models import WORKING_UNITS, Item, Priority
 from catalog.selectors import is_workday
 from orgs.models import Building, Estate, Household, OrgUnit, Unit, User
@@ -512,6 +513,18 @@ def _daytime(t: datetime, rng: random.Random, start=8, end=20) -> datetime:
     return morning + _m(rng.uniform(0, 90))
 
 
+def _booking_time(t: datetime, item, rng: random.Random) -> datetime:
+    """A time on `t`'s day (or the next) inside the item's booking hours, as residents ask."""
+    if not item.booking_hours:
+        return _daytime(t, rng, start=9, end=19)
+    start, end = rng.choice(parse_periods(item.booking_hours))
+    local = timezone.localtime(t)
+    span = (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+    minutes = start.hour * 60 + start.minute + rng.randrange(0, max(1, span - 30), 15)
+    chosen = local.replace(hour=minutes // 60, minute=minutes % 60, second=0, microsecond=0)
+    return chosen if chosen > local else chosen + timedelta(days=1)
+
+
 # ---------------------------------------------------------------------------------------------
 # The world as loaded once: structure, people, catalogue and staff.
 
@@ -854,11 +867,10 @@ class _Simulation:
             "dur": rng.choice(DURATIONS),
         }
         if s.item.kind == Item.Kind.SERVICE:
-            s.preferred = _daytime(
+            s.preferred = _booking_time(
                 s.created + _h(rng.choice([18, 24, 26, 44, 48, 50]) + rng.uniform(-2, 2)),
+                s.item,
                 rng,
-                start=9,
-                end=19,
             )
             tokens["when"] = self._when_text(s.created, s.preferred)
             template = SERVICE_ASK.get(s.item.code, "想预约{item}服务，{when}在家，麻烦安排")

@@ -183,6 +183,14 @@ class Item(models.Model):
         _("keywords"), max_length=200, blank=True, help_text=_("Separated by spaces.")
     )
     is_active = models.BooleanField(_("published"), default=True)
+    is_sensitive = models.BooleanField(
+        _("sensitive"),
+        default=False,
+        help_text=_(
+            "Cases of this item are never shown in public: care, health, family and neighbour "
+            "conflicts, anything about a named person."
+        ),
+    )
 
     class Meta:
         verbose_name = _("catalogue item")

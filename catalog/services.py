@@ -123,6 +123,7 @@ def catalogue_load_seed(*, path: Path = SEED_PATH) -> int:
                 "how_to_request": row["how_to_request"],
                 "sla": policies[row["sla"]],
                 "keywords": " ".join(row["keywords"]),
+                "is_sensitive": row.get("sensitive", False),
             },
         )
         if item.kind == Item.Kind.APPEAL and not item.routing_rules.exists():

@@ -7,8 +7,8 @@ numbers, error codes numbers (the HTTP status). XML starts with a UTF-8 declarat
 exactly the element names of the standard, without namespaces.
 
 What the public sees of a case: no name, phone, e-mail or household; the address is the estate
-and building; coordinates are cut to 3 decimals (about 100 m); mobile and ID numbers written
-into the description are masked.
+and building; coordinates are cut to 3 decimals (about 100 m); the description passes the one
+redaction of public text (`residents.redaction.public_text`).
 """
 
 import json
@@ -24,7 +24,7 @@ from cases.models import Case, Party, Status
 from catalog.selectors import promise_text
 from open311.definitions import Attribute
 from orgs.models import OrgUnit
-from residents.masking import mask_id_number, mask_mobile
+from residents.redaction import public_text
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CONTENT_TYPES = {
@@ -230,13 +230,3 @@ def public_address(case: Case) -> str:
     return " ".join(
         part for part in (case.estate.name, case.building and case.building.name) if part
     )
-
-
-MOBILE_IN_TEXT = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
-ID_NUMBER_IN_TEXT = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])")
-
-
-def public_text(text: str) -> str:
-    """The description with mobile and ID numbers masked."""
-    text = ID_NUMBER_IN_TEXT.sub(lambda m: mask_id_number(m.group()), text)
-    return MOBILE_IN_TEXT.sub(lambda m: mask_mobile(m.group()), text)

@@ -190,6 +190,8 @@ def place_default(*, community: OrgUnit) -> Place | None:
 
 
 def requests_public(*, community: OrgUnit | None) -> QuerySet[Case]:
+    """The problems reported in public places and homes, never a household's booking of a
+    service nor a case of a sensitive item."""
     leads = Participant.objects.filter(role=Participant.Role.LEAD, is_active=True).select_related(
         "org_unit", "company"
     )
@@ -202,6 +204,7 @@ def requests_public(*, community: OrgUnit | None) -> QuerySet[Case]:
         "owner_unit",
         "merged_into",
     ).prefetch_related(Prefetch("participants", queryset=leads, to_attr="leads"))
+    cases = cases.filter(kind=Case.Kind.APPEAL, item__is_sensitive=False)
     if community is not None:
         cases = cases.filter(estate__community=community)
     return cases.order_by("-created_at", "-id")

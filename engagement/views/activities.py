@@ -213,6 +213,7 @@ def profile(request):
     return render(request, "engagement/profile.html", context, status=400 if form.errors else 200)
 
 
+@login_required
 def volunteers(request):
     roster = list(selectors.party_roster())
     for profile in roster:

@@ -10,7 +10,6 @@ from cases import services as case_services
 from cases.models import Case
 from catalog.models import Item
 from core.testing import T0
-from open311 import render
 from open311.tests.conftest import BASE, json_doc, post_request, xml_doc
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +18,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def cases(world, catalogue, clock):
     """a: yesterday in 方城路小区 1号楼 from resident R1's phone (with coordinates);
-    b: 10 days ago in 华城苑 (community-side service); c: 100 days ago; d: 2 days ago in
+    b: 10 days ago in 华城苑 (a street light); c: 100 days ago; d: 2 days ago in
     community C2."""
 
     def submit(code, estate, days, text, **extra):
@@ -45,7 +44,7 @@ def cases(world, catalogue, clock):
             latitude=Decimal("36.067123"),
             longitude=Decimal("120.382679"),
         ),
-        "b": submit("PW01", world.E2, 10, "想请志愿者探访独居的母亲"),
+        "b": submit("RB19", world.E2, 10, "小区南门的路灯不亮了"),
         "c": submit("RB02", world.E1, 100, "垃圾桶满了"),
         "d": submit("RB01", world.E3, 2, "武定苑楼道脏"),
     }
@@ -66,7 +65,7 @@ def test_query_json_exact_fields_of_a_request(api, cases):
             "status_notes": "Awaiting acceptance",
             "service_name": "公共区域保洁",
             "service_code": "RB01",
-            "description": "楼道堆满杂物，联系我 139****0001",
+            "description": "楼道堆满杂物，联系我 ＊＊",
             "agency_responsible": "方圆物业",
             "service_notice": "Response within 2 working hours, resolved within 5 working days",
             "requested_datetime": "2026-11-24T09:00:00+08:00",
@@ -90,14 +89,14 @@ def test_query_xml_has_the_same_request(api, cases):
                 "service_request_id": "FC20261115-0001",
                 "status": "open",
                 "status_notes": "Awaiting acceptance",
-                "service_name": "独居老人探访",
-                "service_code": "PW01",
-                "description": "想请志愿者探访独居的母亲",
-                "agency_responsible": "方城路社区",
-                "service_notice": "Response within 2 working hours, resolved within 3 working days",
+                "service_name": "公共照明",
+                "service_code": "RB19",
+                "description": "小区南门的路灯不亮了",
+                "agency_responsible": "德润物业",
+                "service_notice": "Response within 2 working hours, resolved within 5 working days",
                 "requested_datetime": "2026-11-15T09:00:00+08:00",
                 "updated_datetime": "2026-11-15T09:00:00+08:00",
-                "expected_datetime": "2026-11-18T17:30:00+08:00",  # booked on a Sunday
+                "expected_datetime": "2026-11-20T17:30:00+08:00",  # filed on a Sunday
                 "address": "华城苑",
             }
         ],
@@ -112,12 +111,28 @@ def test_query_never_shows_personal_data(api, cases, world):
     assert "101" not in body  # the household number
 
 
-def test_public_text_masks_mobile_and_id_numbers():
-    text = "王秀兰 13905320001，身份证370203195001010013，电话0532-12345678，编号123456789012"
+def test_a_booking_or_a_sensitive_item_is_never_listed(api, cases, world):
+    def file(code, text):
+        return case_services.case_submit(
+            item=Item.objects.get(code=code),
+            description=text,
+            channel="web",
+            created_by=world.admin,
+            estate=world.E1,
+            building=world.B1,
+            now=T0 - timedelta(days=3),
+        )
 
-    assert render.public_text(text) == (
-        "王秀兰 139****0001，身份证370203********0013，电话0532-12345678，编号123456789012"
-    )
+    care = file("PW01", "想请志愿者探访独居的母亲")
+    dispute = file("RB14", "和楼上邻居吵了起来")
+    one = {"service_request_id": f"{care.tracking_no},{dispute.tracking_no}"}
+
+    listed = api.get(f"{BASE}/requests.json")
+    asked = api.get(f"{BASE}/requests.json", one)
+    alone = api.get(f"{BASE}/requests/{care.tracking_no}.json")
+
+    assert {care.tracking_no, dispute.tracking_no} & set(_ids(listed)) == set()
+    assert (_ids(asked), alone.status_code) == ([], 404)
 
 
 def test_query_defaults_to_the_last_90_days_newest_first(api, cases):
@@ -208,7 +223,7 @@ def test_query_filters_by_service_code_and_status(api, cases, world):
 
     closed = api.get(f"{BASE}/requests.json", {"status": "closed"})
     open_rb = api.get(f"{BASE}/requests.json", {"status": "open", "service_code": "RB01,RB02"})
-    both = api.get(f"{BASE}/requests.json", {"status": "open,closed", "service_code": "PW01"})
+    both = api.get(f"{BASE}/requests.json", {"status": "open,closed", "service_code": "RB19"})
 
     assert _ids(closed) == [cases["a"].tracking_no]
     assert _ids(open_rb) == [cases["d"].tracking_no]
