@@ -7,6 +7,8 @@ no line is longer than 75 octets, never inside a UTF-8 character (§3.1).
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
+from residents.redaction import public_text
+
 CRLF = "\r\n"
 MAX_OCTETS = 75
 PRODID = "-//Hongguanjia//Engagement//ZH"
@@ -51,7 +53,7 @@ def _event(activity, *, now: datetime, url: str) -> list[str]:
         for part in (
             activity.organiser,
             activity.audience,
-            activity.description,
+            public_text(activity.description),
             url,
         )
         if part

@@ -234,7 +234,7 @@ def test_profile_party_identity_for_a_non_member_shows_a_message(eng, as_user):
     )
     eng.world.R1.tags.add(Tag.objects.get(code="party_member"))
     client.post(reverse("engagement:profile"), {"skills": "修理", "show_party_identity": "on"})
-    roster = _html(Client().get(reverse("engagement:volunteers")))
+    roster = _html(as_user(eng.u2).get(reverse("engagement:volunteers")))  # a neighbour
 
     assert refused.status_code == 400
     assert "Only residents recorded as party members can show a party identity." in _html(refused)
@@ -626,7 +626,7 @@ def test_every_page_renders_for_its_audience(eng, soon, as_user):
     pages = [
         (Client(), reverse("engagement:calendar")),
         (Client(), reverse("engagement:activity", args=[soon.pk])),
-        (Client(), reverse("engagement:volunteers")),
+        (resident, reverse("engagement:volunteers")),
         (resident, reverse("engagement:activity", args=[soon.pk])),
         (resident, reverse("engagement:mine")),
         (resident, reverse("engagement:profile")),
