@@ -133,6 +133,18 @@ def demo(django_db_setup, django_db_blocker):
         yield seed_cases(count=DEMO_CASES, today=DEMO_TODAY)
 
 
+@pytest.fixture
+def resident_client(world, catalogue, client_for):
+    """A signed-in client for resident R1 of household H1 (world.resident_user)."""
+    from orgs.models import User
+
+    user = User.objects.create(username="resident-r1")
+    world.R1.user = user
+    world.R1.save()
+    world.resident_user = user
+    return client_for(user)
+
+
 # Cases: the catalogue and a resident (R1 of building B1) who reports.
 @pytest.fixture
 def catalogue(db):

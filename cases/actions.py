@@ -246,6 +246,14 @@ ACTIONS: dict[str, ActionSpec] = {
         A.REOPEN,
         run=lambda case, user, data: services.case_reopen(case=case, user=user, **_v(data)),
     ),
+    "publish_photos": ActionSpec(
+        gettext_noop("Approve the photos for publication"),
+        forms.VersionedForm,
+        A.PUBLISH_PHOTOS,
+        run=lambda case, user, data: services.case_photos_publish(
+            case=case, actor=user, **_v(data)
+        ),
+    ),
     "close": ActionSpec(
         gettext_noop("Close"),
         forms.NoteForm,

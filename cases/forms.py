@@ -72,6 +72,14 @@ class ReportForm(StyledForm):
         ),
     )
     photos = PhotosField(label=_("Photos (up to 9)"), required=False)
+    photos_public = forms.BooleanField(
+        label=_("The photos may be shown in public"),
+        help_text=_(
+            "Only after a staff member has checked them; the place is shown down to the "
+            "building, never your name or door."
+        ),
+        required=False,
+    )
     household = forms.ModelChoiceField(
         label=_("At my home"),
         queryset=Household.objects.none(),

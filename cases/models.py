@@ -65,6 +65,7 @@ class Action(models.TextChoices):
     AUTO_CLOSE = "auto_close", _("Closed automatically (not rated)")
     REVEAL_CONTACT = "reveal_contact", _("Contact details viewed")
     RECLASSIFY = "reclassify", _("Item corrected")
+    PUBLISH_PHOTOS = "publish_photos", _("Photos approved for publication")
 
 
 # The one declaration of which action may leave which status, and where it leads.
@@ -104,6 +105,7 @@ TRANSITIONS: dict[str, tuple[frozenset, str | None]] = {
     Action.AUTO_CLOSE: (frozenset({Status.RESOLVED}), Status.CLOSED),
     Action.REVEAL_CONTACT: (OPEN_STATUSES | DONE_STATUSES, None),
     Action.RECLASSIFY: (OPEN_STATUSES | {Status.RESOLVED, Status.CLOSED}, None),
+    Action.PUBLISH_PHOTOS: (OPEN_STATUSES | {Status.RESOLVED, Status.CLOSED}, None),
 }
 
 # Who may take each action: a staff member with any one of its permissions, on a case in their
@@ -134,6 +136,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Action.MERGED_IN: _ROUTE,
     Action.CLOSE: _ROUTE,
     Action.REVEAL_CONTACT: frozenset({Permission.REVEAL_PERSONAL_DATA}),
+    Action.PUBLISH_PHOTOS: _ROUTE,
 }
 RESIDENT_ACTIONS = frozenset({Action.RESIDENT_REPLY, Action.RATE, Action.REOPEN})
 
@@ -494,6 +497,18 @@ class CasePhoto(models.Model):
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # Shown in public (Open311's media_url) only with both: the resident's yes when reporting,
+    # and a staff member's check of what the picture shows.
+    public_consent = models.BooleanField(_("the resident agreed to publish it"), default=False)
+    published_at = models.DateTimeField(_("approved for publication at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved for publication by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("photo")

@@ -12,6 +12,7 @@ from cases.models import (
     OPEN_STATUSES,
     Case,
     CaseEvent,
+    CasePhoto,
     Notification,
     Participant,
     Status,
@@ -127,6 +128,18 @@ def resident_case_get(*, user, tracking_no: str) -> Case:
     if case is None:
         raise NotFound()
     return case
+
+
+# What may be shown without sign-in: problems reported, never a household's booking of a
+# service, and none of a sensitive item (care, health, conflicts, a named person).
+PUBLIC_CASES = Q(kind=Case.Kind.APPEAL, item__is_sensitive=False)
+
+
+def published_photos() -> QuerySet[CasePhoto]:
+    """Photos the resident agreed to publish and a staff member approved, of public cases."""
+    return CasePhoto.objects.filter(
+        published_at__isnull=False, case__kind=Case.Kind.APPEAL, case__item__is_sensitive=False
+    )
 
 
 def timeline(*, case: Case, public_only: bool) -> QuerySet[CaseEvent]:

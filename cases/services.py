@@ -122,7 +122,13 @@ def _extension_may_be_decided(case: Case, actor, now) -> None:
 
 
 # What an action needs of the case besides its state, for the page to offer it as well.
+def _photos_await_approval(case: Case, actor, now) -> None:
+    if not case.photos.filter(public_consent=True, published_at__isnull=True).exists():
+        raise CaseStateError(_("No photo the resident agreed to publish is waiting."))
+
+
 PRECONDITIONS = {
+    Action.PUBLISH_PHOTOS: _photos_await_approval,
     Action.EXTENSION_REQUEST: _extension_may_be_requested,
     Action.EXTENSION_APPROVE: _extension_may_be_decided,
     Action.EXTENSION_REJECT: _extension_may_be_decided,
@@ -319,6 +325,7 @@ def case_submit(
     longitude=None,
     now: datetime | None = None,
     resubmit_window: timedelta | None = None,
+    photos_public: bool = False,
 ) -> Case:
     """The one intake for every channel. A retried submission returns the first case: one
     with the same idempotency key, or (for a form sent again after Back, which the browser
@@ -447,7 +454,7 @@ def case_submit(
         public=True,
         data={"channel": channel, "emergency_words": list(decision.emergency_words)},
     )
-    _save_photos(case, event, images)
+    _save_photos(case, event, images, public_consent=photos_public)
     notify.notify_event(case, event)
     case_filed.send_robust(sender=Case, case=case)  # e.g. triage records its suggestion
     return case
@@ -461,9 +468,15 @@ def _submitter_party(created_by, resident) -> str:
     return Party.SYSTEM  # an outside client application (Open311)
 
 
-def _save_photos(case: Case, event: CaseEvent, images) -> None:
+def _save_photos(case: Case, event: CaseEvent, images, *, public_consent=False) -> None:
     for n, image in enumerate(images, 1):
-        photo = CasePhoto(case=case, event=event, width=image.width, height=image.height)
+        photo = CasePhoto(
+            case=case,
+            event=event,
+            width=image.width,
+            height=image.height,
+            public_consent=public_consent,
+        )
         photo.image.save(
             f"{case.tracking_no}-{event.pk}-{n}.{image.extension}",
             ContentFile(image.content),
@@ -959,6 +972,28 @@ def case_close(*, case: Case, actor, note: str = "", expected_version=None, now=
         note=note,
         now=now,
         changes={"closed_at": now},
+    )
+
+
+@transaction.atomic
+def case_photos_publish(*, case: Case, actor, expected_version=None, now=None) -> CaseEvent:
+    """A staff member has looked at the photos the resident agreed to publish (nobody's face,
+    door number or plate) and lets them be shown in public."""
+    party = _guard(
+        case, action=Action.PUBLISH_PHOTOS, actor=actor, expected_version=expected_version
+    )
+    now = now or timezone.now()
+    waiting = case.photos.filter(public_consent=True, published_at__isnull=True)
+    ids = list(waiting.values_list("pk", flat=True))
+    waiting.update(published_at=now, published_by=actor)
+    return _transition(
+        case,
+        action=Action.PUBLISH_PHOTOS,
+        actor=actor,
+        party=party,
+        now=now,
+        public=False,
+        data={"photos": ids},
     )
 
 

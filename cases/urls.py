@@ -12,6 +12,7 @@ urlpatterns = [
     path("new/", views.staff_new, name="staff_new"),
     path("notifications/", views.notifications, name="notifications"),
     path("photo/<int:photo_id>/", views.photo, name="photo"),
+    path("photo/<int:photo_id>/public/", views.public_photo, name="public_photo"),
     path("<int:case_id>/", views.detail, name="detail"),
     path("<int:case_id>/act/<str:action>/", views.act, name="act"),
     path("<int:case_id>/contact/", views.reveal_contact, name="reveal_contact"),

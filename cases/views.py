@@ -78,6 +78,7 @@ def report(request):
                 contact_name=data["contact_name"],
                 contact_mobile=data["contact_mobile"],
                 photos=data["photos"],
+                photos_public=data["photos_public"],
                 idempotency_key=data["idempotency_key"],
                 resubmit_window=services.FORM_RESUBMIT_WINDOW,
             )
@@ -304,6 +305,18 @@ def photo(request, photo_id):
     return response
 
 
+def public_photo(request, photo_id):
+    """A photo shown in public (Open311's media_url): only one the resident agreed to publish
+    and a staff member approved; anything else looks missing."""
+    photo = selectors.published_photos().filter(pk=photo_id).first()
+    if photo is None:
+        raise NotFound()
+    response = FileResponse(photo.image.open("rb"))
+    response["Cache-Control"] = "public, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 @login_required
 def notifications(request):
     notes = selectors.unread_notifications(user=request.user)
@@ -349,6 +362,7 @@ def staff_new(request):
                 contact_name=data["contact_name"],
                 contact_mobile=data["contact_mobile"] or data["resident_mobile"],
                 photos=data["photos"],
+                photos_public=data["photos_public"],
                 idempotency_key=data["idempotency_key"],
                 resubmit_window=services.FORM_RESUBMIT_WINDOW,
             )

@@ -17,6 +17,7 @@ import xml.etree.ElementTree as ET
 from decimal import Decimal
 
 from django.http import HttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -156,15 +157,16 @@ def created(fmt: str, *, case: Case) -> HttpResponse:
     return respond(fmt, "service_requests", document)
 
 
-def requests(fmt: str, *, cases) -> HttpResponse:
-    return respond(fmt, "service_requests", [request_fields(case) for case in cases])
+def requests(fmt: str, *, cases, site: str) -> HttpResponse:
+    """`site` is the address the photos' links start with (the request's own host)."""
+    return respond(fmt, "service_requests", [request_fields(case, site) for case in cases])
 
 
 # ---------------------------------------------------------------------------------------------
 # A case as the public sees it
 
 
-def request_fields(case: Case) -> dict:
+def request_fields(case: Case, site: str) -> dict:
     status, notes = public_status(case)
     fields = {
         "service_request_id": case.tracking_no,
@@ -180,6 +182,9 @@ def request_fields(case: Case) -> dict:
         "expected_datetime": datetime_text(case.resolution_due),
         "address": public_address(case),
     }
+    if case.public_photos:  # the resident agreed and a staff member approved
+        path = reverse("cases:public_photo", args=[case.public_photos[0].pk])
+        fields["media_url"] = site.rstrip("/") + path
     if case.building_id:
         fields["address_id"] = f"B{case.building_id}"
     if case.latitude is not None and case.longitude is not None:

@@ -15,6 +15,7 @@ from django.db.models import Max, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from cases.models import OPEN_STATUSES, Case, Participant
+from cases.selectors import PUBLIC_CASES, published_photos
 from catalog.models import Item
 from core.errors import NotFound
 from open311.wire import RequestQuery
@@ -203,8 +204,11 @@ def requests_public(*, community: OrgUnit | None) -> QuerySet[Case]:
         "company",
         "owner_unit",
         "merged_into",
-    ).prefetch_related(Prefetch("participants", queryset=leads, to_attr="leads"))
-    cases = cases.filter(kind=Case.Kind.APPEAL, item__is_sensitive=False)
+    ).prefetch_related(
+        Prefetch("participants", queryset=leads, to_attr="leads"),
+        Prefetch("photos", queryset=published_photos(), to_attr="public_photos"),
+    )
+    cases = cases.filter(PUBLIC_CASES)
     if community is not None:
         cases = cases.filter(estate__community=community)
     return cases.order_by("-created_at", "-id")

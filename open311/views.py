@@ -86,7 +86,8 @@ def requests(request, fmt):
         return _request_create(request, fmt, params)
     community = selectors.jurisdiction_resolve(jurisdiction_id=params.get("jurisdiction_id"))
     query = wire.request_query(params, now=timezone.now())
-    return render.requests(fmt, cases=selectors.requests_query(community=community, query=query))
+    cases = selectors.requests_query(community=community, query=query)
+    return render.requests(fmt, cases=cases, site=request.build_absolute_uri("/"))
 
 
 def _request_create(request, fmt, params):
@@ -111,7 +112,7 @@ def request_detail(request, fmt, tracking_no):
         jurisdiction_id=wire.Params(request).get("jurisdiction_id")
     )
     case = selectors.request_get(community=community, tracking_no=tracking_no)
-    return render.requests(fmt, cases=[case])
+    return render.requests(fmt, cases=[case], site=request.build_absolute_uri("/"))
 
 
 @endpoint("GET")

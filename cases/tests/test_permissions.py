@@ -21,6 +21,7 @@ from cases.models import (
     OutboxMessage,
     Participant,
 )
+from cases.tests.test_views import _jpeg
 from catalog.models import Item
 from core.errors import ApplicationError, Forbidden, NotFound
 from core.testing import make_user
@@ -47,6 +48,8 @@ def _snapshot() -> dict:
 
 def _case_in(state, world, report) -> Case:
     """A case of resident R1 (estate E1: micro-grid M1, company P1) in the given state."""
+    if state == "photo_to_publish":  # the resident agreed to publish the photo
+        return report(now=timezone.now(), photos=[_jpeg()], photos_public=True)
     case = report(now=timezone.now())
     if state == "submitted":
         return case
@@ -218,6 +221,12 @@ SERVICES = {
         "manager",
         lambda w, c, a: services.case_close(case=c, actor=a),
     ),
+    "photos_publish": (
+        "photo_to_publish",
+        "community",
+        "manager",
+        lambda w, c, a: services.case_photos_publish(case=c, actor=a),
+    ),
     "reveal_contact": (
         "submitted",
         "manager",
@@ -238,7 +247,7 @@ SERVICES = {
     ),
 }
 RESIDENT_SERVICES = {"resident_reply", "rate"}
-ROUTING = {"rule_return", "whistle", "supervise", "follow_up", "merge", "close"}
+ROUTING = {"rule_return", "whistle", "supervise", "follow_up", "merge", "close", "photos_publish"}
 
 
 def test_every_service_that_takes_an_actor_is_tried():
@@ -345,6 +354,7 @@ STATES = [
     "reopened",
     "closed",
     "merged",
+    "photo_to_publish",
 ]
 
 
@@ -372,6 +382,7 @@ def _inputs(world, case, into) -> dict:
         "merge": {**v, "into": into.tracking_no},
         "reopen": v,
         "close": {**v, "text": "已办结"},
+        "publish_photos": v,
     }
 
 
