@@ -14,8 +14,9 @@ ROOT = Path(settings.BASE_DIR)
 
 
 def test_the_documented_production_settings_pass_the_deployment_checks():
+    # The machine's environment, less what the browser tests set in this process.
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DEBUG": "0",
         "HTTPS": "1",
         "SECRET_KEY": secrets.token_urlsafe(50),
@@ -31,7 +32,8 @@ def test_the_documented_production_settings_pass_the_deployment_checks():
         timeout=120,
     )
 
-    assert (checked.returncode, checked.stderr) == (0, "")
+    assert checked.returncode == 0, checked.stderr
+    assert checked.stderr == ""
     assert "System check identified no issues" in checked.stdout
 
 
