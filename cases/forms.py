@@ -183,7 +183,9 @@ class InboxFilterForm(StyledForm):
     )
     item = forms.ModelChoiceField(
         label=_("Item"),
-        queryset=Item.objects.filter(kind__in=["appeal", "service"]).only("code", "name"),
+        queryset=Item.objects.filter(kind__in=["appeal", "service"]).only(
+            "code", "name", "name_en"
+        ),
         required=False,
         empty_label=_("All items"),
     )
