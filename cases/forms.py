@@ -168,6 +168,10 @@ class StaffIntakeForm(ReportForm):
         error_messages={"invalid": _("Enter a valid mainland China mobile number.")},
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["household"].label = _("At a resident's home")  # not the resident's "my home"
+
 
 class InboxFilterForm(StyledForm):
     q = forms.CharField(label=_("Tracking number or words"), required=False, max_length=50)

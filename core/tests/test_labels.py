@@ -98,3 +98,10 @@ def test_chinese_pages_use_chinese_punctuation_and_english_pages_english(world, 
     )
     assert re.search(r"Contact: 王秀兰", english) and re.search(r" \(accepted \d\d-\d\d", english)
     assert "：" not in re.sub(r"<p class=\"mb-2\">.*?</p>", "", english)
+
+
+def test_staff_filing_for_a_resident_are_not_asked_about_my_home(world, catalogue, client_for):
+    html = client_for(world.community).get(reverse("cases:staff_new")).content.decode()
+
+    assert '<label class="form-label" for="id_household">在居民家中</label>' in html
+    assert "在我家" not in html
