@@ -63,7 +63,7 @@ def test_staff_intake_submitted_again_after_back_shows_the_first_case(desktop):
         [
             ("反映什么问题？", "RB06"),
             ("问题描述", "居民来电：三楼楼道堆满了纸箱"),
-            ("在我家", str(world.H1.pk)),
+            ("在居民家中", str(world.H1.pk)),
         ],
     )
     fill()
