@@ -16,7 +16,7 @@ from core.testing import SH, T0
 
 pytestmark = pytest.mark.django_db
 
-english_names = importlib.import_module("catalog.migrations.0007_seed_english_names")
+english_names = importlib.import_module("catalog.migrations.0009_seed_english_names")
 
 
 def _page(client, url, *, english):

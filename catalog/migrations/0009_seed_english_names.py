@@ -33,5 +33,5 @@ def clear_english_names(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("catalog", "0006_catalogue_english_names")]
+    dependencies = [("catalog", "0008_catalogue_english_names")]
     operations = [migrations.RunPython(seed_english_names, clear_english_names)]
