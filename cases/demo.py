@@ -33,7 +33,6 @@ from cases.models import (
     ReturnReason,
     Status,
 )
-from catalog.clock import parse_periods
 from catalog.models import WORKING_UNITS, Item, Priority
 from catalog.selectors import is_workday
 from orgs.models import Building, Estate, Household, OrgUnit, Unit, User
@@ -513,26 +512,6 @@ def _daytime(t: datetime, rng: random.Random, start=8, end=20) -> datetime:
     return morning + _m(rng.uniform(0, 90))
 
 
-def _preferred_time(item: Item, created: datetime, rng: random.Random) -> datetime:
-    """The time a resident booking `item` at `created` asks for: a day or two later, within
-    the item's booking hours (a little after they open when it falls outside them)."""
-    later = created + _h(rng.choice([18, 24, 26, 44, 48, 50]) + rng.uniform(-2, 2))
-    if not item.booking_hours:
-        return _daytime(later, rng, start=9, end=19)
-    local = timezone.localtime(later)
-    zone = timezone.get_default_timezone()
-    for day in range(3):
-        date = (local + timedelta(days=day)).date()
-        for start, end in parse_periods(item.booking_hours):
-            opens = datetime.combine(date, start, tzinfo=zone)
-            closes = datetime.combine(date, end, tzinfo=zone)
-            if local < opens:
-                return opens + (closes - opens) * rng.uniform(0, 0.5)
-            if local < closes:
-                return later
-    raise ValueError(f"{item.code} takes no bookings")
-
-
 # ---------------------------------------------------------------------------------------------
 # The world as loaded once: structure, people, catalogue and staff.
 
@@ -875,7 +854,12 @@ class _Simulation:
             "dur": rng.choice(DURATIONS),
         }
         if s.item.kind == Item.Kind.SERVICE:
-            s.preferred = _preferred_time(s.item, s.created, rng)
+            s.preferred = _daytime(
+                s.created + _h(rng.choice([18, 24, 26, 44, 48, 50]) + rng.uniform(-2, 2)),
+                rng,
+                start=9,
+                end=19,
+            )
             tokens["when"] = self._when_text(s.created, s.preferred)
             template = SERVICE_ASK.get(s.item.code, "想预约{item}服务，{when}在家，麻烦安排")
             text = template.format(item=s.item.name, **tokens) + "。"

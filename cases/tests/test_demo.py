@@ -131,26 +131,3 @@ def test_demo_history_is_delivered_and_read(demo):
     assert OutboxMessage.objects.filter(state="pending").exists()  # the last day is still due
     week = TODAY - timedelta(days=7)
     assert not Notification.objects.filter(read_at__isnull=True, created_at__lt=week).exists()
-
-
-def test_demo_bookings_ask_for_a_time_the_service_takes(catalogue):
-    """`manage.py demo` on 2026-12-01 stopped at a booking asked for 17:30 of a service
-    booked 09:00–17:00: every booking of the history asks for a time its item takes."""
-    import random
-
-    from cases.demo import _preferred_time
-    from catalog.models import Item
-    from catalog.selectors import booking_time_refusal
-
-    rng = random.Random(1)
-    services = Item.objects.filter(kind=Item.Kind.SERVICE)
-    refusals = {}
-    for item in services:
-        for n in range(0, 7 * 24 * 60, 97):  # a week of submissions, at odd minutes
-            created = TODAY + timedelta(minutes=n)
-            when = _preferred_time(item, created, rng)
-            refusal = booking_time_refusal(item=item, when=when, now=created)
-            if refusal:
-                refusals[item.code, timezone.localtime(when).strftime("%a %H:%M")] = refusal
-    assert services.count() == 125
-    assert refusals == {}
