@@ -142,7 +142,7 @@ class PledgeForm(StyledForm):
     def __init__(self, *args, partner, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agreement"].queryset = partner.agreements.all()
-        self.fields["item"].label_from_instance = lambda i: f"{i.code} {i.name}"
+        self.fields["item"].label_from_instance = lambda i: f"{i.code} {i.label}"
 
 
 class ActivityLinkForm(StyledForm):

@@ -111,7 +111,7 @@ ACTIONS: dict[str, ActionSpec] = {
         run=lambda case, user, data: services.case_accept(case=case, actor=user, **_v(data)),
     ),
     "first_contact": ActionSpec(
-        gettext_noop("Contacted the resident"),
+        gettext_noop("Record the first contact"),
         forms.NoteForm,
         A.FIRST_CONTACT,
         run=lambda case, user, data: services.case_first_contact(

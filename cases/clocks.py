@@ -12,7 +12,7 @@ the holiday schedule of a provisional deadline's year is entered.
 from datetime import datetime
 
 from django.db import transaction
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from cases.models import LEVELS, OPEN_STATUSES, Action, Case, CaseEvent, Extension, Party
 from cases.services import case_apply, intake_deadlines
@@ -20,6 +20,13 @@ from catalog.clock import Deadline
 from catalog.selectors import deadline_compute
 
 CLOCK_FIELDS = ("response_due", "resolution_due", "next_escalation_at", "deadlines_provisional")
+
+# Why clocks were recomputed; the event keeps the code, and the timeline says it in the
+# reader's language (`cases.templatetags.cases.event_note`).
+RECOMPUTED = {
+    "time_zone": _("Deadlines recomputed: office hours and holidays count in Beijing time."),
+    "holiday_schedule": _("Deadlines recomputed with the official holiday schedule."),
+}
 
 
 def case_clocks(case: Case, events: list[CaseEvent], extended: dict[int, datetime]) -> dict:
@@ -83,11 +90,12 @@ def case_clocks(case: Case, events: list[CaseEvent], extended: dict[int, datetim
 
 @transaction.atomic
 def case_clocks_recompute(
-    *, case: Case, now: datetime, note: str, events=None, extended=None
+    *, case: Case, now: datetime, reason: str, events=None, extended=None
 ) -> bool:
-    """Write the clocks the timeline leads to, if they differ, with an internal note; the
-    case's version and tallies move as for any change. `events` and `extended` may be given
-    when the caller read them for many cases at once."""
+    """Write the clocks the timeline leads to, if they differ, with an internal note saying
+    why (`reason`, a key of `RECOMPUTED`); the case's version and tallies move as for any
+    change. `events` and `extended` may be given when the caller read them for many cases at
+    once."""
     if events is None:
         events = list(case.events.order_by("at", "id"))
     if extended is None:
@@ -106,10 +114,13 @@ def case_clocks_recompute(
         public=False,
         from_status=case.status,
         to_status=case.status,
-        note=note,
+        note=str(RECOMPUTED[reason]),
         data={
-            name: value.isoformat() if isinstance(value, datetime) else value
-            for name, value in changes.items()
+            "recomputed": reason,
+            **{
+                name: value.isoformat() if isinstance(value, datetime) else value
+                for name, value in changes.items()
+            },
         },
     )
     return True
@@ -117,7 +128,6 @@ def case_clocks_recompute(
 
 def open_cases_recompute(*, now: datetime, batch: int = 500) -> int:
     """Put right the clocks of every open case; returns how many changed."""
-    note = _("Deadlines recomputed: office hours and holidays count in Beijing time.")
     changed, last_id = 0, 0
     while True:
         cases = list(
@@ -138,7 +148,7 @@ def open_cases_recompute(*, now: datetime, batch: int = 500) -> int:
             changed += case_clocks_recompute(
                 case=case,
                 now=now,
-                note=note,
+                reason="time_zone",
                 events=events.get(case.pk, []),
                 extended=extended.get(case.pk, {}),
             )

@@ -176,6 +176,10 @@ class StaffIntakeForm(ReportForm):
         error_messages={"invalid": _("Enter a valid mainland China mobile number.")},
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["household"].label = _("At a resident's home")  # not the resident's "my home"
+
 
 class InboxFilterForm(StyledForm):
     q = forms.CharField(label=_("Tracking number or words"), required=False, max_length=50)
@@ -191,7 +195,9 @@ class InboxFilterForm(StyledForm):
     )
     item = forms.ModelChoiceField(
         label=_("Item"),
-        queryset=Item.objects.filter(kind__in=["appeal", "service"]).only("code", "name"),
+        queryset=Item.objects.filter(kind__in=["appeal", "service"]).only(
+            "code", "name", "name_en"
+        ),
         required=False,
         empty_label=_("All items"),
     )

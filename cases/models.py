@@ -7,6 +7,7 @@ Nothing about a case changes except through `cases.services`, which appends a `C
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from catalog.models import Priority
 from orgs.fields import PathField
@@ -19,7 +20,7 @@ class Status(models.TextChoices):
     IN_PROGRESS = "in_progress", _("In progress")
     RETURNED = "returned", _("Returned for a ruling")
     RESOLVED = "resolved", _("Resolved")
-    REOPENED = "reopened", _("Reopened")
+    REOPENED = "reopened", pgettext_lazy("status", "Reopened")
     CLOSED = "closed", _("Closed")
     MERGED = "merged", _("Merged")
 

@@ -14,7 +14,6 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from cases import services
 from cases.channels import CHANNELS, DeliveryFailed
@@ -142,13 +141,12 @@ def recompute_provisional(*, now: datetime) -> int:
     """Once a year's holiday schedule is entered, its provisional deadlines become final."""
     known = set(CalendarYear.objects.values_list("year", flat=True))
     due = Case.objects.filter(deadlines_provisional=True, status__in=OPEN_STATUSES)
-    note = _("Deadlines recomputed with the official holiday schedule.")
 
     def step(case: Case) -> bool:
         dues = [at for at in (case.response_due, case.resolution_due) if at]
         if any(timezone.localtime(at).year not in known for at in dues):
             return False
-        return case_clocks_recompute(case=case, now=now, note=note)
+        return case_clocks_recompute(case=case, now=now, reason="holiday_schedule")
 
     return _sweep(due.select_related("sla"), step)
 

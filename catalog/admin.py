@@ -23,19 +23,19 @@ from catalog.selectors import office_hours, promise_text
 
 @admin.register(Domain)
 class DomainAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "color", "sort"]
+    list_display = ["name", "name_en", "code", "color", "sort"]
 
 
 @admin.register(ServiceList)
 class ServiceListAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "sort"]
+    list_display = ["name", "name_en", "code", "sort"]
 
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "service_list", "sort"]
+    list_display = ["name", "name_en", "code", "service_list", "sort"]
     list_filter = ["service_list"]
-    search_fields = ["name", "code"]
+    search_fields = ["name", "name_en", "code"]
 
 
 @admin.register(SlaPolicy)
@@ -75,6 +75,7 @@ class ItemAdmin(admin.ModelAdmin):
     list_display = [
         "code",
         "name",
+        "name_en",
         "service_list",
         "category",
         "domain",
@@ -85,7 +86,7 @@ class ItemAdmin(admin.ModelAdmin):
         "is_active",
     ]
     list_filter = ["service_list", "domain", "kind", "provider", "sla", "is_active"]
-    search_fields = ["code", "name", "description", "keywords"]
+    search_fields = ["code", "name", "name_en", "description", "keywords"]
     list_select_related = ["service_list", "category", "domain", "sla"]
     change_list_template = "admin/catalog/item/change_list.html"
 

@@ -22,6 +22,7 @@ COLUMNS = [
     "category",
     "domain",
     "name",
+    "name_en",
     "description",
     "kind",
     "provider",
@@ -35,7 +36,7 @@ COLUMNS = [
     "published",
 ]
 REQUIRED = {"code", "list", "category", "domain", "name", "kind", "provider", "sla"}
-OPTIONAL = {"booking_hours"}  # sheets exported before it existed still import
+OPTIONAL = {"name_en", "booking_hours"}  # sheets exported before they existed still import
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
 TRUE_WORDS = {"1", "true", "yes", "是", "y"}
@@ -65,6 +66,7 @@ def catalogue_export() -> bytes:
                 item.category.code,
                 item.domain.code,
                 item.name,
+                item.name_en,
                 item.description,
                 item.kind,
                 item.provider,
@@ -80,6 +82,9 @@ def catalogue_export() -> bytes:
         )
     help_sheet = workbook.create_sheet("help")
     help_sheet.append(["column", "allowed values"])
+    help_sheet.append(
+        ["name_en", "optional: the name on pages in English; blank = the Chinese name"]
+    )
     help_sheet.append(["list", " ".join(ServiceList.objects.values_list("code", flat=True))])
     help_sheet.append(["category", " ".join(Category.objects.values_list("code", flat=True))])
     help_sheet.append(["domain", " ".join(Domain.objects.values_list("code", flat=True))])
@@ -143,6 +148,7 @@ def _item_from_row(values: dict, lookups: _Lookups) -> Item:
     item.is_active = published in TRUE_WORDS
     for name in (
         "name",
+        "name_en",
         "description",
         "kind",
         "provider",

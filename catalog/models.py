@@ -1,16 +1,38 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from catalog.clock import parse_periods
 
 
-class Domain(models.Model):
+class EnglishName:
+    """The catalogue's names are data in Chinese; an English name, where one is entered, is
+    shown to readers in English (a page's language, an export made from it)."""
+
+    @property
+    def label(self) -> str:
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
+        return self.name
+
+
+def english_name_field():
+    return models.CharField(
+        _("English name"),
+        max_length=100,
+        blank=True,
+        help_text=_("Shown on pages in English; blank: the Chinese name is shown."),
+    )
+
+
+class Domain(EnglishName, models.Model):
     """One of the five colour domains of the five-colour estate (五彩小区)."""
 
     code = models.SlugField(_("code"), max_length=16, unique=True)
     name = models.CharField(_("name"), max_length=30)
+    name_en = english_name_field()
     color = models.CharField(_("colour"), max_length=7, help_text=_("Hex colour, e.g. #C8102E"))
     description = models.TextField(_("description"), blank=True)
     sort = models.PositiveSmallIntegerField(_("sort order"), default=0)
@@ -21,14 +43,22 @@ class Domain(models.Model):
         ordering = ["sort", "id"]
 
     def __str__(self):
-        return self.name
+        return self.label
+
+    @property
+    def short_label(self) -> str:
+        """A badge's colour word: 蓝色, or Blue from "Blue: safety and …"."""
+        if self.label != self.name:
+            return self.name_en.split(":")[0].split()[0]
+        return self.name[:2]
 
 
-class ServiceList(models.Model):
+class ServiceList(EnglishName, models.Model):
     """A published list: the Red Butler list, public-welfare services, convenience services."""
 
     code = models.SlugField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=50)
+    name_en = english_name_field()
     description = models.TextField(_("description"), blank=True)
     sort = models.PositiveSmallIntegerField(_("sort order"), default=0)
 
@@ -38,10 +68,10 @@ class ServiceList(models.Model):
         ordering = ["sort", "id"]
 
     def __str__(self):
-        return self.name
+        return self.label
 
 
-class Category(models.Model):
+class Category(EnglishName, models.Model):
     service_list = models.ForeignKey(
         ServiceList,
         verbose_name=_("service list"),
@@ -50,6 +80,7 @@ class Category(models.Model):
     )
     code = models.SlugField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=30)
+    name_en = english_name_field()
     sort = models.PositiveSmallIntegerField(_("sort order"), default=0)
 
     class Meta:
@@ -58,7 +89,7 @@ class Category(models.Model):
         ordering = ["service_list__sort", "sort", "id"]
 
     def __str__(self):
-        return f"{self.service_list.name} · {self.name}"
+        return f"{self.service_list.label} · {self.label}"
 
 
 class Priority(models.TextChoices):
@@ -126,7 +157,7 @@ def validate_periods(value: str) -> None:
         ) from None
 
 
-class Item(models.Model):
+class Item(EnglishName, models.Model):
     """A published catalogue item: something residents report, book, or read about."""
 
     class Kind(models.TextChoices):
@@ -151,6 +182,7 @@ class Item(models.Model):
         Domain, verbose_name=_("domain"), on_delete=models.PROTECT, related_name="items"
     )
     name = models.CharField(_("name"), max_length=50)
+    name_en = english_name_field()
     description = models.TextField(_("description"), blank=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     provider = models.CharField(_("provider"), max_length=20, choices=Provider.choices)
@@ -201,7 +233,7 @@ class Item(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.code} {self.name}"
+        return f"{self.code} {self.label}"
 
     def clean(self):
         if (

@@ -269,6 +269,7 @@ def catalogue_search(
     for word in query.split()[:5]:
         items = items.filter(
             Q(name__icontains=word)
+            | Q(name_en__icontains=word)
             | Q(description__icontains=word)
             | Q(keywords__icontains=word)
             | Q(code__iexact=word)

@@ -78,6 +78,7 @@ def catalogue_load_seed(*, path: Path = SEED_PATH) -> int:
             code=row["code"],
             defaults={
                 "name": row["name"],
+                "name_en": row.get("name_en", ""),
                 "color": row["color"],
                 "description": row["description"],
                 "sort": sort,
@@ -88,6 +89,7 @@ def catalogue_load_seed(*, path: Path = SEED_PATH) -> int:
             code=row["code"],
             defaults={
                 "name": row["name"],
+                "name_en": row.get("name_en", ""),
                 "description": row["description"],
                 "sort": sort,
             },
@@ -99,6 +101,7 @@ def catalogue_load_seed(*, path: Path = SEED_PATH) -> int:
             defaults={
                 "service_list": lists[row["list"]],
                 "name": row["name"],
+                "name_en": row.get("name_en", ""),
                 "sort": row["sort"],
             },
         )
@@ -113,6 +116,7 @@ def catalogue_load_seed(*, path: Path = SEED_PATH) -> int:
                 "category": categories[row["category"]],
                 "domain": domains[row["domain"]],
                 "name": row["name"],
+                "name_en": row.get("name_en", ""),
                 "description": row["description"],
                 "kind": row["kind"],
                 "provider": row["provider"],

@@ -111,6 +111,8 @@ class StyledForm(forms.Form):
             widget = field.widget
             if type(widget) is forms.Select:
                 widget.__class__ = QuickSelect  # same state, quicker rendering
+            if getattr(field, "empty_label", None) == "---------":  # Django's own, untranslated
+                field.empty_label = _("Choose…")
             if isinstance(
                 widget, forms.CheckboxInput | forms.RadioSelect | forms.CheckboxSelectMultiple
             ):

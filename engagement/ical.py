@@ -67,7 +67,7 @@ def _event(activity, *, now: datetime, url: str) -> list[str]:
         f"SUMMARY:{escape_text(activity.title)}",
         f"LOCATION:{escape_text(location)}",
         f"DESCRIPTION:{escape_text(description)}",
-        f"CATEGORIES:{escape_text(activity.domain.name)}",
+        f"CATEGORIES:{escape_text(activity.domain.label)}",
         f"URL:{url}",
         "END:VEVENT",
     ]

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from insights.metrics import BANDS
 from orgs.fields import PathField
@@ -13,7 +14,7 @@ class MonthlyTopic(models.Model):
         OPEN = "open", _("In progress")
         DONE = "done", _("Done")
 
-    title = models.CharField(_("title"), max_length=100)
+    title = models.CharField(pgettext_lazy("monthly topic", "title"), max_length=100)
     month = models.DateField(_("month"), help_text=_("The first day of the topic's month."))
     estate = models.ForeignKey(
         "orgs.Estate", verbose_name=_("estate"), on_delete=models.PROTECT, related_name="+"

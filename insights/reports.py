@@ -121,7 +121,7 @@ def monthly_workbook(report: MonthlyReport) -> bytes:
         overdue.append(
             [
                 case.tracking_no,
-                case.item.name,
+                case.item.label,
                 case.estate.name,
                 case.owner_unit.name,
                 timezone.localtime(case.resolution_due).strftime("%Y-%m-%d %H:%M"),

@@ -79,7 +79,7 @@ def _dashboard_data(cases, period) -> dict:
             "received": [f.counts["dispatched"] for _l, f in trend],
             "domains": [
                 {
-                    "name": d.name,
+                    "name": d.label,
                     "color": d.color,
                     "value": by_domain[d.pk].counts["dispatched"] if d.pk in by_domain else 0,
                 }

@@ -121,12 +121,12 @@ def services(fmt: str, *, items) -> HttpResponse:
     document = [
         {
             "service_code": item.code,
-            "service_name": item.name,
+            "service_name": item.label,
             "description": item.description,
             "metadata": True,
             "type": "realtime",
             "keywords": ",".join(item.keywords.split()),
-            "group": item.category.name,
+            "group": item.category.label,
         }
         for item in items
     ]
@@ -172,7 +172,7 @@ def request_fields(case: Case, site: str) -> dict:
         "service_request_id": case.tracking_no,
         "status": status,
         "status_notes": notes,
-        "service_name": case.item.name,
+        "service_name": case.item.label,
         "service_code": case.item.code,
         "description": public_text(case.description),
         "agency_responsible": agency_responsible(case),

@@ -95,7 +95,7 @@ def test_ruling_on_a_return_with_nobody_chosen_is_refused(world, report, client_
     response = _act(client_for(world.secretary), case, "rule_return", {"version": case.version})
 
     assert response.status_code == 400
-    assert "请选择一个单位或一家物业公司。" in _refusal(response)
+    assert "请选择一个单位或一家物业企业。" in _refusal(response)
     assert Case.objects.get().status == Status.RETURNED
 
 

@@ -57,7 +57,7 @@ def test_leak_reported_on_a_phone_is_handled_and_rated(phone, desktop, tmp_path)
     phone.locator("input[type=file]").set_input_files(str(_photo(tmp_path)))
     phone.shot("journey-1-resident-report")
     phone.get_by_role("button", name="提交").click()
-    phone.get_by_text("受理编号").first.wait_for()
+    phone.get_by_text("诉求编号").first.wait_for()
     tracking = re.search(r"FC\d{8}-\d{4}", phone.content()).group()
     phone.shot("journey-2-resident-received")
 

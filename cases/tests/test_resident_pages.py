@@ -16,7 +16,7 @@ def test_banner_after_reporting_agrees_with_the_status_badge(world, resident_cli
         reverse("cases:report"), _report_data(world), follow=True
     ).content.decode()
 
-    assert "已提交，您的受理编号是" in html
+    assert "已提交，您的诉求编号是" in html
     assert "已受理" not in html  # the badge says 待受理: nobody has accepted it yet
     assert 'data-status="submitted"' in html
 

@@ -43,7 +43,7 @@ def test_resident_report_submitted_again_after_back_shows_the_first_case(phone):
     fill = _filler(phone, [("问题描述", "三楼楼道堆满了纸箱"), ("在我家", str(world.H1.pk))])
     fill()
     phone.get_by_role("button", name="提交").click()
-    phone.get_by_text("受理编号").first.wait_for()
+    phone.get_by_text("诉求编号").first.wait_for()
     first = re.search(r"FC\d{8}-\d{4}", phone.content()).group()
 
     _submit_again_after_back(phone, fill)
@@ -63,7 +63,7 @@ def test_staff_intake_submitted_again_after_back_shows_the_first_case(desktop):
         [
             ("反映什么问题？", "RB06"),
             ("问题描述", "居民来电：三楼楼道堆满了纸箱"),
-            ("在我家", str(world.H1.pk)),
+            ("在居民家中", str(world.H1.pk)),
         ],
     )
     fill()

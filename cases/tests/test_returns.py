@@ -93,7 +93,7 @@ def test_the_back_office_sees_the_reason_beside_the_ruling_and_in_the_timeline(
     )
     returned = CaseEvent.objects.get(case=case, action="return")
     at = timezone.localtime(returned.at).strftime("%Y-%m-%d %H:%M")
-    assert _text(beside[1]) == f"退单原因：权属不清 {EXPLAIN} 物业公司 · Wuye_Jingli · {at}"
+    assert _text(beside[1]) == f"退单原因：权属不清 {EXPLAIN} 物业企业 · Wuye_Jingli · {at}"
     entry = re.search(r'<li[^>]*data-action="return"[^>]*>(.*?)</li>', page, re.S)
     assert f"<strong>已退单</strong>（权属不清）：{EXPLAIN}</div>" in entry[1]
 

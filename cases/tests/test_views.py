@@ -44,7 +44,7 @@ def test_resident_reports_a_leak_with_a_photo(world, resident_client):
 
     case = Case.objects.get()
     html = response.content.decode()
-    assert case.tracking_no in html and "受理编号" in html
+    assert case.tracking_no in html and "诉求编号" in html
     assert case.priority == "emergency"
     assert case.photos.count() == 2
     assert (case.household, case.building) == (world.H1, world.B1)

@@ -17,6 +17,7 @@ GOOD_ROW = {
     "category": "cv_daily",
     "domain": "orange",
     "name": "上门磨剪刀",
+    "name_en": "Scissors sharpened at home",
     "description": "磨剪刀、菜刀，现场取送。",
     "kind": "service",
     "provider": "partner",
@@ -170,3 +171,33 @@ def test_admin_import_export_refused_to_non_admins(catalogue, world, client_for)
 
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_the_workbook_carries_english_names_and_an_import_sets_them(catalogue):
+    rows = _rows(catalogue_export())
+    english = dict((row[0], row[COLUMNS.index("name_en")]) for row in rows[1:])
+    assert rows[0][4:6] == ("name", "name_en")
+    assert english["RB15"] == "Water leak indoors or in the stairwell"
+
+    result = catalogue_import(upload=_upload([{**GOOD_ROW, "category": _category_code()}]))
+
+    assert result.errors == []
+    item = Item.objects.get(code="CV900")
+    assert (item.name, item.name_en) == ("上门磨剪刀", "Scissors sharpened at home")
+    with translation.override("en"):
+        assert item.label == "Scissors sharpened at home"
+    assert item.label == "上门磨剪刀"
+
+
+def test_a_sheet_without_english_names_still_imports_and_keeps_them(catalogue):
+    header = [c for c in COLUMNS if c != "name_en"]
+    row = dict(zip(COLUMNS, _rows(catalogue_export())[1], strict=True))
+    code = row["code"]
+    english = Item.objects.get(code=code).name_en
+
+    result = catalogue_import(upload=_upload([{**row, "fee": "12.00"}], header=header))
+
+    assert result.errors == []
+    item = Item.objects.get(code=code)
+    assert (str(item.fee), item.name_en) == ("12.00", english)
+    assert english != ""

@@ -12,7 +12,7 @@ STAFF_PERSONAS = {
     "community": "社区工作人员",
     "grid_worker": "网格员",
     "microgrid_leader": "微网格长",
-    "partner": "合作伙伴",
+    "partner": "合伙单位",
     "manager": "物业经理",
     "property_staff": "物业客服",
     "technician": "维修师傅",

@@ -16,7 +16,7 @@ def test_monthly_workbook_heads_each_sheet_with_what_it_lists(world, catalogue, 
 
     workbook = load_workbook(BytesIO(response.content))
     heads = [next(workbook[name].iter_rows(values_only=True))[0] for name in workbook.sheetnames]
-    assert heads[1:4] == ["单位", "物业公司", "事项"]
+    assert heads[1:4] == ["单位", "物业企业", "事项"]
 
 
 def test_a_partner_organisation_has_a_name_not_a_persons_name(world, client_for):

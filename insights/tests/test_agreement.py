@@ -68,4 +68,4 @@ def test_monthly_report_lists_each_unit_once_and_its_grids_add_up(demo):
     (community, total), *parts = report.by_unit
     assert str(community) == "方城路社区"
     assert sum(f.counts["dispatched"] for _unit, f in parts) == total.counts["dispatched"]
-    assert "方城路社区（社区直接受理）" in names
+    assert "方城路社区（社区本级）" in names

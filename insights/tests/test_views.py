@@ -75,9 +75,9 @@ def test_a_bad_filter_is_named_and_the_others_still_apply(history, world, client
     ).content.decode()
 
     assert 'data-error="unit"' in with_bad_unit and 'data-error="unit"' not in good
-    assert "2026-10-01 — 2026-12-01" in good and "2026-10-01 — 2026-12-01" in with_bad_unit
+    assert "2026-10-01 至 2026-11-30" in good and "2026-10-01 至 2026-11-30" in with_bad_unit
     assert _figure(with_bad_unit, "dispatched") == _figure(good, "dispatched") != "0"
-    assert "开始日期须早于结束日期" in inverted and "2026-10-01 —" not in inverted
+    assert "开始日期须早于结束日期" in inverted and "2026-10-01 至" not in inverted
 
 
 def test_dashboard_refused_to_residents(world, client_for, catalogue):
@@ -97,7 +97,7 @@ def test_monthly_report_page_and_workbook(history, world, client_for):
 
     assert "2026-11" in page
     workbook = load_workbook(BytesIO(response.content))
-    assert workbook.sheetnames == ["汇总", "按单位", "按物业公司", "按事项", "已超期"]
+    assert workbook.sheetnames == ["汇总", "按单位", "按物业企业", "按事项", "已超期"]
     summary = list(workbook["汇总"].iter_rows(values_only=True))
     assert summary[2][:5] == (5, 40.0, 100.0, 50.0, 64.5)
 

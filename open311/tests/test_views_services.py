@@ -9,11 +9,11 @@ pytestmark = pytest.mark.django_db
 
 RB01_SERVICE = {
     "service_code": "RB01",
-    "service_name": "公共区域保洁",
+    "service_name": "Cleaning of shared areas",
     "metadata": True,
     "type": "realtime",
     "keywords": "保洁,卫生,楼道脏,打扫,电梯脏,污渍",
-    "group": "环境卫生",
+    "group": "Cleanliness",
 }
 
 
@@ -185,3 +185,10 @@ def test_service_definition_promise_is_chinese_by_default(catalogue, client):
         promise = promise_text(Item.objects.get(code="RB01").sla)
     assert doc["attributes"][0]["description"] == promise
     assert "小时内响应" in promise
+
+
+def test_service_names_are_chinese_by_default(catalogue, client):
+    doc = client.get(f"{BASE}/services.json").json()
+
+    rb01 = next(s for s in doc if s["service_code"] == "RB01")
+    assert (rb01["service_name"], rb01["group"]) == ("公共区域保洁", "环境卫生")

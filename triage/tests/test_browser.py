@@ -40,7 +40,7 @@ def test_resident_uses_a_suggestion_and_staff_correct_another_case(phone, deskto
     assert phone.locator('[data-priority="emergency"]').is_visible()
     phone.shot("triage-1-resident-suggestions")
     phone.get_by_role("button", name="提交").click()
-    phone.get_by_text("受理编号").first.wait_for()
+    phone.get_by_text("诉求编号").first.wait_for()
 
     case = Case.objects.get()
     assert case.item.code == "RB15"
