@@ -476,9 +476,15 @@ class VisitCaseForm(StyledForm):
         ).select_related("category"),
     )
     description = forms.CharField(
-        label=_("Description for the case"),
+        label=_("What must be fixed, and where"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "The property company and whoever handles the case read this: write only the "
+            "problem and the place, e.g. the stair light on the 3rd floor of building 5 is out. "
+            "Health, family and other personal details stay in the visit record: they go with "
+            "the case as a note that only the community side can read."
+        ),
     )
 
 
