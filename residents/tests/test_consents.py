@@ -201,3 +201,25 @@ def test_staff_record_a_consent_given_on_paper_on_the_resident_page(world, clien
     assert 'href="/privacy/"' in page
     assert response.status_code == 302
     assert SeparateConsent.objects.get().recorded_by == world.microgrid_leader
+
+
+def test_the_admin_holds_tags_to_the_same_rule(world, client_for):
+    admin = client_for(world.admin)
+    url = f"/admin/residents/resident/{world.R1.pk}/change/"
+    form = {
+        "name": "居民1",
+        "mobile": world.R1.mobile,
+        "id_number": world.R1.id_number,
+        "tags": [Tag.objects.get(code="disability").pk],
+        "ties-TOTAL_FORMS": "0",
+        "ties-INITIAL_FORMS": "0",
+    }
+
+    refused = admin.post(url, form)
+    services.consent_give(
+        resident=world.R1, purpose="vulnerability", actor=world.admin, given=services.ConsentGiven()
+    )
+    saved = admin.post(url, form)
+
+    assert refused.status_code == 200 and "需要居民的单独同意" in _text(refused)
+    assert saved.status_code == 302 and _tags(world.R1) == {"disability"}
