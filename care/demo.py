@@ -24,6 +24,7 @@ from catalog.models import Item
 from orgs.models import StaffMembership, User
 from orgs.roles import Role
 from residents.models import Resident
+from residents.services import ConsentGiven
 
 COUNT = 12
 # The answers' shape per recipient: how many questions score 1, which score 2.
@@ -62,6 +63,8 @@ FINDINGS = {
     "poor": ["楼道灯坏了，老人晚上不敢出门，差点摔倒。", "血压偏高，药快吃完了，子女在外地。"],
 }
 CASE_FINDING = FINDINGS["poor"][0]
+# What the property company reads of it: the fault and the place, not the person's health.
+CASE_DESCRIPTION = "本单元楼道灯不亮，晚上看不清台阶，需要维修。"
 
 
 def _at(day, hour=10) -> datetime:
@@ -109,7 +112,9 @@ def seed_care(*, seed: int = 20261126, now: datetime | None = None) -> int:
         for n, resident in enumerate(residents):
             risk, extra = PROFILES[n % len(PROFILES)]
             enrolled = now - timedelta(days=200 - n)
-            recipient = services.recipient_enroll(actor=worker, resident=resident, now=enrolled)
+            recipient = services.recipient_enroll(
+                actor=worker, resident=resident, consent=ConsentGiven(), now=enrolled
+            )
             if n % 3 == 0:  # an earlier assessment: the history shows the change
                 services.assessment_record(
                     actor=worker, recipient=recipient, answers=_answers({}), now=enrolled
@@ -167,4 +172,6 @@ def _finding_to_case(*, worker, now) -> None:
     item = Item.objects.filter(code="RB19", is_active=True).first()
     visit = CareVisit.objects.filter(findings=CASE_FINDING, case=None).order_by("-id").first()
     if item and visit and Case.objects.exists():
-        services.visit_to_case(visit=visit, actor=worker, item=item, now=now)
+        services.visit_to_case(
+            visit=visit, actor=worker, item=item, description=CASE_DESCRIPTION, now=now
+        )

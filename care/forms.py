@@ -4,11 +4,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from care.models import CareVisit, RiskLevel
+from care.models import CareRecipient, CareVisit, RiskLevel
 from care.questionnaire import DIMENSIONS, QUESTIONS
 from core.forms import StyledForm
 from engagement.forms import DATETIME_FORMATS, VisitCaseForm  # noqa: F401  (re-exported)
-from residents.models import Resident
+from residents.forms import SeparateConsentForm
+from residents.models import Purpose, Resident
 
 
 class RecipientFilterForm(forms.Form):
@@ -25,17 +26,27 @@ class RecipientFilterForm(forms.Form):
         self.fields["risk"].widget.attrs["class"] = "form-select form-select-sm"
 
 
-class EnrollForm(StyledForm):
+class EnrollForm(SeparateConsentForm):
+    consent_purpose = Purpose.CARE
+
     resident = forms.ModelChoiceField(label=_("Resident"), queryset=Resident.objects.none())
 
     def __init__(self, *args, candidates=None, **kwargs):
         super().__init__(*args, **kwargs)
         if candidates is not None:
             self.fields["resident"].queryset = candidates
+        self.order_fields(["resident"])
 
 
-class AssessmentForm(StyledForm):
-    """One radio group per question, grouped by dimension in the template."""
+class LeaveForm(StyledForm):
+    reason = forms.ChoiceField(label=_("Why"), choices=CareRecipient.LeaveReason.choices[:3])
+
+
+class AssessmentForm(SeparateConsentForm):
+    """One radio group per question, grouped by dimension in the template; the separate
+    consent box below them when no consent to care is on record."""
+
+    consent_purpose = Purpose.CARE
 
     notes = forms.CharField(
         label=_("Notes"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
@@ -54,7 +65,7 @@ class AssessmentForm(StyledForm):
             )
             fields[q.code].dimension = q.dimension
         fields["notes"] = self.fields.pop("notes")
-        self.fields = fields
+        self.fields = fields | self.fields  # the consent box, if asked for, after the notes
 
     def dimensions(self):
         """(dimension label, bound fields) in questionnaire order."""

@@ -25,15 +25,26 @@ class RiskLevel(models.TextChoices):
 
 
 class CareRecipient(models.Model):
+    class LeaveReason(models.TextChoices):
+        NO_LONGER_NEEDED = "no_longer_needed", _("No longer needs care")
+        MOVED_AWAY = "moved_away", _("Moved away")
+        PASSED_AWAY = "passed_away", _("Passed away")
+        CONSENT_WITHDRAWN = "consent_withdrawn", _("Withdrew their consent")
+
+    # Both empty once the records are anonymised (`care.services.recipients_anonymise`).
     resident = models.OneToOneField(
         "residents.Resident",
         verbose_name=_("resident"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="care_recipient",
     )
     household = models.ForeignKey(
         "orgs.Household",
         verbose_name=_("household"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="care_recipients",
     )
@@ -52,6 +63,11 @@ class CareRecipient(models.Model):
         related_name="+",
     )
     is_active = models.BooleanField(_("in care"), default=True)
+    left_at = models.DateTimeField(_("left care at"), null=True, blank=True, db_index=True)
+    leave_reason = models.CharField(
+        _("why they left"), max_length=20, choices=LeaveReason.choices, blank=True
+    )
+    anonymised_at = models.DateTimeField(_("records anonymised at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("care recipient")
@@ -59,7 +75,7 @@ class CareRecipient(models.Model):
         ordering = ["area_path", "id"]
 
     def __str__(self):
-        return str(self.resident)
+        return str(self.resident or _("(anonymised)"))
 
 
 class Assessment(models.Model):
@@ -193,7 +209,9 @@ class CareVisit(models.Model):
     visited_at = models.DateTimeField(_("visited at"), db_index=True)
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.HOME)
     visitors = models.CharField(_("who visited"), max_length=200)
-    wellbeing = models.CharField(_("how they are"), max_length=8, choices=Wellbeing.choices)
+    wellbeing = models.CharField(
+        _("how they are"), max_length=8, choices=Wellbeing.choices, blank=True
+    )
     findings = models.TextField(_("findings"), max_length=4000)
     follow_up = models.CharField(_("follow-up"), max_length=500, blank=True)
     logged_by = models.ForeignKey(

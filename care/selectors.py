@@ -57,21 +57,25 @@ def recipients_for(*, user) -> QuerySet[CareRecipient]:
     if not getattr(user, "is_authenticated", False):
         return CareRecipient.objects.none()
     if scope_for(user).everything:
-        return CareRecipient.objects.all()
+        return CareRecipient.objects.filter(anonymised_at__isnull=True)
     assigned = (
         Q(plan__responsible=user)
         | Q(plan__partner__in=user.alliance_partners.filter(is_active=True))
         | Q(plan__volunteers__user=user)
     )
     ids = CareRecipient.objects.filter(assigned).values("id")
-    return CareRecipient.objects.filter(subtree_q("area_path", care_paths(user)) | Q(id__in=ids))
+    return CareRecipient.objects.filter(
+        subtree_q("area_path", care_paths(user)) | Q(id__in=ids), anonymised_at__isnull=True
+    )
 
 
 def managed_recipients_for(*, user) -> QuerySet[CareRecipient]:
     """The recipients whose records the user may change (community side only)."""
     if scope_for(user).everything:
-        return CareRecipient.objects.all()
-    return CareRecipient.objects.filter(subtree_q("area_path", care_paths(user)))
+        return CareRecipient.objects.filter(anonymised_at__isnull=True)
+    return CareRecipient.objects.filter(
+        subtree_q("area_path", care_paths(user)), anonymised_at__isnull=True
+    )
 
 
 def _with_related(queryset):
@@ -183,7 +187,7 @@ def candidates_for(*, user) -> QuerySet:
     ).values("resident_id")
     return (
         Resident.objects.filter(id__in=ties, tags__code__in=CARE_TAGS)
-        .exclude(care_recipient__isnull=False)
+        .exclude(care_recipient__is_active=True)
         .distinct()
         .order_by("id")
     )

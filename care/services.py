@@ -3,9 +3,10 @@ the log of every assessment view. Deadlines are computed here, at write time."""
 
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from care import questionnaire
@@ -26,11 +27,17 @@ from care.selectors import (
     recipients_for,
 )
 from cases.models import Case, Channel
-from cases.services import case_submit
+from cases.services import case_reply, case_submit
 from core.errors import ApplicationError, Conflict, Forbidden, NotFound
 from orgs.roles import Permission
 from orgs.selectors import scope_for, subtree_q
-from residents.models import HouseholdTie, Resident
+from residents.models import HouseholdTie, PersonalDataAccess, Purpose, Resident
+from residents.services import (
+    ConsentGiven,
+    consent_require,
+    personal_data_access_record,
+    personal_data_reveal,
+)
 
 
 class CareError(ApplicationError):
@@ -66,14 +73,17 @@ def _clear_alerts(recipient: CareRecipient, kind: str, now: datetime) -> None:
 
 
 @transaction.atomic
-def recipient_enroll(*, actor, resident: Resident, now=None) -> CareRecipient:
-    """A tagged resident of the actor's area comes into care: visit and assess them soon."""
+def recipient_enroll(
+    *, actor, resident: Resident, consent: ConsentGiven | None = None, now=None
+) -> CareRecipient:
+    """A tagged resident of the actor's area comes into care (again, if they left): visit and
+    assess them soon. Needs their separate consent to care (`consent` records it now)."""
     from care.selectors import candidates_for
 
     now = now or timezone.now()
     if not can_manage_care(actor):
         raise NotFound()
-    if CareRecipient.objects.filter(resident=resident).exists():
+    if CareRecipient.objects.filter(resident=resident, is_active=True).exists():
         raise CareError(_("This resident is already in care."), code="already_enrolled")
     if not resident.tags.filter(code__in=CARE_TAGS).exists():
         raise CareError(
@@ -81,6 +91,7 @@ def recipient_enroll(*, actor, resident: Resident, now=None) -> CareRecipient:
         )
     if not candidates_for(user=actor).filter(pk=resident.pk).exists():
         raise NotFound()
+    consent_require(resident=resident, purpose=Purpose.CARE, actor=actor, given=consent, now=now)
     tie = (
         HouseholdTie.objects.filter(resident=resident)
         .select_related("household__unit__building__microgrid")
@@ -94,22 +105,84 @@ def recipient_enroll(*, actor, resident: Resident, now=None) -> CareRecipient:
     if tie is None:
         raise NotFound()
     today = local_today(now)
-    recipient = CareRecipient.objects.create(
+    recipient, _created = CareRecipient.objects.update_or_create(
         resident=resident,
-        household=tie.household,
-        area_path=tie.household.unit.building.microgrid.path,
-        reassessment_due=today,
-        enrolled_at=now,
-        enrolled_by=actor,
+        defaults={
+            "household": tie.household,
+            "area_path": tie.household.unit.building.microgrid.path,
+            "reassessment_due": today,
+            "enrolled_at": now,
+            "enrolled_by": actor,
+            "is_active": True,
+            "left_at": None,
+            "leave_reason": "",
+        },
     )
-    CarePlan.objects.create(
+    CarePlan.objects.update_or_create(
         recipient=recipient,
-        visit_every_days=questionnaire.UNASSESSED_VISIT_EVERY_DAYS,
-        next_visit_due=today,
-        updated_at=now,
-        updated_by=actor,
+        defaults={
+            "visit_every_days": questionnaire.UNASSESSED_VISIT_EVERY_DAYS,
+            "next_visit_due": today,
+            "updated_at": now,
+            "updated_by": actor,
+        },
     )
     return recipient
+
+
+@transaction.atomic
+def recipient_leave(*, actor, recipient: CareRecipient, reason: str, now=None) -> CareRecipient:
+    """The person leaves care: no more visits or assessments are due; their records are
+    anonymised `CARE_RETENTION_DAYS` later."""
+    _require_manage(actor, recipient)
+    if reason not in CareRecipient.LeaveReason.values:
+        raise CareError(_("Say why they leave care."))
+    return _leave(recipient, reason=reason, now=now or timezone.now())
+
+
+def _leave(recipient: CareRecipient, *, reason: str, now) -> CareRecipient:
+    if not CareRecipient.objects.filter(pk=recipient.pk, is_active=True).update(
+        is_active=False, left_at=now, leave_reason=reason
+    ):
+        raise CareError(_("They are no longer in care."), code="not_in_care")
+    recipient.refresh_from_db()
+    CareAlert.objects.filter(recipient=recipient, cleared_at__isnull=True).update(cleared_at=now)
+    return recipient
+
+
+def care_consent_withdrawn(*, consent, now) -> None:
+    """Withdrawing the separate consent to care ends care at once (`residents.hooks`)."""
+    if consent.purpose != Purpose.CARE:
+        return
+    recipient = CareRecipient.objects.filter(resident_id=consent.resident_id, is_active=True)
+    for found in recipient:
+        _leave(found, reason=CareRecipient.LeaveReason.CONSENT_WITHDRAWN, now=now)
+
+
+@transaction.atomic
+def recipient_anonymise(*, recipient: CareRecipient, now) -> bool:
+    """The retention period after leaving care is over: the assessments go, the visits keep
+    only when, how and for which partner (what the partner's figures count), and the record
+    no longer names the person or their home."""
+    if not CareRecipient.objects.filter(
+        pk=recipient.pk, is_active=False, anonymised_at__isnull=True
+    ).update(
+        resident=None, household=None, risk_level="", reassessment_due=None, anonymised_at=now
+    ):
+        return False
+    recipient.assessments.all().delete()
+    recipient.alerts.all().delete()
+    recipient.visits.update(findings="", follow_up="", visitors="", wellbeing="")
+    plan = CarePlan.objects.filter(recipient=recipient).first()
+    if plan:
+        CarePlan.objects.filter(pk=plan.pk).update(needs="")
+        plan.volunteers.clear()
+    return True
+
+
+def _require_in_care(recipient: CareRecipient) -> None:
+    if not recipient.is_active:
+        raise CareError(_("They are no longer in care."), code="not_in_care")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -127,10 +200,23 @@ def _next_visit_due(recipient: CareRecipient, every_days: int, today):
 
 
 @transaction.atomic
-def assessment_record(*, actor, recipient: CareRecipient, answers: dict, notes: str = "", now=None):
-    """Score the answers, keep them in the history and move the plan to the new risk level."""
+def assessment_record(
+    *,
+    actor,
+    recipient: CareRecipient,
+    answers: dict,
+    notes: str = "",
+    consent: ConsentGiven | None = None,
+    now=None,
+):
+    """Score the answers, keep them in the history and move the plan to the new risk level.
+    Health data: only with the person's separate consent to care (`consent` records it now)."""
     now = now or timezone.now()
     _require_manage(actor, recipient)
+    _require_in_care(recipient)
+    consent_require(
+        resident=recipient.resident, purpose=Purpose.CARE, actor=actor, given=consent, now=now
+    )
     try:
         result = questionnaire.score(answers)
     except ValueError:
@@ -165,13 +251,38 @@ def assessment_record(*, actor, recipient: CareRecipient, answers: dict, notes: 
     return assessment
 
 
+@transaction.atomic
 def assessment_view(*, actor, assessment: Assessment, ip: str, now=None) -> Assessment:
-    """Log that `actor` opened the assessment. Called by every page that shows one."""
-    _require_access(actor, assessment.recipient)
-    AssessmentAccess.objects.create(
-        actor=actor, assessment=assessment, ip=ip, at=now or timezone.now()
+    """Log that `actor` opened the assessment (also in the person's own access log). Called by
+    every page that shows one."""
+    recipient = assessment.recipient
+    _require_access(actor, recipient)
+    now = now or timezone.now()
+    AssessmentAccess.objects.create(actor=actor, assessment=assessment, ip=ip, at=now)
+    personal_data_access_record(
+        actor=actor,
+        resident=recipient.resident,
+        ip=ip,
+        fields=[PersonalDataAccess.Field.ASSESSMENT],
+        context=PersonalDataAccess.Context.CARE,
+        context_id=recipient.pk,
+        now=now,
     )
     return assessment
+
+
+def recipient_contact_reveal(*, actor, recipient: CareRecipient, ip: str, now=None):
+    """The recipient's mobile number and door for someone who may see them (logged)."""
+    _require_access(actor, recipient)
+    return personal_data_reveal(
+        actor=actor,
+        resident=recipient.resident,
+        ip=ip,
+        fields=[PersonalDataAccess.Field.MOBILE, PersonalDataAccess.Field.HOUSEHOLD],
+        context=PersonalDataAccess.Context.CARE,
+        context_id=recipient.pk,
+        now=now,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -240,8 +351,11 @@ def visit_log(
     """Log a visit; the next one falls due a plan interval after the latest visit."""
     now = now or timezone.now()
     _require_access(actor, recipient)
+    _require_in_care(recipient)
     if visited_at > now + timedelta(minutes=5):
         raise CareError(_("A visit cannot be in the future."))
+    if wellbeing not in CareVisit.Wellbeing.values:
+        raise CareError(_("Say how they are."))
     partner = actor.alliance_partners.filter(care_plans__recipient=recipient).first()
     visit = CareVisit(
         recipient=recipient,
@@ -266,8 +380,10 @@ def visit_log(
 
 
 @transaction.atomic
-def visit_to_case(*, visit: CareVisit, actor, item, description: str = "", now=None) -> Case:
-    """A finding becomes a case in one step, filed on behalf of the recipient."""
+def visit_to_case(*, visit: CareVisit, actor, item, description: str, now=None) -> Case:
+    """A finding becomes a case in one step, filed on behalf of the recipient. The case says
+    what must be fixed and where (the property company reads it); the finding itself, health
+    details and all, is attached as a note only the community side reads."""
     now = now or timezone.now()
     _require_access(actor, visit.recipient)
     if not scope_for(actor).has(Permission.HANDLE_CASES):
@@ -277,11 +393,14 @@ def visit_to_case(*, visit: CareVisit, actor, item, description: str = "", now=N
             _("This finding is already case %(no)s.") % {"no": visit.case.tracking_no},
             code="already_a_case",
         )
+    description = (description or "").strip()
+    if not description:
+        raise CareError(_("Write what must be fixed and where."), code="description_required")
     household = visit.recipient.household
     building = household.unit.building
     case = case_submit(
         item=item,
-        description=description.strip() or visit.findings,
+        description=description,
         channel=Channel.DOOR_KNOCK,
         created_by=actor,
         resident=visit.recipient.resident,
@@ -294,4 +413,19 @@ def visit_to_case(*, visit: CareVisit, actor, item, description: str = "", now=N
     if CareVisit.objects.filter(pk=visit.pk, case__isnull=True).update(case=case) != 1:
         raise Conflict()
     visit.case = case
+    finding = "\n".join(part for part in (visit.findings, visit.follow_up) if part)
+    with translation.override(settings.LANGUAGE_CODE):  # read later, by others
+        note = _("Care visit on %(day)s (%(visitors)s): %(finding)s") % {
+            "day": timezone.localdate(visit.visited_at).isoformat(),
+            "visitors": visit.visitors,
+            "finding": finding,
+        }
+    case_reply(
+        case=case,
+        actor=actor,
+        text=note,
+        community_only=True,
+        data={"care_visit": visit.pk},
+        now=now,
+    )
     return case

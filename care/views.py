@@ -13,13 +13,17 @@ from care.forms import (
     AssessmentForm,
     CareVisitForm,
     EnrollForm,
+    LeaveForm,
     PlanForm,
     RecipientFilterForm,
     VisitCaseForm,
 )
 from care.questionnaire import answer_rows
 from core.errors import ApplicationError, NotFound
-from core.http import client_ip
+from core.forms import form_refusal
+from core.http import client_ip, is_htmx
+from residents.models import Purpose
+from residents.selectors import consent_valid
 
 
 @login_required
@@ -59,7 +63,9 @@ def enroll(request):
     if request.method == "POST" and form.is_valid():
         try:
             recipient = services.recipient_enroll(
-                actor=request.user, resident=form.cleaned_data["resident"]
+                actor=request.user,
+                resident=form.cleaned_data["resident"],
+                consent=form.consent_given(),
             )
         except ApplicationError as error:
             form.add_error(None, error.message)
@@ -73,7 +79,32 @@ def enroll(request):
 @login_required
 def recipient_detail(request, recipient_id):
     recipient = selectors.recipient_get_for(user=request.user, recipient_id=recipient_id)
-    context = {
+    return render(request, "care/recipient.html", _recipient_context(request, recipient))
+
+
+@login_required
+@require_POST
+def recipient_leave(request, recipient_id):
+    recipient = selectors.recipient_get_to_manage(user=request.user, recipient_id=recipient_id)
+    form = LeaveForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise form_refusal(form)
+        services.recipient_leave(
+            actor=request.user, recipient=recipient, reason=form.cleaned_data["reason"]
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("Care has ended. The records are kept for now, then anonymised.")
+        )
+    return redirect("care:recipient", recipient_id=recipient.pk)
+
+
+def _recipient_context(request, recipient) -> dict:
+    return {
+        "leave_form": LeaveForm(),
         "recipient": recipient,
         "plan": recipient.plan,
         "assessments": selectors.assessments_of(recipient)[:20],
@@ -83,13 +114,28 @@ def recipient_detail(request, recipient_id):
         .filter(pk=recipient.pk)
         .exists(),
     }
-    return render(request, "care/recipient.html", context)
+
+
+@login_required
+@require_POST
+def recipient_reveal(request, recipient_id):
+    """The number to call and the door, for roles that may see them; each time is logged."""
+    recipient = selectors.recipient_get_for(user=request.user, recipient_id=recipient_id)
+    services.recipient_contact_reveal(
+        actor=request.user, recipient=recipient, ip=client_ip(request)
+    )
+    if is_htmx(request):
+        return render(request, "care/_contact.html", {"r": recipient, "revealed": True})
+    return render(
+        request, "care/recipient.html", _recipient_context(request, recipient) | {"revealed": True}
+    )
 
 
 @login_required
 def assessment_new(request, recipient_id):
     recipient = selectors.recipient_get_to_manage(user=request.user, recipient_id=recipient_id)
-    form = AssessmentForm(request.POST or None)
+    consented = consent_valid(resident=recipient.resident, purpose=Purpose.CARE)
+    form = AssessmentForm(request.POST or None, ask_consent=not consented)
     if request.method == "POST" and form.is_valid():
         try:
             assessment = services.assessment_record(
@@ -97,6 +143,7 @@ def assessment_new(request, recipient_id):
                 recipient=recipient,
                 answers=form.answers(),
                 notes=form.cleaned_data["notes"],
+                consent=form.consent_given(),
             )
         except ApplicationError as error:
             form.add_error(None, error.message)
@@ -172,7 +219,7 @@ def visit_new(request, recipient_id):
 
 
 def _render_visit(request, visit, form=None, status=200):
-    form = form or VisitCaseForm(initial={"description": visit.findings[:2000]})
+    form = form or VisitCaseForm()
     return render(request, "care/visit.html", {"visit": visit, "form": form}, status=status)
 
 

@@ -1,4 +1,5 @@
-"""The worker's care sweep: overdue visits and due reassessments become alerts.
+"""The worker's care sweeps: overdue visits and due reassessments become alerts; the records
+of people who left care are anonymised after `CARE_RETENTION_DAYS`.
 
 Called from `cases.worker.run_once`. For every recipient whose next visit was due before today
 (or whose reassessment is due), each responsible person gets one `CareAlert` per due date, shown
@@ -7,7 +8,7 @@ the same transaction. Rerunning changes nothing: the alert row is unique per per
 kind and due date.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -16,7 +17,9 @@ from django.utils.translation import gettext as _
 
 from care.models import CareAlert, CareRecipient
 from care.selectors import local_today, responsible_people
+from care.services import recipient_anonymise
 from cases.models import OutboxMessage
+from cases.worker import sweep
 
 
 def _raise(recipient: CareRecipient, kind: str, due_on, now: datetime) -> int:
@@ -70,3 +73,11 @@ def alerts_due(*, now: datetime) -> int:
             recipient, CareAlert.Kind.REASSESSMENT_DUE, recipient.reassessment_due, now
         )
     return raised
+
+
+def records_anonymise_due(*, now: datetime) -> int:
+    cutoff = now - timedelta(days=settings.CARE_RETENTION_DAYS)
+    due = CareRecipient.objects.filter(
+        is_active=False, left_at__lte=cutoff, anonymised_at__isnull=True
+    )
+    return sweep(due, lambda recipient: recipient_anonymise(recipient=recipient, now=now))

@@ -67,6 +67,7 @@ class Action(models.TextChoices):
     REVEAL_CONTACT = "reveal_contact", _("Contact details viewed")
     RECLASSIFY = "reclassify", _("Item corrected")
     PUBLISH_PHOTOS = "publish_photos", _("Photos approved for publication")
+    ANONYMISE = "anonymise", _("Personal data removed (retention period over)")
 
 
 # The one declaration of which action may leave which status, and where it leads.
@@ -107,6 +108,7 @@ TRANSITIONS: dict[str, tuple[frozenset, str | None]] = {
     Action.REVEAL_CONTACT: (OPEN_STATUSES | DONE_STATUSES, None),
     Action.RECLASSIFY: (OPEN_STATUSES | {Status.RESOLVED, Status.CLOSED}, None),
     Action.PUBLISH_PHOTOS: (OPEN_STATUSES | {Status.RESOLVED, Status.CLOSED}, None),
+    Action.ANONYMISE: (frozenset({Status.CLOSED, Status.MERGED}), None),
 }
 
 # Who may take each action: a staff member with any one of its permissions, on a case in their
@@ -314,6 +316,9 @@ class Case(models.Model):
     followup_solved = models.BooleanField(_("solved (follow-up)"), null=True, blank=True)
     followup_needed = models.BooleanField(_("follow-up needed"), default=False)
     auto_closed = models.BooleanField(_("closed without rating"), default=False)
+    # Set when the retention period after closing is over and the personal data is gone
+    # (`cases.retention.case_anonymise`); the figures stay as they were.
+    anonymised_at = models.DateTimeField(_("personal data removed at"), null=True, blank=True)
 
     merged_into = models.ForeignKey(
         "self",
@@ -379,6 +384,12 @@ class Case(models.Model):
                 condition=models.Q(followup_needed=True),
                 name="case_followup_area",
             ),
+            # The retention sweep's: closed cases still holding personal data, by closing.
+            models.Index(
+                fields=["closed_at"],
+                condition=models.Q(closed_at__isnull=False, anonymised_at__isnull=True),
+                name="case_retention_due",
+            ),
             # Handling time, then resolution time: the 90th percentile reads only the cases
             # of one band of handling times (see insights.selectors).
             models.Index(
@@ -423,6 +434,9 @@ class CaseEvent(models.Model):
     to_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
     note = models.TextField(_("note"), blank=True)
     public = models.BooleanField(_("visible to the resident"), default=True)
+    # An internal note for the community side only (never public): health or family details
+    # that the property company and partners need not read (`cases.selectors.timeline`).
+    community_only = models.BooleanField(_("community side only"), default=False)
     unit = models.ForeignKey(
         "orgs.OrgUnit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -433,6 +447,12 @@ class CaseEvent(models.Model):
         verbose_name_plural = _("case events")
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["action", "at"], name="event_action_at")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(community_only=False) | models.Q(public=False),
+                name="event_community_only_is_internal",
+            )
+        ]
 
     def __str__(self):
         return f"{self.case_id} {self.action} @ {self.at:%Y-%m-%d %H:%M}"

@@ -83,6 +83,12 @@ def _audiences(case: Case, event: CaseEvent, participants) -> list[tuple[str, in
     return []
 
 
+def _may_read(event: CaseEvent, audience: tuple[str, int]) -> bool:
+    """A community-only note reaches only the community side: no company desk or manager,
+    and no single person (who may be a technician or a partner)."""
+    return not event.community_only or audience[0] in ("unit", "office")
+
+
 def _staff_of(wanted: set[tuple[str, int]]) -> dict[tuple[str, int], list[int]]:
     """Resolve audiences to user ids with one query (none for those a batch knows already)."""
     batch = getattr(_batch, "current", None)
@@ -158,7 +164,10 @@ def notify_events(pairs: list[tuple[Case, CaseEvent]]) -> int:
         )
         for case_id, *row in rows:
             participants[case_id].append(row)
-    audiences = [_audiences(case, event, participants[case.pk]) for case, event in pairs]
+    audiences = [
+        [a for a in _audiences(case, event, participants[case.pk]) if _may_read(event, a)]
+        for case, event in pairs
+    ]
     staff = _staff_of({a for found in audiences for a in found})
 
     notifications, messages = [], []

@@ -18,6 +18,7 @@ from cases.models import (
     Status,
 )
 from core.errors import NotFound
+from orgs.roles import COMMUNITY_SIDE_ROLES
 from orgs.selectors import scope_for, subtree_q
 
 DUE_SOON = timedelta(hours=24)
@@ -142,9 +143,22 @@ def published_photos() -> QuerySet[CasePhoto]:
     )
 
 
-def timeline(*, case: Case, public_only: bool) -> QuerySet[CaseEvent]:
+def reads_community_notes(user) -> bool:
+    """Whether the user reads the community-only notes of the cases they see."""
+    scope = scope_for(user)
+    return scope.everything or any(role in COMMUNITY_SIDE_ROLES for role in scope.roles)
+
+
+def timeline(*, case: Case, public_only: bool, user=None) -> QuerySet[CaseEvent]:
+    """A case's events as `user` may read them: the resident's public ones, or everything but
+    the community-only notes unless the user is on the community side. Every page, API answer
+    and file that shows events reads them here."""
     events = case.events.select_related("actor", "unit").prefetch_related("photos")
-    return events.filter(public=True) if public_only else events
+    if public_only:
+        return events.filter(public=True)
+    if user is None or not reads_community_notes(user):
+        return events.exclude(community_only=True)
+    return events
 
 
 LISTED = ("item", "estate", "domain", "owner_unit")  # what a list of cases shows

@@ -47,6 +47,8 @@ from insights.services import tally_changes
 from orgs.models import OrgUnit, PropertyCompany
 from orgs.roles import Permission, Role
 from orgs.selectors import scope_for
+from residents.models import PersonalDataAccess
+from residents.services import personal_data_reveal
 
 
 class CaseStateError(ApplicationError):
@@ -160,6 +162,7 @@ def _transition(
     party: str,
     note: str = "",
     public: bool = True,
+    community_only: bool = False,
     data: dict | None = None,
     changes: dict | None = None,
     unit=None,
@@ -185,7 +188,8 @@ def _transition(
         from_status=from_status,
         to_status=case.status,
         note=note,
-        public=public,
+        public=public and not community_only,
+        community_only=community_only,
         unit=unit,
         data=data or {},
     )
@@ -524,16 +528,34 @@ def case_first_contact(
 
 @transaction.atomic
 def case_reply(
-    *, case: Case, actor, text: str, public: bool = True, expected_version=None, now=None
+    *,
+    case: Case,
+    actor,
+    text: str,
+    public: bool = True,
+    community_only: bool = False,
+    data: dict | None = None,
+    expected_version=None,
+    now=None,
 ) -> CaseEvent:
-    """A public reply to the resident, or (public=False) an internal note."""
+    """A public reply to the resident, or (public=False) an internal note; `community_only`
+    keeps the note from the property company and partners (health or family details)."""
+    public = public and not community_only
     action = Action.REPLY if public else Action.NOTE
     party = _guard(case, action=action, actor=actor, expected_version=expected_version)
     text = (text or "").strip()
     if not text:
         _refuse(_("Write something first."))
     return _transition(
-        case, action=action, actor=actor, party=party, note=text[:2000], public=public, now=now
+        case,
+        action=action,
+        actor=actor,
+        party=party,
+        note=text[:2000],
+        public=public,
+        community_only=community_only,
+        data=data,
+        now=now,
     )
 
 
@@ -997,10 +1019,23 @@ def case_photos_publish(*, case: Case, actor, expected_version=None, now=None) -
     )
 
 
-def case_reveal_contact(*, case: Case, actor, now=None) -> CaseEvent:
-    """Record that a staff member looked at the resident's unmasked contact details."""
+@transaction.atomic
+def case_reveal_contact(*, case: Case, actor, ip: str = "", now=None) -> CaseEvent:
+    """Show a staff member the contact's unmasked number: an internal event on the case, and
+    the resident's own access log (kept with the case when the contact is not a registered
+    resident)."""
     party = _guard(case, action=Action.REVEAL_CONTACT, actor=actor)
     now = now or timezone.now()
+    personal_data_reveal(
+        actor=actor,
+        resident=case.resident,
+        ip=ip,
+        fields=[PersonalDataAccess.Field.MOBILE],
+        context=PersonalDataAccess.Context.CASE,
+        context_id=case.pk,
+        context_label=case.tracking_no,
+        now=now,
+    )
     return CaseEvent.objects.create(
         case=case,
         at=now,

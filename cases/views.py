@@ -21,7 +21,7 @@ from cases.models import CasePhoto, Channel
 from catalog.models import Item
 from core.errors import ApplicationError, Conflict, NotFound
 from core.forms import form_refusal
-from core.http import is_htmx, post_id, render_error
+from core.http import client_ip, is_htmx, post_id, render_error
 from orgs.models import Building, Household
 from orgs.roles import Permission
 from orgs.selectors import scope_for
@@ -222,7 +222,7 @@ def inbox(request):
 
 
 def _case_context(request, case, forms=None, revealed=False):
-    events = list(selectors.timeline(case=case, public_only=False))
+    events = list(selectors.timeline(case=case, public_only=False, user=request.user))
     return {
         "case": case,
         "events": events,
@@ -275,7 +275,8 @@ def _refused(request, case_id, error):
     if not isinstance(error, Conflict) and not (stale and error.status == Conflict.status):
         return render_error(request, error)
     seen = post_id(request, "seen")
-    changes = selectors.timeline(case=case, public_only=False).filter(pk__gt=seen) if seen else []
+    events = selectors.timeline(case=case, public_only=False, user=request.user)
+    changes = events.filter(pk__gt=seen) if seen else []
     context = {"case": case, "changes": changes}
     conflict = error if isinstance(error, Conflict) else Conflict()
     return render_error(request, conflict, template="cases/_conflict.html", context=context)
@@ -285,7 +286,7 @@ def _refused(request, case_id, error):
 @require_POST
 def reveal_contact(request, case_id):
     case = selectors.case_get_for(user=request.user, case_id=case_id)
-    services.case_reveal_contact(case=case, actor=request.user)
+    services.case_reveal_contact(case=case, actor=request.user, ip=client_ip(request))
     context = _case_context(request, case, revealed=True)
     template = "cases/detail.html#contact" if is_htmx(request) else "cases/detail.html"
     return render(request, template, context)

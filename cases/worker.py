@@ -1,4 +1,5 @@
-"""Background sweeps: the escalation ladder, auto-close, outbox delivery, provisional clocks.
+"""Background sweeps: the escalation ladder, auto-close, outbox delivery, provisional clocks,
+and retention (closed cases, care records, messages).
 
 Each sweep claims due rows in small batches (SKIP LOCKED on PostgreSQL, so several workers can
 run side by side) and calls the same services as people do. Every sweep is safe to rerun. A row
@@ -19,10 +20,12 @@ from cases import services
 from cases.channels import CHANNELS, DeliveryFailed
 from cases.clocks import case_clocks_recompute
 from cases.models import OPEN_STATUSES, Case, CaseEvent, OutboxMessage, Status
+from cases.retention import case_anonymise
 from catalog.models import CalendarYear, Item, SlaPolicy
 from core.errors import ApplicationError
 from core.ratelimit import rate_counters_purge
 from orgs.models import OrgUnit
+from residents.services import messages_purge
 
 logger = logging.getLogger("hgj.worker")
 BATCH = 200
@@ -36,7 +39,7 @@ def _claim(queryset, limit=BATCH):
     return list(queryset[:limit])
 
 
-def _sweep(queryset, step) -> int:
+def sweep(queryset, step) -> int:
     """Apply `step` to every row of `queryset`, batch by batch in id order, each row once."""
     done, last_id = 0, 0
     while True:
@@ -134,7 +137,7 @@ def auto_close_due(*, now: datetime) -> int:
     due = Case.objects.filter(
         unrated, status=Status.RESOLVED, resolved_at__lte=cutoff, followup_needed=False
     )
-    return _sweep(due, lambda case: services.case_auto_close(case=case, now=now))
+    return sweep(due, lambda case: services.case_auto_close(case=case, now=now))
 
 
 def recompute_provisional(*, now: datetime) -> int:
@@ -148,7 +151,7 @@ def recompute_provisional(*, now: datetime) -> int:
             return False
         return case_clocks_recompute(case=case, now=now, reason="holiday_schedule")
 
-    return _sweep(due.select_related("sla"), step)
+    return sweep(due.select_related("sla"), step)
 
 
 # A claimed message is not due again until its lease runs out, so no other worker sends it;
@@ -236,6 +239,36 @@ def retrain_triage(*, now: datetime) -> int:
         return 0
 
 
+def anonymise_due(*, now: datetime) -> int:
+    """Closed cases whose retention period is over lose their personal data."""
+    cutoff = now - timedelta(days=settings.CASE_RETENTION_DAYS)
+    due = Case.objects.filter(
+        closed_at__lte=cutoff, anonymised_at__isnull=True, status__in=[Status.CLOSED, Status.MERGED]
+    )
+    return sweep(due.select_related("resident"), lambda case: case_anonymise(case=case, now=now))
+
+
+def purge_messages(*, now: datetime) -> int:
+    """Delivered (or given up) outbox messages and the text-message record after
+    `MESSAGE_RETENTION_DAYS`, sign-in codes after a day; in batches, so the first run on a
+    long history does not hold one huge delete."""
+    cutoff = now - timedelta(days=settings.MESSAGE_RETENTION_DAYS)
+    old = OutboxMessage.objects.filter(
+        state__in=[OutboxMessage.State.SENT, OutboxMessage.State.DEAD], created_at__lt=cutoff
+    )
+    purged = 0
+    while ids := list(old.values_list("pk", flat=True)[:5000]):
+        purged += OutboxMessage.objects.filter(pk__in=ids).delete()[0]
+    return purged + messages_purge(now=now)
+
+
+def _care_retention(*, now: datetime) -> int:
+    """Care records of people who left care (the care app's sweep)."""
+    from care.worker import records_anonymise_due
+
+    return records_anonymise_due(now=now)
+
+
 def run_once(*, now: datetime | None = None) -> dict[str, int]:
     """Every sweep once: what each did, and how many sweeps failed (each is logged)."""
     now = now or timezone.now()
@@ -247,6 +280,9 @@ def run_once(*, now: datetime | None = None) -> dict[str, int]:
         "reminded": _activity_reminders,
         "delivered": deliver_outbox,
         "retrained": retrain_triage,
+        "anonymised": anonymise_due,
+        "care_anonymised": _care_retention,
+        "messages_purged": purge_messages,
         "rate_counters_purged": lambda now: rate_counters_purge(now=now.timestamp()),
     }
     counts, failed = {}, 0

@@ -228,6 +228,25 @@ OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
 WORKER_INTERVAL_SECONDS = env_int("WORKER_INTERVAL_SECONDS", 30)
 CASE_PHOTOS_MAX = 9
 
+# Personal data (README "Personal data"): how long it is kept, and how soon a resident's
+# correction or deletion request is answered (working days on the one calendar).
+CASE_RETENTION_DAYS = env_int("CASE_RETENTION_DAYS", 3 * 365)  # after a case is closed
+CARE_RETENTION_DAYS = env_int("CARE_RETENTION_DAYS", 365)  # after the person leaves care
+MESSAGE_RETENTION_DAYS = env_int("MESSAGE_RETENTION_DAYS", 180)  # text messages sent
+RIGHTS_REQUEST_WORKING_DAYS = env_int("RIGHTS_REQUEST_WORKING_DAYS", 15)
+for _name in (
+    "CASE_RETENTION_DAYS",
+    "CARE_RETENTION_DAYS",
+    "MESSAGE_RETENTION_DAYS",
+    "RIGHTS_REQUEST_WORKING_DAYS",
+):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be 1 or more, got {globals()[_name]}")
+# Who answers questions about personal data, as the rules page names them.
+PRIVACY_CONTACT = env_str(
+    "PRIVACY_CONTACT", "开平路街道党群服务中心个人信息保护联系人（各社区党群服务中心可代为转交）"
+)
+
 # Insights: the composite's weights (response, resolution, satisfaction) and whether
 # "basically satisfied" counts as satisfied (reference/governance.md §3).
 INSIGHTS_WEIGHTS = tuple(int(w) for w in env_list("INSIGHTS_WEIGHTS", "30,35,35"))

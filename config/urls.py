@@ -36,5 +36,7 @@ urlpatterns = [
     path("open311/v2/", include("open311.urls")),
     path("orgs/", include("orgs.urls")),
     path("residents/", include("residents.urls")),
+    path("privacy/", resident_views.privacy_rules, name="privacy_rules"),
+    path("privacy/<str:version>/", resident_views.privacy_rules, name="privacy_rules_version"),
     path("admin/", admin.site.urls),
 ]

@@ -16,5 +16,6 @@ def navigation(request):
         "primary_role_label": Role(scope.primary_role).label if scope.primary_role else "",
         "can_view_residents": scope.has(Permission.VIEW_RESIDENTS),
         "can_reveal_personal_data": scope.has(Permission.REVEAL_PERSONAL_DATA),
+        "can_manage_resident_data": scope.has(Permission.MANAGE_RESIDENT_DATA),
         "can_route_cases": scope.has(Permission.ROUTE_CASES),
     }

@@ -453,7 +453,13 @@ def _file_case(*, grid_worker, now) -> None:
         .first()
     )
     if item and visit and Case.objects.exists():
-        services.visit_to_case(visit=visit, actor=grid_worker, item=item, now=now)
+        services.visit_to_case(
+            visit=visit,
+            actor=grid_worker,
+            item=item,
+            description="楼上卫生间漏水，本户厨房天花板渗水，需上门查看维修。",
+            now=now,
+        )
 
 
 PROGRAMME_NAME = "在城长 四点半课堂（本学期）"

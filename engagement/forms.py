@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 from catalog.models import Domain, Item
 from core.forms import StyledForm
 from orgs.models import Building, Household, OrgUnit
+from residents.forms import rules_link
 from residents.models import Resident, mobile_validator
 
 from .models import Decision, Venue
@@ -227,6 +228,10 @@ class StaffEnrolForm(StyledForm):
         error_messages={"required": _("Collect the guardian's signed consent form first.")},
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consent_form"].help_text = rules_link()
+
 
 class GuardianEnrolForm(StyledForm):
     child = forms.ModelChoiceField(label=_("Child"), queryset=Resident.objects.none())
@@ -241,6 +246,7 @@ class GuardianEnrolForm(StyledForm):
         super().__init__(*args, **kwargs)
         if children is not None:
             self.fields["child"].queryset = children
+        self.fields["consent"].help_text = rules_link()
 
 
 class FollowUpForm(StyledForm):
@@ -476,9 +482,15 @@ class VisitCaseForm(StyledForm):
         ).select_related("category"),
     )
     description = forms.CharField(
-        label=_("Description for the case"),
+        label=_("What must be fixed, and where"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "The property company and whoever handles the case read this: write only the "
+            "problem and the place, e.g. the stair light on the 3rd floor of building 5 is out. "
+            "Health, family and other personal details stay in the visit record: they go with "
+            "the case as a note that only the community side can read."
+        ),
     )
 
 

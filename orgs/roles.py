@@ -26,11 +26,19 @@ ORG_ROLE_KIND = {
     Role.PARTNER: "community",
 }
 COMPANY_ROLES = frozenset({Role.PROPERTY_MANAGER, Role.PROPERTY_STAFF, Role.TECHNICIAN})
+# The community side that knows households in person (not oversight, companies or partners):
+# they read a case's community-only notes, such as the health details of a care visit.
+COMMUNITY_SIDE_ROLES = frozenset(
+    {Role.MICROGRID_LEADER, Role.GRID_WORKER, Role.COMMUNITY_STAFF, Role.COMMUNITY_SECRETARY}
+)
 
 
 class Permission(models.TextChoices):
     VIEW_RESIDENTS = "view_residents", _("View residents")
     REVEAL_PERSONAL_DATA = "reveal_personal_data", _("Reveal personal data")
+    # Tags of vulnerable situations and the separate consents they need: the community side
+    # that knows the household in person, not the property company.
+    MANAGE_RESIDENT_DATA = "manage_resident_data", _("Tag residents and record their consents")
     HANDLE_CASES = "handle_cases", _("Handle cases")
     ROUTE_CASES = "route_cases", _("Route cases (back office)")
     SUPERVISE_CASES = "supervise_cases", _("Supervise cases")
@@ -39,11 +47,22 @@ class Permission(models.TextChoices):
 
 P = Permission
 ROLE_PERMISSIONS = {
-    Role.MICROGRID_LEADER: {P.VIEW_RESIDENTS, P.REVEAL_PERSONAL_DATA, P.HANDLE_CASES},
-    Role.GRID_WORKER: {P.VIEW_RESIDENTS, P.REVEAL_PERSONAL_DATA, P.HANDLE_CASES},
+    Role.MICROGRID_LEADER: {
+        P.VIEW_RESIDENTS,
+        P.REVEAL_PERSONAL_DATA,
+        P.MANAGE_RESIDENT_DATA,
+        P.HANDLE_CASES,
+    },
+    Role.GRID_WORKER: {
+        P.VIEW_RESIDENTS,
+        P.REVEAL_PERSONAL_DATA,
+        P.MANAGE_RESIDENT_DATA,
+        P.HANDLE_CASES,
+    },
     Role.COMMUNITY_STAFF: {
         P.VIEW_RESIDENTS,
         P.REVEAL_PERSONAL_DATA,
+        P.MANAGE_RESIDENT_DATA,
         P.HANDLE_CASES,
         P.ROUTE_CASES,
         P.APPROVE_EXTENSIONS,
@@ -51,6 +70,7 @@ ROLE_PERMISSIONS = {
     Role.COMMUNITY_SECRETARY: {
         P.VIEW_RESIDENTS,
         P.REVEAL_PERSONAL_DATA,
+        P.MANAGE_RESIDENT_DATA,
         P.HANDLE_CASES,
         P.ROUTE_CASES,
         P.SUPERVISE_CASES,

@@ -6,8 +6,16 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from orgs.models import Household
-from residents.models import HouseholdTie, Resident, Tag, id_number_check_digit
+from orgs.models import Household, User
+from residents import rules
+from residents.models import (
+    HouseholdTie,
+    Purpose,
+    Resident,
+    SeparateConsent,
+    Tag,
+    id_number_check_digit,
+)
 
 DEMO_RESIDENT_MOBILE = "13905320001"
 DEMO_RESIDENT_NAME = "王秀兰"
@@ -158,7 +166,7 @@ def seed_residents(*, seed: int = 20261126) -> int:
         i[:17] for i in Resident.objects.exclude(id_number=None).values_list("id_number", flat=True)
     }
     now = timezone.now()
-    residents, ties, tag_codes = [], [], []
+    residents, ties, tag_codes, guardians = [], [], [], []
     for household_id in empty:
         if random.Random(household_id).random() < 0.05:  # vacant, decided per household
             continue
@@ -167,6 +175,7 @@ def seed_residents(*, seed: int = 20261126) -> int:
             residents.append(Resident(**person, consent_at=None, created_at=now))
             ties.append((household_id, relation))
             tag_codes.append(_tags_for(person, len(members), people.rng))
+            guardians.append(members[0][0]["name"] if _age(person["birth_date"]) < 14 else "")
     if not residents:
         return 0
     first = residents[0]
@@ -191,8 +200,34 @@ def seed_residents(*, seed: int = 20261126) -> int:
         ],
         batch_size=5000,
     )
+    _consents(created, tag_codes, guardians, now)
     _analyze()
     return len(created)
+
+
+def _consents(created, tag_codes, guardians, now) -> None:
+    """The separate consents behind the vulnerable-situation tags, as the community took them
+    on paper when it registered the households (a child's from the head of the household)."""
+    sensitive = set(Tag.objects.filter(is_sensitive=True).values_list("code", flat=True))
+    recorder = User.objects.filter(username="shequ").first()
+    SeparateConsent.objects.bulk_create(
+        [
+            SeparateConsent(
+                resident_id=r.pk,
+                purpose=Purpose.VULNERABILITY,
+                rules_version=rules.CURRENT.version,
+                given_by=SeparateConsent.GivenBy.GUARDIAN
+                if guardian
+                else SeparateConsent.GivenBy.SELF,
+                guardian_name=guardian,
+                given_at=now,
+                recorded_by=recorder,
+            )
+            for r, codes, guardian in zip(created, tag_codes, guardians, strict=True)
+            if sensitive.intersection(codes)
+        ],
+        batch_size=2000,
+    )
 
 
 def _analyze() -> None:

@@ -5,7 +5,14 @@ from django.db.models import Prefetch, Q, QuerySet
 from core.errors import Forbidden, NotFound
 from orgs.roles import Permission
 from orgs.selectors import scope_for
-from residents.models import HouseholdTie, Resident
+from residents.models import (
+    HouseholdTie,
+    PersonalDataAccess,
+    Resident,
+    RightsRequest,
+    SeparateConsent,
+    Tag,
+)
 
 
 def _residents_of(scope) -> QuerySet[Resident]:
@@ -32,13 +39,21 @@ def _with_ties(queryset: QuerySet[Resident]) -> QuerySet[Resident]:
     return queryset.prefetch_related(Prefetch("ties", queryset=ties), "tags")
 
 
+def tags_for(*, user) -> QuerySet[Tag]:
+    """The tags a staff member may see and search by: the vulnerable situations only for the
+    community side that records them (a property company has no need to know them)."""
+    if scope_for(user).has(Permission.MANAGE_RESIDENT_DATA):
+        return Tag.objects.all()
+    return Tag.objects.filter(is_sensitive=False)
+
+
 def resident_list_for(*, user, query: str = "", tag: str = "") -> QuerySet[Resident]:
     residents = residents_in_scope(user=user)
     query = query.strip()
     if query:
         residents = residents.filter(Q(name__contains=query) | Q(mobile=query))
     if tag:
-        residents = residents.filter(tags__code=tag)
+        residents = residents.filter(tags__in=tags_for(user=user).filter(code=tag))
     return _with_ties(residents).order_by("id")
 
 
@@ -53,3 +68,59 @@ def resident_for_user(*, user) -> Resident | None:
     if not user.is_authenticated:
         return None
     return _with_ties(Resident.objects.filter(user=user)).first()
+
+
+# ---------------------------------------------------------------------------------------------
+# Consents, the access log and requests
+
+
+def consent_valid(*, resident: Resident, purpose: str) -> SeparateConsent | None:
+    """The separate consent for the purpose that is not withdrawn, if any."""
+    return SeparateConsent.objects.filter(
+        resident=resident, purpose=purpose, withdrawn_at__isnull=True
+    ).first()
+
+
+def consents_of(resident: Resident):
+    return resident.consents.select_related("recorded_by", "withdrawn_by").order_by(
+        "-given_at", "-id"
+    )
+
+
+def consent_get_for(*, user, consent_id) -> SeparateConsent:
+    """A consent of the user's own, or of a resident in the user's scope."""
+    consent = SeparateConsent.objects.select_related("resident").filter(pk=consent_id).first()
+    if consent is None or not (
+        consent.resident.user_id == user.pk
+        or (scope_for(user).has(Permission.VIEW_RESIDENTS) and _in_scope(user, consent.resident))
+    ):
+        raise NotFound()
+    return consent
+
+
+def _in_scope(user, resident: Resident) -> bool:
+    return residents_in_scope(user=user).filter(pk=resident.pk).exists()
+
+
+def access_log_of(resident: Resident):
+    """Who saw the resident's unmasked data or health assessments, latest first."""
+    return PersonalDataAccess.objects.filter(resident=resident).select_related("actor")
+
+
+def rights_requests_of(resident: Resident):
+    return resident.rights_requests.select_related("answered_by")
+
+
+def rights_queue_for(*, user, state: str = RightsRequest.State.OPEN):
+    """Requests of the residents in the user's scope: the oldest deadline first."""
+    requests = RightsRequest.objects.filter(resident__in=residents_in_scope(user=user))
+    if state:
+        requests = requests.filter(state=state)
+    return requests.select_related("resident", "answered_by").order_by("due_at", "id")
+
+
+def rights_request_get_for(*, user, request_id) -> RightsRequest:
+    found = rights_queue_for(user=user, state="").filter(pk=request_id).first()
+    if found is None:
+        raise NotFound()
+    return found

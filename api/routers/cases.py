@@ -237,7 +237,7 @@ def create_case(
 @router.get("/{tracking_no}", response=CaseDetailOut)
 def case_detail(request, tracking_no: str):
     case, staff = _case_for(request, tracking_no)
-    events = selectors.timeline(case=case, public_only=not staff)
+    events = selectors.timeline(case=case, public_only=not staff, user=request.user)
     return {
         **_out(case),
         "timeline": [

@@ -7,6 +7,7 @@ from care import services
 from core.testing import T0, make_resident, make_user
 from orgs.roles import Role
 from residents.models import Tag
+from residents.services import ConsentGiven
 
 
 @pytest.fixture(autouse=True)
@@ -41,7 +42,9 @@ def care(world):
     )
     c.partner.communities.add(world.C1)
     c.partner.members.add(world.partner)
-    c.recipient = services.recipient_enroll(actor=world.grid_worker, resident=world.R1, now=T0)
+    c.recipient = services.recipient_enroll(
+        actor=world.grid_worker, resident=world.R1, consent=ConsentGiven(), now=T0
+    )
     return c
 
 

@@ -15,6 +15,7 @@ from catalog.models import Item
 from catalog.services import catalogue_load_seed
 from core.testing import PASSWORD, build_world
 from residents.models import Tag
+from residents.services import ConsentGiven
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -34,7 +35,10 @@ def test_grid_worker_logs_a_due_visit_on_a_phone(phone):
     world.R1.tags.add(Tag.objects.get(code="elderly_alone"))
     now = timezone.now()
     recipient = services.recipient_enroll(
-        actor=world.grid_worker, resident=world.R1, now=now - timedelta(days=3)
+        actor=world.grid_worker,
+        resident=world.R1,
+        consent=ConsentGiven(),
+        now=now - timedelta(days=3),
     )
     alerts_due(now=now)
 
@@ -91,3 +95,34 @@ def test_partner_page_shows_pledges_against_delivery(desktop):
     assert pledge.locator("[data-delivered]").inner_text() == "0"
     assert desktop.locator('[data-stat="cases"]').inner_text() == "0"
     desktop.shot("alliance-partner-page")
+
+
+def test_a_number_revealed_on_a_phone_shows_in_the_residents_own_log(phone, live_server):
+    from core.testing import sign_in
+    from orgs.models import User
+
+    world = build_world()
+    world.R1.tags.add(Tag.objects.get(code="elderly_alone"))
+    recipient = services.recipient_enroll(
+        actor=world.grid_worker, resident=world.R1, consent=ConsentGiven(), now=timezone.now()
+    )
+    sign_in(phone, live_server, world.grid_worker)
+    phone.goto("/care/today/")
+    row = phone.locator(f'[data-recipient="{recipient.pk}"]')
+    row.get_by_text("139****0001").wait_for()
+    assert row.locator('a[href^="tel:"]').count() == 0
+
+    row.get_by_role("button", name="显示电话和门牌号（留痕）").click()
+
+    row.locator('a[href="tel:13905320001"]').wait_for()
+    row.get_by_text("本次查看已记入访问日志。").wait_for()
+    phone.shot("care-reveal-number")
+    world.R1.user = User.objects.create(username="resident-r1")
+    world.R1.save()
+    sign_in(phone, live_server, world.R1.user)
+    phone.goto("/")
+    phone.get_by_role("link", name="我的个人信息").click()
+    log = phone.locator("#access-log")
+    log.get_by_text("第一网格").wait_for()
+    assert "手机号码、门牌号" in log.inner_text() and "关爱档案" in log.inner_text()
+    phone.shot("resident-access-log")

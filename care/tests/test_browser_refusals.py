@@ -10,6 +10,7 @@ from care import services
 from care.models import CareVisit
 from core.testing import build_world, sign_in
 from residents.models import Tag
+from residents.services import ConsentGiven
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -18,7 +19,10 @@ def test_half_filled_visit_is_refused_under_its_fields(phone, live_server):
     world = build_world()
     world.R1.tags.add(Tag.objects.get(code="elderly_alone"))
     recipient = services.recipient_enroll(
-        actor=world.grid_worker, resident=world.R1, now=timezone.now() - timedelta(days=3)
+        actor=world.grid_worker,
+        resident=world.R1,
+        consent=ConsentGiven(),
+        now=timezone.now() - timedelta(days=3),
     )
     sign_in(phone, live_server, world.grid_worker)
     phone.goto(f"/care/recipients/{recipient.pk}/visit/")

@@ -11,6 +11,7 @@ from cases.worker import run_once
 from catalog.models import Item
 from core.errors import ApplicationError, NotFound
 from core.testing import T0
+from residents.services import ConsentGiven
 
 DAY = timedelta(days=1)
 MEDIUM = answers(illness=1, falls=1, contact=1, family=1, income=1)
@@ -55,7 +56,9 @@ def test_enroll_only_tagged_residents_of_the_area(care):
         services.recipient_enroll(actor=w.secretary, resident=care.volunteer, now=T0)
     with pytest.raises(NotFound):  # oversight does not look after people
         services.recipient_enroll(actor=w.subdistrict, resident=w.R2, now=T0)
-    recipient = services.recipient_enroll(actor=care.other_grid_worker, resident=w.R2, now=T0)
+    recipient = services.recipient_enroll(
+        actor=care.other_grid_worker, resident=w.R2, consent=ConsentGiven(), now=T0
+    )
     assert recipient.area_path == w.M2.path
 
 
@@ -215,14 +218,16 @@ def test_finding_becomes_a_case_on_behalf_of_the_recipient(care, catalogue):
     w = care.world
     v = visit(care, at=T0)
     item = Item.objects.get(code="RB01")
-    case = services.visit_to_case(visit=v, actor=w.grid_worker, item=item, now=T0)
+    case = services.visit_to_case(
+        visit=v, actor=w.grid_worker, item=item, description="厨房水龙头漏水", now=T0
+    )
     assert case.resident == w.R1
     assert (case.household, case.estate, case.channel) == (w.H1, w.E1, Channel.DOOR_KNOCK)
-    assert case.description == "厨房水龙头漏水，老人行动不便"
+    assert case.description == "厨房水龙头漏水"
     v.refresh_from_db()
     assert v.case == case
     with pytest.raises(ApplicationError, match="already case"):
-        services.visit_to_case(visit=v, actor=w.grid_worker, item=item, now=T0)
+        services.visit_to_case(visit=v, actor=w.grid_worker, item=item, description="x", now=T0)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -148,7 +148,10 @@ def test_enroll_page(care, as_user):
     client = as_user(care.world.secretary)
     page = client.get("/care/enroll/").content.decode()
     assert "居民2" in page
-    response = client.post("/care/enroll/", {"resident": care.world.R2.pk})
+    response = client.post(
+        "/care/enroll/",
+        {"resident": care.world.R2.pk, "separate_consent": "on", "consent_given_by": "self"},
+    )
     assert response.status_code == 302
     assert CareRecipient.objects.filter(resident=care.world.R2).exists()
     assert as_user(care.world.partner).get("/care/enroll/").status_code == 404

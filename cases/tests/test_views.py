@@ -336,3 +336,60 @@ def test_inbox_counts_and_pages_match_the_tab_and_the_filters(world, report, cli
     assert count == 26 and len(second) == 1 and not second & first
     assert page(tab="pending", q="第7盏") == (1, {cases[7].tracking_no})
     assert page(tab="active") == (1, {cases[0].tracking_no})
+
+
+def test_revealing_a_case_contact_is_in_the_residents_access_log(
+    world, resident_client, client_for
+):
+    from residents.models import PersonalDataAccess
+
+    resident_client.post(reverse("cases:report"), _report_data(world))
+    case = Case.objects.get()
+
+    client_for(world.manager).post(
+        reverse("cases:reveal_contact", args=[case.pk]), HTTP_HX_REQUEST="true"
+    )
+
+    access = PersonalDataAccess.objects.get()
+    assert (access.actor, access.resident, access.context, access.context_id) == (
+        world.manager,
+        world.R1,
+        "case",
+        case.pk,
+    )
+    assert (access.context_label, access.fields, access.actor_org) == (
+        case.tracking_no,
+        ["mobile"],
+        "方圆物业",
+    )
+
+
+def test_revealing_the_contact_of_an_unregistered_caller_keeps_the_case(
+    world, catalogue, client_for
+):
+    from cases.services import case_submit
+    from catalog.models import Item
+    from residents.models import PersonalDataAccess
+
+    case = case_submit(
+        item=Item.objects.get(code="RB01"),
+        description="路过看到楼道堆满杂物",
+        channel="phone",
+        created_by=world.community,
+        estate=world.E1,
+        building=world.B1,
+        contact_name="过路人",
+        contact_mobile="13905329999",
+    )
+
+    revealed = client_for(world.community).post(
+        reverse("cases:reveal_contact", args=[case.pk]), HTTP_HX_REQUEST="true"
+    )
+
+    assert "13905329999" in revealed.content.decode()
+    access = PersonalDataAccess.objects.get()
+    assert (access.resident, access.context, access.context_label) == (
+        None,
+        "case",
+        case.tracking_no,
+    )

@@ -284,6 +284,9 @@ def test_a_sweep_that_fails_is_logged_and_reported_and_the_others_still_run(repo
         "reminded": 0,
         "delivered": 0,
         "retrained": 0,
+        "anonymised": 0,
+        "care_anonymised": 0,
+        "messages_purged": 0,
         "rate_counters_purged": 1,
         "failed_sweeps": 1,
     }

@@ -66,7 +66,7 @@ def _public_pages(client) -> list[str]:
     from engagement.models import Activity
     from orgs.models import OrgUnit
 
-    paths = ["/", "/services/", "/engagement/", "/engagement/calendar.ics"]
+    paths = ["/", "/services/", "/engagement/", "/engagement/calendar.ics", "/privacy/"]
     paths += [
         f"/transparency/?community={pk}" for pk in OrgUnit.objects.values_list("pk", flat=True)
     ]

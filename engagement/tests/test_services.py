@@ -782,7 +782,11 @@ def test_visit_to_case_files_a_door_knock_case_the_property_manager_sees(eng, ca
     visit = _visit(eng)
 
     case = services.visit_to_case(
-        visit=visit, actor=eng.world.grid_worker, item=Item.objects.get(code="RB15"), now=NOW
+        visit=visit,
+        actor=eng.world.grid_worker,
+        item=Item.objects.get(code="RB15"),
+        description="楼上卫生间漏水，厨房天花板在滴水",
+        now=NOW,
     )
 
     case = Case.objects.get(pk=case.pk)
@@ -805,10 +809,14 @@ def test_visit_to_case_files_a_door_knock_case_the_property_manager_sees(eng, ca
 def test_visit_to_case_twice_is_refused(eng, catalogue):
     visit = _visit(eng)
     item = Item.objects.get(code="RB15")
-    services.visit_to_case(visit=visit, actor=eng.world.grid_worker, item=item, now=NOW)
+    services.visit_to_case(
+        visit=visit, actor=eng.world.grid_worker, item=item, description="漏水", now=NOW
+    )
 
     with pytest.raises(ApplicationError) as error:
-        services.visit_to_case(visit=visit, actor=eng.world.community, item=item, now=NOW)
+        services.visit_to_case(
+            visit=visit, actor=eng.world.community, item=item, description="漏水", now=NOW
+        )
 
     assert error.value.code == "already_a_case"
     assert Case.objects.count() == 1
@@ -818,10 +826,14 @@ def test_visit_to_case_with_a_stale_visit_is_a_conflict_and_files_nothing(eng, c
     visit = _visit(eng)
     stale = Visit.objects.get(pk=visit.pk)
     item = Item.objects.get(code="RB15")
-    services.visit_to_case(visit=visit, actor=eng.world.grid_worker, item=item, now=NOW)
+    services.visit_to_case(
+        visit=visit, actor=eng.world.grid_worker, item=item, description="漏水", now=NOW
+    )
 
     with pytest.raises(ApplicationError) as error:
-        services.visit_to_case(visit=stale, actor=eng.world.community, item=item, now=NOW)
+        services.visit_to_case(
+            visit=stale, actor=eng.world.community, item=item, description="漏水", now=NOW
+        )
 
     assert error.value.code == "conflict"
     assert Case.objects.count() == 1
@@ -884,3 +896,26 @@ def test_party_roster_lists_opted_in_party_members_with_approved_hours(eng):
     roster = [(p.resident.name, p.minutes) for p in party_roster()]
 
     assert roster == [("居民1", 60)]  # reported hours count once approved
+
+
+def test_what_was_heard_at_the_door_stays_with_the_community_side(eng, catalogue):
+    from cases.selectors import timeline
+
+    visit = _visit(eng)
+    case = services.visit_to_case(
+        visit=visit,
+        actor=eng.world.grid_worker,
+        item=Item.objects.get(code="RB15"),
+        description="楼上卫生间漏水，需上门维修",
+        now=NOW,
+    )
+
+    seen = {
+        who: [e.note for e in timeline(case=case, public_only=False, user=getattr(eng.world, who))]
+        for who in ("manager", "property_staff", "grid_worker", "secretary")
+    }
+
+    heard = "支部敲门走访（2026-11-25，赵志强、陈静）了解到：楼上卫生间漏水，厨房天花板在滴水"
+    assert seen["manager"] == seen["property_staff"] == [""]
+    assert seen["grid_worker"] == seen["secretary"] == ["", heard]
+    assert case.description == "楼上卫生间漏水，需上门维修"

@@ -54,7 +54,7 @@ def visit_new(request):
 
 
 def _render_visit(request, visit, form=None, status=200):
-    form = form or VisitCaseForm(initial={"description": visit.heard[:2000]})
+    form = form or VisitCaseForm()
     return render(request, "engagement/visit.html", {"visit": visit, "form": form}, status=status)
 
 

@@ -18,7 +18,11 @@ pytestmark = pytest.mark.django_db
 def _reported(world, resident_client, **consent):
     resident_client.post(
         reverse("cases:report"),
-        {**_report_data(world, item="RB06", description="楼道堆满纸箱"), "photos": [_jpeg()], **consent},
+        {
+            **_report_data(world, item="RB06", description="楼道堆满纸箱"),
+            "photos": [_jpeg()],
+            **consent,
+        },
     )
     return Case.objects.get()
 
