@@ -374,6 +374,7 @@ class Generator:
             "auto_closed": False,
             "merged_into_id": None,
             "duplicate_count": 0,
+            "anonymised_at": None,
             "version": 1,
             "created_at": created_at,
             "updated_at": created_at,
@@ -616,6 +617,7 @@ class _Timeline:
                 "to_status": row["status"],
                 "note": note,
                 "public": public,
+                "community_only": False,
                 "unit_id": unit,
                 "data": data or {},
             }

@@ -115,7 +115,7 @@ def test_a_number_revealed_on_a_phone_shows_in_the_residents_own_log(phone, live
     row.get_by_role("button", name="显示电话和门牌号（留痕）").click()
 
     row.locator('a[href="tel:13905320001"]').wait_for()
-    row.get_by_text("本次查看已记入访问日志。").wait_for()
+    row.get_by_text("本次查看已留痕。").wait_for()
     phone.shot("care-reveal-number")
     world.R1.user = User.objects.create(username="resident-r1")
     world.R1.save()

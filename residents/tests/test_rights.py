@@ -145,7 +145,7 @@ def test_the_download_as_a_workbook_has_a_sheet_per_part(world, report, me):
         "关爱",
     ]
     cases = list(workbook["诉求"].values)
-    assert cases[0][:2] == ("受理编号", "提交时间") and cases[1][0] == case.tracking_no
+    assert cases[0][:2] == ("诉求编号", "提交时间") and cases[1][0] == case.tracking_no
     assert list(workbook["诉求 · 办理过程"].values)[1][:3] == (
         case.tracking_no,
         "2026-11-25 09:00",
