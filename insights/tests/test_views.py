@@ -1,4 +1,5 @@
 import re
+from datetime import date
 from io import BytesIO
 
 import pytest
@@ -7,6 +8,7 @@ from openpyxl import load_workbook
 
 from catalog.models import Item
 from insights.models import MonthlyTopic
+from insights.services import topic_create
 from insights.tests.conftest import at
 
 pytestmark = pytest.mark.django_db
@@ -191,3 +193,24 @@ def test_dashboard_slices_by_item_channel_and_micro_grid(history, world, client_
     assert _figure(by_item, "dispatched") == "0"
     assert _figure(by_channel, "dispatched") == "0"
     assert _figure(by_microgrid, "dispatched") == "5"
+
+
+def test_a_monthly_topic_outside_the_scope_is_neither_shown_nor_noted(world, catalogue, client_for):
+    topic = topic_create(
+        actor=world.secretary,
+        estate=world.E1,
+        building=None,
+        item=Item.objects.get(code="RB01"),
+        title="方城路小区楼道堆物",
+        target_date=date(2026, 12, 31),
+        owner=world.grid_worker,
+    )
+    outsider = client_for(world.other_manager)  # 德润物业: 华城苑 only
+
+    hotspots = outsider.get(reverse("insights:hotspots")).content.decode()
+    refused = outsider.post(reverse("insights:topic_note", args=[topic.pk]), {"text": "看看"})
+
+    assert "方城路小区楼道堆物" not in hotspots
+    assert refused.status_code == 404 and topic.notes.count() == 0
+    shown = client_for(world.secretary).get(reverse("insights:hotspots")).content.decode()
+    assert f'data-topic="{topic.pk}"' in shown and "方城路小区楼道堆物" in shown
