@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from cases.models import OPEN_STATUSES, Case
 from cases.selectors import cases_in_scope, scope_parts
-from core.errors import NotFound
 from insights.metrics import (
     BANDS,
     BY_MOMENT,
@@ -29,7 +28,7 @@ from insights.metrics import (
     moment_q,
     tally_q,
 )
-from insights.models import MonthlyTopic, Tally
+from insights.models import Tally
 from orgs.models import Estate, OrgUnit, PropertyCompany
 from orgs.selectors import scope_for, subtree_q
 
@@ -451,15 +450,3 @@ def group_names(*, group: str, keys) -> dict:
         return {g.path: g for g in OrgUnit.objects.filter(path__in=keys, kind="grid")}
     model = {"estate": Estate, "company": PropertyCompany}[group]
     return {row.pk: row for row in model.objects.filter(pk__in=keys)}
-
-
-def topics_for(*, user) -> QuerySet[MonthlyTopic]:
-    """The monthly topics of the estates in the user's scope."""
-    return MonthlyTopic.objects.filter(estate__in=scope_for(user).estates())
-
-
-def topic_get_for(*, user, topic_id) -> MonthlyTopic:
-    topic = topics_for(user=user).filter(pk=topic_id).first()
-    if topic is None:
-        raise NotFound()
-    return topic

@@ -11,7 +11,7 @@ from catalog.models import Domain, Item
 from core.errors import Forbidden, NotFound
 from core.forms import form_refusal
 from core.http import is_htmx, query_id
-from insights import reports, selectors, services
+from insights import reports, selectors, services, topics
 from insights.forms import FiguresForm, TopicForm, TopicNoteForm
 from insights.metrics import METRICS
 from orgs.roles import Permission
@@ -193,7 +193,6 @@ def transparency(request):
 def hotspots(request):
     form, period, cases = _context(request)
     rows = reports.hotspot_rows(cases=cases.cases, period=period)
-    topics = selectors.topics_for(user=request.user)
     return render(
         request,
         "insights/hotspots.html",
@@ -202,8 +201,8 @@ def hotspots(request):
             "period": period,
             "rows": rows,
             "topics": [
-                (t, reports.topic_effect(topic=t))
-                for t in topics.select_related("estate", "building", "item", "owner")[:50]
+                (t, (t.complaints_before, t.complaints_after))
+                for t in topics.topic_cards_for(user=request.user)[:50]
             ],
         },
     )
@@ -241,7 +240,7 @@ def topic_new(request):
 @require_POST
 def topic_note(request, topic_id):
     """A progress note on a monthly topic; htmx re-renders the topic's card."""
-    topic = selectors.topic_get_for(user=request.user, topic_id=topic_id)
+    topic = topics.topic_get_for(user=request.user, topic_id=topic_id)
     form = TopicNoteForm(request.POST)
     if not form.is_valid():
         raise form_refusal(form)

@@ -1,5 +1,5 @@
 import re
-from datetime import date
+from datetime import date, timedelta
 from io import BytesIO
 
 import pytest
@@ -214,3 +214,44 @@ def test_a_monthly_topic_outside_the_scope_is_neither_shown_nor_noted(world, cat
     assert refused.status_code == 404 and topic.notes.count() == 0
     shown = client_for(world.secretary).get(reverse("insights:hotspots")).content.decode()
     assert f'data-topic="{topic.pk}"' in shown and "方城路小区楼道堆物" in shown
+
+
+def test_a_topic_counts_the_complaints_30_days_either_side_of_being_taken_up(
+    report, world, client_for
+):
+    item = Item.objects.get(code="RB01")
+    whole_estate = topic_create(
+        actor=world.secretary,
+        estate=world.E1,
+        building=None,
+        item=item,
+        title="方城路小区楼道堆物",
+        target_date=date(2027, 12, 31),
+        owner=world.grid_worker,
+    )
+    one_building = topic_create(
+        actor=world.secretary,
+        estate=world.E1,
+        building=world.B1,
+        item=item,
+        title="1号楼楼道堆物",
+        target_date=date(2027, 12, 31),
+        owner=world.grid_worker,
+    )
+    taken_up = whole_estate.created_at
+    for days, building in [(-31, world.B1), (-10, world.B1), (-3, None), (5, world.B1), (31, None)]:
+        report(now=taken_up + timedelta(days=days), building=building)
+    report(now=taken_up - timedelta(days=2), code="RB02")  # another item
+    client = client_for(world.secretary)
+    client.cookies["django_language"] = "en"
+
+    html = client.get(reverse("insights:hotspots")).content.decode()
+    note = client.post(
+        reverse("insights:topic_note", args=[one_building.pk]),
+        {"text": "已联系业主清理"},
+        headers={"HX-Request": "true"},
+    ).content.decode()
+
+    cards = re.findall(r"complaints 30 days before: (\d+), after: (\d+)", html)
+    assert sorted(cards) == [("1", "1"), ("2", "1")]  # the building's; the whole estate's
+    assert re.findall(r"complaints 30 days before: (\d+), after: (\d+)", note) == [("1", "1")]
