@@ -29,7 +29,6 @@ from insights.metrics import (
     tally_q,
 )
 from insights.models import Tally
-from orgs.models import Estate, OrgUnit, PropertyCompany
 from orgs.selectors import scope_for, subtree_q
 
 PATH_SEGMENT = 8  # "0000001." per level of the org tree
@@ -446,6 +445,8 @@ def group_names(*, group: str, keys) -> dict:
     """The estate, company (by id) or grid (by path) each key of a `figures_by` breakdown
     stands for. The keys come from cases the user may see, so the rows need no scope of
     their own."""
+    from orgs.models import Estate, OrgUnit, PropertyCompany
+
     if group == "grid":
         return {g.path: g for g in OrgUnit.objects.filter(path__in=keys, kind="grid")}
     model = {"estate": Estate, "company": PropertyCompany}[group]
