@@ -4,8 +4,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from api import services
-from api.models import ApiToken
+from api import selectors, services
 from core.errors import ApplicationError
 
 
@@ -24,7 +23,7 @@ def tokens(request):
         request,
         "api/tokens.html",
         {
-            "tokens": ApiToken.objects.filter(user=request.user),
+            "tokens": selectors.tokens_of(user=request.user),
             "new_key": new_key,
         },
     )

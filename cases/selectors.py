@@ -115,6 +115,23 @@ def case_get_for(*, user, case_id) -> Case:
     return case
 
 
+def case_as_stored(*, case: Case) -> Case:
+    """The case as stored now, after the caller's own action on it: the action may have taken
+    it out of their scope (a transfer, a return), and they still see what they did."""
+    return Case.objects.select_related("item", "domain", "owner_unit").get(pk=case.pk)
+
+
+def photo_get_for(*, user, photo_id) -> CasePhoto:
+    """A case's photo, for the resident who reported the case or staff who may see it."""
+    photo = CasePhoto.objects.select_related("case__resident").filter(pk=photo_id).first()
+    if photo is None:
+        raise NotFound()
+    is_reporter = photo.case.resident and photo.case.resident.user_id == user.pk
+    if not is_reporter and not case_visible_to(user=user, case=photo.case):
+        raise NotFound()
+    return photo
+
+
 def resident_cases(*, user) -> QuerySet[Case]:
     return Case.objects.filter(resident__user=user).select_related("item", "estate")
 

@@ -17,7 +17,7 @@ from cases.forms import (
     ResidentReplyForm,
     StaffIntakeForm,
 )
-from cases.models import CasePhoto, Channel
+from cases.models import Channel
 from catalog.models import Item
 from core.errors import ApplicationError, Conflict, NotFound
 from core.forms import form_refusal
@@ -25,8 +25,7 @@ from core.http import client_ip, is_htmx, post_id, render_error
 from orgs.models import Building, Household
 from orgs.roles import Permission
 from orgs.selectors import scope_for
-from residents.models import Resident
-from residents.selectors import resident_for_user
+from residents.selectors import resident_by_mobile, resident_for_user
 
 # ---------------------------------------------------------------------------------------------
 # Residents
@@ -295,12 +294,7 @@ def reveal_contact(request, case_id):
 @login_required
 def photo(request, photo_id):
     """Photos are served only to people who may see the case."""
-    photo = CasePhoto.objects.select_related("case__resident").filter(pk=photo_id).first()
-    if photo is None:
-        raise NotFound()
-    is_reporter = photo.case.resident and photo.case.resident.user_id == request.user.pk
-    if not is_reporter and not selectors.case_visible_to(user=request.user, case=photo.case):
-        raise NotFound()
+    photo = selectors.photo_get_for(user=request.user, photo_id=photo_id)
     response = FileResponse(photo.image.open("rb"))
     response["Cache-Control"] = "private, max-age=3600"
     return response
@@ -345,9 +339,7 @@ def staff_new(request):
         household = data["household"]
         building = household.unit.building if household else data["building"]
         resident = (
-            Resident.objects.filter(mobile=data["resident_mobile"]).first()
-            if (data["resident_mobile"])
-            else None
+            resident_by_mobile(mobile=data["resident_mobile"]) if data["resident_mobile"] else None
         )
         try:
             case = services.case_submit(

@@ -63,6 +63,18 @@ def make_resident(*, name: str, mobile: str, household=None, user=None, **fields
     return resident
 
 
+def page_queries(client, url, data=None) -> tuple:
+    """The response to a GET and the SQL it ran. One request first warms what is cached per
+    process (the calendar, content types), so two measurements start even."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url, data)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, data)
+    return response, [query["sql"] for query in captured.captured_queries]
+
+
 def build_world() -> SimpleNamespace:
     w = SimpleNamespace()
     w.S = org_unit_create(kind="subdistrict", name="开平路街道", grid_code="370203012000000")

@@ -40,6 +40,7 @@ from engagement.models import (
     Visit,
     VolunteerProfile,
 )
+from engagement.waitlist import with_waitlist_position
 from orgs.models import Household, OrgUnit
 from orgs.roles import Permission
 from orgs.selectors import scope_for
@@ -171,11 +172,10 @@ def _own(user) -> Q:
 def resident_signups(*, user) -> QuerySet[Signup]:
     if not user.is_authenticated:
         return Signup.objects.none()
-    return (
-        Signup.objects.filter(_own(user))
-        .select_related("activity__venue", "activity__domain", "resident")
-        .order_by("-activity__starts_at", "-id")
+    signups = Signup.objects.filter(_own(user)).select_related(
+        "activity__venue", "activity__domain", "resident"
     )
+    return with_waitlist_position(signups).order_by("-activity__starts_at", "-id")
 
 
 def signups_for_activity(*, user, activity: Activity) -> QuerySet[Signup]:
@@ -196,16 +196,11 @@ def signup_get_for_resident(*, user, signup_id) -> Signup:
 
 
 def waitlist_position(signup: Signup) -> int | None:
+    """A list of sign-ups reads `waitlist_position` from `with_waitlist_position` instead."""
     if signup.status != Signup.Status.WAITLISTED:
         return None
-    ahead = Signup.objects.filter(
-        activity_id=signup.activity_id,
-        status=Signup.Status.WAITLISTED,
-        as_volunteer=signup.as_volunteer,
-    ).filter(
-        Q(created_at__lt=signup.created_at) | Q(created_at=signup.created_at, id__lt=signup.pk)
-    )
-    return ahead.count() + 1
+    one = with_waitlist_position(Signup.objects.filter(pk=signup.pk))
+    return one.values_list("waitlist_position", flat=True).get()
 
 
 def notices_for(*, user, limit=10) -> list:

@@ -10,7 +10,7 @@ from openpyxl import Workbook
 
 from cases.models import Case
 from catalog.models import Domain, Item
-from insights import selectors
+from insights import selectors, topics
 from insights.metrics import Period
 from insights.models import MonthlyTopic
 from orgs.models import Building, Estate, OrgUnit, PropertyCompany
@@ -172,15 +172,5 @@ def hotspot_rows(*, cases, period: Period):
 
 def topic_effect(*, topic: MonthlyTopic) -> tuple[int, int]:
     """Complaints on the topic's place and item in the 30 days before and after it was taken up."""
-    from datetime import timedelta
-
-    cases = Case.objects.filter(estate=topic.estate, item=topic.item)
-    if topic.building_id:
-        cases = cases.filter(building=topic.building)
-    before = cases.filter(
-        created_at__gte=topic.created_at - timedelta(days=30), created_at__lt=topic.created_at
-    ).count()
-    after = cases.filter(
-        created_at__gte=topic.created_at, created_at__lt=topic.created_at + timedelta(days=30)
-    ).count()
-    return before, after
+    effect = topics.with_effect(MonthlyTopic.objects.filter(pk=topic.pk))
+    return effect.values_list("complaints_before", "complaints_after").get()

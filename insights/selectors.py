@@ -439,3 +439,15 @@ def topic_owner_candidates(*, user):
         .distinct()
         .order_by("full_name")
     )
+
+
+def group_names(*, group: str, keys) -> dict:
+    """The estate, company (by id) or grid (by path) each key of a `figures_by` breakdown
+    stands for. The keys come from cases the user may see, so the rows need no scope of
+    their own."""
+    from orgs.models import Estate, OrgUnit, PropertyCompany
+
+    if group == "grid":
+        return {g.path: g for g in OrgUnit.objects.filter(path__in=keys, kind="grid")}
+    model = {"estate": Estate, "company": PropertyCompany}[group]
+    return {row.pk: row for row in model.objects.filter(pk__in=keys)}

@@ -11,13 +11,11 @@ from catalog.models import Domain, Item
 from core.errors import Forbidden, NotFound
 from core.forms import form_refusal
 from core.http import is_htmx, query_id
-from insights import reports, selectors, services
+from insights import reports, selectors, services, topics
 from insights.forms import FiguresForm, TopicForm, TopicNoteForm
 from insights.metrics import METRICS
-from insights.models import MonthlyTopic
-from orgs.models import Estate, OrgUnit, PropertyCompany
 from orgs.roles import Permission
-from orgs.selectors import scope_for
+from orgs.selectors import community_list, scope_for
 
 
 def _staff_scope(request):
@@ -36,8 +34,8 @@ def _context(request):
     return form, period, selectors.case_slice(user=request.user, **form.slice_value())
 
 
-def _named(figures_by: dict, model) -> list:
-    names = {o.pk: o for o in model.objects.filter(pk__in=figures_by)}
+def _named(figures_by: dict, group: str) -> list:
+    names = selectors.group_names(group=group, keys=figures_by)
     return sorted(
         ((names[k], f) for k, f in figures_by.items() if k in names),
         key=lambda row: -(row[1].counts["dispatched"]),
@@ -68,8 +66,8 @@ def _dashboard_data(cases, period) -> dict:
     domains = list(Domain.objects.all())
     return {
         "figures": figures,
-        "by_estate": _named(by["estate"], Estate),
-        "by_company": _named(by["company"], PropertyCompany),
+        "by_estate": _named(by["estate"], "estate"),
+        "by_company": _named(by["company"], "company"),
         "by_domain": [(d, by_domain.get(d.pk)) for d in domains],
         "chart": {
             "months": [label for label, _f in trend],
@@ -128,9 +126,9 @@ def metric_cases(request, metric):
 def rankings(request):
     form, period, cases = _context(request)
     by = selectors.figures_by_each(cases=cases, period=period, groups=("company", "grid"))
-    companies = _named(by["company"], PropertyCompany)
+    companies = _named(by["company"], "company")
     grid_figures = by["grid"]
-    grids = {g.path: g for g in OrgUnit.objects.filter(path__in=grid_figures, kind="grid")}
+    grids = selectors.group_names(group="grid", keys=grid_figures)
     return render(
         request,
         "insights/rankings.html",
@@ -176,8 +174,8 @@ def monthly_report(request):
 
 def transparency(request):
     """Public headline figures (no sign-in, no personal data)."""
-    community = OrgUnit.objects.filter(kind="community", pk=query_id(request, "community")).first()
-    communities = OrgUnit.objects.filter(kind="community").order_by("path")
+    communities = community_list()
+    community = communities.filter(pk=query_id(request, "community")).first()
     community = community or communities.first()
     data = reports.public_figures(community=community) if community else None
     return render(
@@ -195,7 +193,6 @@ def transparency(request):
 def hotspots(request):
     form, period, cases = _context(request)
     rows = reports.hotspot_rows(cases=cases.cases, period=period)
-    topics = MonthlyTopic.objects.filter(estate__in=scope_for(request.user).estates())
     return render(
         request,
         "insights/hotspots.html",
@@ -204,8 +201,8 @@ def hotspots(request):
             "period": period,
             "rows": rows,
             "topics": [
-                (t, reports.topic_effect(topic=t))
-                for t in topics.select_related("estate", "building", "item", "owner")[:50]
+                (t, (t.complaints_before, t.complaints_after))
+                for t in topics.topic_cards_for(user=request.user)[:50]
             ],
         },
     )
@@ -243,11 +240,7 @@ def topic_new(request):
 @require_POST
 def topic_note(request, topic_id):
     """A progress note on a monthly topic; htmx re-renders the topic's card."""
-    topic = MonthlyTopic.objects.filter(
-        pk=topic_id, estate__in=scope_for(request.user).estates()
-    ).first()
-    if topic is None:
-        raise NotFound()
+    topic = topics.topic_get_for(user=request.user, topic_id=topic_id)
     form = TopicNoteForm(request.POST)
     if not form.is_valid():
         raise form_refusal(form)

@@ -179,3 +179,8 @@ def staff_overview_for(*, user) -> dict:
         "buildings": scope.buildings().count(),
         "households": scope.households().count(),
     }
+
+
+def community_list() -> QuerySet[OrgUnit]:
+    """Every community, in tree order: their names are public (the transparency page)."""
+    return OrgUnit.objects.filter(kind=OrgUnit.Kind.COMMUNITY).order_by("path")

@@ -64,6 +64,13 @@ def resident_get_for(*, user, resident_id) -> Resident:
     return resident
 
 
+def resident_by_mobile(*, mobile: str) -> Resident | None:
+    """The resident staff file a case for (phone, walk-in, the API), by the mobile number the
+    caller gives: any resident, since the case's place, not the resident, decides who sees
+    the case."""
+    return Resident.objects.filter(mobile=mobile).first()
+
+
 def resident_for_user(*, user) -> Resident | None:
     if not user.is_authenticated:
         return None

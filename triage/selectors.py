@@ -247,6 +247,11 @@ def new_labels_since(model: ModelVersion) -> int:
     return cases + events.count()
 
 
+def model_versions_latest(limit: int = 20):
+    """The latest trained models, newest first, without their weights (the model page)."""
+    return ModelVersion.objects.defer("blob").select_related("trained_by")[:limit]
+
+
 # ---------------------------------------------------------------------------------------------
 # How suggestions fared
 

@@ -18,7 +18,6 @@ from orgs.selectors import scope_for
 from residents.selectors import resident_for_user
 from triage import selectors, services
 from triage.forms import SuggestForm
-from triage.models import ModelVersion
 
 
 def _places(user):
@@ -130,7 +129,7 @@ def models_page(request):
             messages.success(request, _("Model v%(n)s trained and active.") % {"n": model.version})
         return redirect("triage:models")
     context = {
-        "models": ModelVersion.objects.defer("blob").select_related("trained_by")[:20],
+        "models": selectors.model_versions_latest(),
         "figures": selectors.acceptance_by_version(),
     }
     return render(request, "triage/models.html", context)

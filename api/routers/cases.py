@@ -14,8 +14,7 @@ from catalog.models import Item
 from core.errors import ApplicationError, NotFound
 from orgs.models import Building, Household
 from orgs.selectors import scope_for
-from residents.models import Resident
-from residents.selectors import resident_for_user
+from residents.selectors import resident_by_mobile, resident_for_user
 
 router = Router(tags=["cases"])
 MAX_LIMIT = 100
@@ -191,7 +190,7 @@ def create_case(
     if scope.is_staff:
         households, buildings = scope.households(), scope.buildings()
         if payload.resident_mobile:
-            resident = Resident.objects.filter(mobile=payload.resident_mobile).first()
+            resident = resident_by_mobile(mobile=payload.resident_mobile)
         if payload.channel in (Channel.PHONE, Channel.WALK_IN, Channel.DOOR_KNOCK):
             channel = payload.channel
     else:
@@ -279,7 +278,7 @@ def case_action(request, tracking_no: str, action: str, payload: dict = Body(...
             data={"fields": {k: list(v) for k, v in form.errors.items()}},
         )
     spec.run(case=case, user=request.user, data=form.cleaned_data)
-    return _out(Case.objects.select_related("item", "domain", "owner_unit").get(pk=case.pk))
+    return _out(selectors.case_as_stored(case=case))
 
 
 @router.post("/{tracking_no}/rate", response=CaseOut)
@@ -294,7 +293,7 @@ def rate(request, tracking_no: str, payload: RateIn):
         comment=payload.comment,
         reopen=payload.reopen,
     )
-    return _out(Case.objects.select_related("item", "domain", "owner_unit").get(pk=case.pk))
+    return _out(selectors.case_as_stored(case=case))
 
 
 @router.post("/{tracking_no}/reply", response=CaseOut)
@@ -305,4 +304,4 @@ def resident_reply(request, tracking_no: str, payload: TextIn):
         services.case_reply(case=case, actor=request.user, text=payload.text)
     else:
         services.case_resident_reply(case=case, user=request.user, text=payload.text)
-    return _out(Case.objects.select_related("item", "domain", "owner_unit").get(pk=case.pk))
+    return _out(selectors.case_as_stored(case=case))

@@ -109,7 +109,7 @@ def _signup_out(s: Signup) -> dict:
         "resident": str(s.resident),
         "as_volunteer": s.as_volunteer,
         "status": s.status,
-        "waitlist_position": selectors.waitlist_position(s),
+        "waitlist_position": s.waitlist_position,
         "code": s.code if s.status == Signup.Status.CONFIRMED else None,
         "checked_in_at": s.checked_in_at,
     }
@@ -176,6 +176,7 @@ def sign_up(request, activity_id: Id, payload: SignupIn):
     signup = services.signup_create(
         activity=activity, resident=resident, user=request.user, as_volunteer=payload.as_volunteer
     )
+    signup = selectors.signup_get_for_resident(user=request.user, signup_id=signup.pk)
     return Status(201, _signup_out(signup))
 
 
@@ -201,8 +202,7 @@ def cancel_signup(request, signup_id: Id):
     limit_writes(request)
     signup = selectors.signup_get_for_resident(user=request.user, signup_id=signup_id)
     services.signup_cancel(signup=signup, user=request.user)
-    signup.refresh_from_db()
-    return _signup_out(signup)
+    return _signup_out(selectors.signup_get_for_resident(user=request.user, signup_id=signup.pk))
 
 
 @router.get("/topics", response=TopicPage)

@@ -61,8 +61,6 @@ def activity_ics(request, activity_id):
 def _activity_context(request, activity, form=None):
     resident = resident_for_user(user=request.user)
     mine = list(selectors.signups_for_activity(user=request.user, activity=activity))
-    for signup in mine:
-        signup.position = selectors.waitlist_position(signup)
     if resident is not None and form is None:
         form = SignupForm(
             members=selectors.household_members(resident),
@@ -146,7 +144,6 @@ def mine(request):
     # Coming ones first, soonest at the top; then the past, latest first.
     signups.sort(key=lambda s: (s.activity.ends_at <= now, abs(s.activity.starts_at - now)))
     for signup in signups:
-        signup.position = selectors.waitlist_position(signup)
         signup.can_report = (
             signup.as_volunteer
             and signup.status == Signup.Status.CONFIRMED

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError, NotFound
 from core.http import is_htmx
-from engagement import selectors, services
+from engagement import access, selectors, services
 from engagement.forms import (
     FollowUpForm,
     GuardianEnrolForm,
@@ -142,16 +142,7 @@ def programme_detail(request, programme_id):
 @login_required
 @require_POST
 def enrolment_withdraw(request, enrolment_id):
-    from engagement.models import Enrolment
-
-    enrolment = (
-        Enrolment.objects.select_related("programme", "guardian", "child")
-        .filter(pk=enrolment_id)
-        .first()
-    )
-    if enrolment is None:
-        raise NotFound()
-    selectors.programme_get_for(user=request.user, programme_id=enrolment.programme_id)
+    enrolment = access.enrolment_get_for(user=request.user, enrolment_id=enrolment_id)
     try:
         services.enrolment_withdraw(actor=request.user, enrolment=enrolment)
     except NotFound:
@@ -248,7 +239,7 @@ def attendance_mark(request, enrolment_id):
         raise  # missing and out of scope: the one 404 answer
     except ApplicationError as error:
         error_message = error.message
-        enrolment.attendance = Attendance.objects.filter(enrolment=enrolment, day=day).first()
+        enrolment.attendance = access.attendance_on(enrolment=enrolment, day=day)
     if is_htmx(request):  # the row, and the day's counts swapped in out of band
         context = {
             "row": enrolment,

@@ -1,4 +1,5 @@
 import re
+from datetime import date, timedelta
 from io import BytesIO
 
 import pytest
@@ -7,6 +8,7 @@ from openpyxl import load_workbook
 
 from catalog.models import Item
 from insights.models import MonthlyTopic
+from insights.services import topic_create
 from insights.tests.conftest import at
 
 pytestmark = pytest.mark.django_db
@@ -191,3 +193,65 @@ def test_dashboard_slices_by_item_channel_and_micro_grid(history, world, client_
     assert _figure(by_item, "dispatched") == "0"
     assert _figure(by_channel, "dispatched") == "0"
     assert _figure(by_microgrid, "dispatched") == "5"
+
+
+def test_a_monthly_topic_outside_the_scope_is_neither_shown_nor_noted(world, catalogue, client_for):
+    topic = topic_create(
+        actor=world.secretary,
+        estate=world.E1,
+        building=None,
+        item=Item.objects.get(code="RB01"),
+        title="方城路小区楼道堆物",
+        target_date=date(2026, 12, 31),
+        owner=world.grid_worker,
+    )
+    outsider = client_for(world.other_manager)  # 德润物业: 华城苑 only
+
+    hotspots = outsider.get(reverse("insights:hotspots")).content.decode()
+    refused = outsider.post(reverse("insights:topic_note", args=[topic.pk]), {"text": "看看"})
+
+    assert "方城路小区楼道堆物" not in hotspots
+    assert refused.status_code == 404 and topic.notes.count() == 0
+    shown = client_for(world.secretary).get(reverse("insights:hotspots")).content.decode()
+    assert f'data-topic="{topic.pk}"' in shown and "方城路小区楼道堆物" in shown
+
+
+def test_a_topic_counts_the_complaints_30_days_either_side_of_being_taken_up(
+    report, world, client_for
+):
+    item = Item.objects.get(code="RB01")
+    whole_estate = topic_create(
+        actor=world.secretary,
+        estate=world.E1,
+        building=None,
+        item=item,
+        title="方城路小区楼道堆物",
+        target_date=date(2027, 12, 31),
+        owner=world.grid_worker,
+    )
+    one_building = topic_create(
+        actor=world.secretary,
+        estate=world.E1,
+        building=world.B1,
+        item=item,
+        title="1号楼楼道堆物",
+        target_date=date(2027, 12, 31),
+        owner=world.grid_worker,
+    )
+    taken_up = whole_estate.created_at
+    for days, building in [(-31, world.B1), (-10, world.B1), (-3, None), (5, world.B1), (31, None)]:
+        report(now=taken_up + timedelta(days=days), building=building)
+    report(now=taken_up - timedelta(days=2), code="RB02")  # another item
+    client = client_for(world.secretary)
+    client.cookies["django_language"] = "en"
+
+    html = client.get(reverse("insights:hotspots")).content.decode()
+    note = client.post(
+        reverse("insights:topic_note", args=[one_building.pk]),
+        {"text": "已联系业主清理"},
+        headers={"HX-Request": "true"},
+    ).content.decode()
+
+    cards = re.findall(r"complaints 30 days before: (\d+), after: (\d+)", html)
+    assert sorted(cards) == [("1", "1"), ("2", "1")]  # the building's; the whole estate's
+    assert re.findall(r"complaints 30 days before: (\d+), after: (\d+)", note) == [("1", "1")]
