@@ -9,23 +9,42 @@ from django.core.cache import cache
 from cases.services import case_submit
 from catalog.models import Item
 from catalog.services import catalogue_load_seed
-from core.testing import DEMO_CASES, DEMO_TODAY, T0, build_world, demo_community
+from core.testing import (
+    DEMO_CASES,
+    DEMO_TODAY,
+    T0,
+    Snapshot,
+    build_world,
+    demo_community,
+    demo_community_seed,
+)
 
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
     from catalog.selectors import day_calendar_forget
+    from triage import selectors as triage_selectors
 
-    cache.clear()
-    day_calendar_forget()
+    def forget():
+        cache.clear()
+        day_calendar_forget()
+        # Loaded models are kept by key, and each test's rolled-back keys come round again.
+        triage_selectors._loaded.clear()
+
+    forget()
     yield
-    cache.clear()
-    day_calendar_forget()
+    forget()
+
+
+@pytest.fixture(scope="session")
+def _world_rows(django_db_setup, django_db_blocker):
+    return Snapshot.record(build_world, django_db_blocker)
 
 
 @pytest.fixture
-def world(db):
-    return build_world()
+def world(db, _world_rows):
+    """The personas of core.testing (built once per session, copied into each test)."""
+    return _world_rows.replay()
 
 
 @pytest.fixture
@@ -124,13 +143,28 @@ def pytest_runtest_makereport(item, call):
                 page.screenshot(path=ARTIFACTS / f"failed-{item.name}-{name}.png", full_page=True)
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo community with a year of history, built once for the module and rolled back."""
+@pytest.fixture(scope="session")
+def demo_community_rows(django_db_setup, django_db_blocker):
+    return Snapshot.record(demo_community_seed, django_db_blocker)
+
+
+@pytest.fixture(scope="session")
+def _demo_cases_rows(demo_community_rows, django_db_blocker):
     from cases.demo import seed_cases
 
-    with demo_community(django_db_blocker):
-        yield seed_cases(count=DEMO_CASES, today=DEMO_TODAY)
+    return Snapshot.record(
+        lambda: seed_cases(count=DEMO_CASES, today=DEMO_TODAY),
+        django_db_blocker,
+        on=[demo_community_rows],
+    )
+
+
+@pytest.fixture(scope="module")
+def demo(demo_community_rows, _demo_cases_rows, django_db_blocker):
+    """The demo community with a year of history (built once per session), copied in for the
+    module and rolled back; the number of cases seeded."""
+    with demo_community(django_db_blocker, demo_community_rows):
+        yield _demo_cases_rows.replay()
 
 
 @pytest.fixture
@@ -145,10 +179,16 @@ def resident_client(world, catalogue, client_for):
     return client_for(user)
 
 
+@pytest.fixture(scope="session")
+def _catalogue_rows(django_db_setup, django_db_blocker):
+    return Snapshot.record(catalogue_load_seed, django_db_blocker)
+
+
 # Cases: the catalogue and a resident (R1 of building B1) who reports.
 @pytest.fixture
-def catalogue(db):
-    catalogue_load_seed()
+def catalogue(db, _catalogue_rows):
+    """The seeded catalogue (loaded once per session, copied into each test)."""
+    _catalogue_rows.replay()
 
 
 @pytest.fixture

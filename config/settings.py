@@ -58,6 +58,28 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = os.environ.get(name, default)
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+    return value
+
+
+def env_weights(name: str, default: str, *, count: int) -> tuple[int, ...]:
+    """`count` whole numbers like "30,35,35", none negative and not all 0."""
+    value = os.environ.get(name, default)
+    try:
+        weights = tuple(int(part) for part in value.split(","))
+    except ValueError:
+        weights = ()
+    if len(weights) != count or min(weights) < 0 or not sum(weights):
+        raise ImproperlyConfigured(
+            f"{name} must be {count} whole numbers, not negative nor all 0, "
+            f"like {default}, got {value!r}"
+        )
+    return weights
+
+
 DEBUG = env_bool("DEBUG", False)
 VAR_DIR = Path(env_str("HGJ_VAR_DIR", str(BASE_DIR / "var")))
 SECRET_KEY = env_str("SECRET_KEY", "")
@@ -132,6 +154,8 @@ TEMPLATES = [
     },
 ]
 
+SILENCED_SYSTEM_CHECKS = []  # each section adds those it silences, saying why
+
 # Database: SQLite (WAL) by default, PostgreSQL through DATABASE_URL.
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'hongguanjia.sqlite3'}")
 DATABASES = {
@@ -148,7 +172,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     # The inbox's covering indexes carry extra columns on PostgreSQL; SQLite keeps the keys.
-    SILENCED_SYSTEM_CHECKS = ["models.W040"]
+    SILENCED_SYSTEM_CHECKS.append("models.W040")
 else:
     # Only form selects iterate querysets (`ModelChoiceIterator`), over a few hundred rows at
     # most: a server-side cursor there costs three round trips instead of one. Also what a
@@ -160,18 +184,14 @@ else:
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache shared by all processes: rate limits and lock-outs live here.
+# Cache shared by all processes, in the database (nothing else to run): the WeChat access
+# token and the triage retraining lock. Rate limits and lock-outs keep their own tables.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "hgj_cache",
     }
 }
-if env_str("REDIS_URL", ""):
-    CACHES["default"] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": env_str("REDIS_URL", ""),
-    }
 
 AUTH_USER_MODEL = "orgs.User"
 AUTHENTICATION_BACKENDS = [
@@ -198,7 +218,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
 # A username is locked after AXES_FAILURE_LIMIT failures from anywhere; an address after
 # SIGN_IN_FAILURES_PER_ADDRESS failures on any accounts (orgs.signin). Both for the cool-off.
 AXES_LOCKOUT_PARAMETERS = ["username"]
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]  # addresses are limited apart, see orgs.signin
+SILENCED_SYSTEM_CHECKS.append("axes.W006")  # addresses are limited apart, see orgs.signin
 SIGN_IN_FAILURES_PER_ADDRESS = env_int("SIGN_IN_FAILURES_PER_ADDRESS", 20)
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
@@ -214,7 +234,10 @@ OTP_VERIFY_PER_IP_PER_HOUR = env_int("OTP_VERIFY_PER_IP_PER_HOUR", 60)
 SMS_BACKEND = env_str("SMS_BACKEND", "residents.sms.OutboxBackend")
 
 # Cases: notification channels (log, sms, webhook, wechat), auto-close and the worker.
-STAFF_NOTIFICATION_CHANNEL = env_str("STAFF_NOTIFICATION_CHANNEL", "log")
+STAFF_NOTIFICATION_CHANNELS = ("log", "sms", "webhook", "wechat")  # cases.channels.CHANNELS
+STAFF_NOTIFICATION_CHANNEL = env_choice(
+    "STAFF_NOTIFICATION_CHANNEL", "log", STAFF_NOTIFICATION_CHANNELS
+)
 NOTIFY_WEBHOOK_URL = env_str("NOTIFY_WEBHOOK_URL", "")
 # WeChat official account template messages (channel "wechat").
 WECHAT_API_BASE = env_str("WECHAT_API_BASE", "https://api.weixin.qq.com")
@@ -249,9 +272,7 @@ PRIVACY_CONTACT = env_str(
 
 # Insights: the composite's weights (response, resolution, satisfaction) and whether
 # "basically satisfied" counts as satisfied (reference/governance.md §3).
-INSIGHTS_WEIGHTS = tuple(int(w) for w in env_list("INSIGHTS_WEIGHTS", "30,35,35"))
-if len(INSIGHTS_WEIGHTS) != 3:
-    raise ImproperlyConfigured("INSIGHTS_WEIGHTS needs three numbers, e.g. 30,35,35")
+INSIGHTS_WEIGHTS = env_weights("INSIGHTS_WEIGHTS", "30,35,35", count=3)
 INSIGHTS_SATISFIED_INCLUDES_BASIC = env_bool("INSIGHTS_SATISFIED_INCLUDES_BASIC", True)
 
 # Triage: retrain when the active model is this old and enough new labelled cases exist;

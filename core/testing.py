@@ -6,12 +6,18 @@ subdistrict S
   community C2 -- grid G3 -- micro-grid M3 -- building B3 (estate E3, company P1) -- H3: R3
 """
 
+from collections import defaultdict
+from collections.abc import Callable
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from types import SimpleNamespace
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
+from django.apps import apps
+from django.core.management.color import no_style
+from django.db import IntegrityError, connection, models, transaction
 
 from orgs.models import Building, Estate, Household, PropertyCompany, Unit, User
 from orgs.roles import Role
@@ -27,18 +33,23 @@ DEMO_TODAY = datetime(2026, 11, 20, 10, 0, tzinfo=SH)
 DEMO_CASES = 300
 
 
-@contextmanager
-def demo_community(django_db_blocker):
-    """The demo's org tree, residents and catalogue for a module's tests (seed the rest
-    inside the block); rolled back when the module is done."""
+def demo_community_seed() -> None:
+    """The demo's org tree, residents and catalogue (the seeders of `manage.py demo`)."""
     from catalog.services import catalogue_load_seed
     from orgs.demo import seed_structure
     from residents.demo import seed_residents
 
+    seed_structure()
+    seed_residents()
+    catalogue_load_seed()
+
+
+@contextmanager
+def demo_community(django_db_blocker, rows: "Snapshot"):
+    """The demo community (`rows`, a snapshot of `demo_community_seed`) for a module's tests:
+    seed the rest inside the block; rolled back when the module is done."""
     with django_db_blocker.unblock(), transaction.atomic():
-        seed_structure()
-        seed_residents()
-        catalogue_load_seed()
+        rows.replay()
         yield
         transaction.set_rollback(True)
 
@@ -142,3 +153,98 @@ def sign_in(page, live_server, user) -> None:
             }
         ]
     )
+
+
+def _table_rows() -> dict[type[models.Model], dict[Any, tuple]]:
+    """Every row of every table, by model and primary key."""
+    rows = {}
+    for model in apps.get_models(include_auto_created=True):
+        if model._meta.proxy or not model._meta.managed:
+            continue
+        names = [field.attname for field in model._meta.concrete_fields]
+        at = names.index(model._meta.pk.attname)
+        rows[model] = {row[at]: row for row in model._base_manager.values_list(*names)}
+    return rows
+
+
+@dataclass
+class Snapshot:
+    """The rows a builder writes on the empty test database, recorded once per session and
+    written again for each test with one INSERT per table: building the catalogue and the
+    world afresh took most of each test's time. Each test still rolls its own writes back.
+
+    The rows come back exactly as recorded (timestamps included). `replay` returns what the
+    builder returned, a namespace of rows as fresh instances read from the database (so no
+    test sees another's Python objects) or a plain value. A test that already holds rows in
+    the way (the same key) gets a real build instead.
+    """
+
+    build: Callable[[], Any]
+    inserts: list[tuple[type[models.Model], str, list[list]]]
+    updates: list[tuple[type[models.Model], Any, dict]]
+    names: dict[str, tuple[type[models.Model], Any]] | None
+    value: Any
+
+    @classmethod
+    def record(cls, build: Callable[[], Any], django_db_blocker, *, on=()) -> "Snapshot":
+        """Run `build` once on the snapshots `on` (which each replay must then follow)."""
+        with django_db_blocker.unblock(), transaction.atomic():
+            for base in on:
+                base.replay()
+            before = _table_rows()
+            result = build()
+            after = _table_rows()
+            transaction.set_rollback(True)
+        inserts, updates = [], []
+        quote = connection.ops.quote_name
+        for model, rows in after.items():
+            fields = model._meta.concrete_fields
+            old = before[model]
+            new = [row for pk, row in rows.items() if pk not in old]
+            if old.keys() - rows.keys() or (new and model._meta.parents):
+                raise TypeError(f"{model.__name__}: a snapshot neither deletes nor inherits rows")
+            if new:
+                sql = "INSERT INTO {} ({}) VALUES ({})".format(
+                    quote(model._meta.db_table),
+                    ", ".join(quote(field.column) for field in fields),
+                    ", ".join(["%s"] * len(fields)),
+                )
+                params = [
+                    [f.get_db_prep_save(v, connection) for f, v in zip(fields, row, strict=True)]
+                    for row in new
+                ]
+                inserts.append((model, sql, params))
+            for pk, row in rows.items():
+                if pk in old and row != old[pk]:
+                    changed = zip(fields, row, old[pk], strict=True)
+                    updates.append((model, pk, {f.attname: v for f, v, was in changed if v != was}))
+        names = value = None
+        if isinstance(result, SimpleNamespace):
+            names = {name: (type(row), row.pk) for name, row in vars(result).items()}
+        elif isinstance(result, models.Model):
+            names = {"": (type(result), result.pk)}
+        else:
+            value = result
+        return cls(build, inserts, updates, names, value)
+
+    def replay(self) -> Any:
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                for _model, sql, params in self.inserts:
+                    cursor.executemany(sql, params)
+                for model, pk, fields in self.updates:
+                    model._base_manager.filter(pk=pk).update(**fields)
+                # PostgreSQL: the sequences move past the copied keys.
+                models_ = [model for model, _sql, _params in self.inserts]
+                for sql in connection.ops.sequence_reset_sql(no_style(), models_):
+                    cursor.execute(sql)
+        except IntegrityError:
+            return self.build()
+        if self.names is None:
+            return self.value
+        pks = defaultdict(set)
+        for model, pk in self.names.values():
+            pks[model].add(pk)
+        found = {model: model._base_manager.in_bulk(keys) for model, keys in pks.items()}
+        rows = {name: found[model][pk] for name, (model, pk) in self.names.items()}
+        return rows[""] if "" in rows else SimpleNamespace(**rows)

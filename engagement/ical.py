@@ -1,4 +1,4 @@
-"""iCalendar (RFC 5545) for activities, written by hand: no dependency for thirty lines.
+"""iCalendar (RFC 5545) for activities, written by hand: no dependency for a hundred lines.
 
 Times are in UTC ("Z"), text is escaped (§3.3.11), lines end in CRLF and are folded so that
 no line is longer than 75 octets, never inside a UTF-8 character (§3.1).

@@ -30,6 +30,8 @@ def test_a_partner_downloads_its_own_agreement_only(alliance, client_for):
     page = partner.get(f"/alliance/partners/{alliance.company.pk}/").content.decode()
 
     assert (mine.status_code, theirs.status_code) == (200, 404)
+    assert mine.getvalue() == PDF
     assert f"/alliance/agreements/{other.pk}/file/" not in page
     manager = client_for(alliance.world.secretary).get(f"/alliance/agreements/{other.pk}/file/")
     assert manager.status_code == 200
+    assert manager.getvalue() == PDF and manager["Content-Disposition"].startswith("attachment")

@@ -104,7 +104,9 @@ def test_case_page_out_of_scope_is_404(world, resident_client, client_for):
         client_for(world.other_manager).get(reverse("cases:detail", args=[case.pk])).status_code
         == 404
     )
-    assert client_for(world.manager).get(reverse("cases:detail", args=[case.pk])).status_code == 200
+    page = client_for(world.manager).get(reverse("cases:detail", args=[case.pk]))
+    assert page.status_code == 200
+    assert case.tracking_no in page.content.decode()
 
 
 def test_staff_accepts_and_resolves_through_htmx(world, resident_client, client_for):
@@ -247,8 +249,12 @@ def test_photos_are_served_only_within_scope(world, resident_client, client_for)
     resident_client.post(reverse("cases:report"), {**_report_data(world), "photos": [_jpeg()]})
     photo = Case.objects.get().photos.get()
 
-    assert resident_client.get(reverse("cases:photo", args=[photo.pk])).status_code == 200
-    assert client_for(world.manager).get(reverse("cases:photo", args=[photo.pk])).status_code == 200
+    own = resident_client.get(reverse("cases:photo", args=[photo.pk]))
+    staff = client_for(world.manager).get(reverse("cases:photo", args=[photo.pk]))
+    assert own.status_code == 200
+    assert staff.status_code == 200
+    assert Image.open(BytesIO(own.getvalue())).size == (80, 60)
+    assert staff.getvalue() == own.getvalue()
     assert (
         client_for(world.other_manager).get(reverse("cases:photo", args=[photo.pk])).status_code
         == 404
@@ -313,6 +319,9 @@ def test_inbox_tabs_filters_and_search(world, resident_client, client_for):
     assert 'data-count="1"' in typed.content.decode()
     junk = client.get(reverse("cases:inbox"), {"tab": "nope", "since": "yesterday", "estate": "-1"})
     assert junk.status_code == 200
+    junk = junk.content.decode()  # the pending tab, with the bad filters named
+    assert 'data-error="since"' in junk and 'data-error="estate"' in junk
+    assert 'data-count="1"' in junk and first.tracking_no in junk
     half_bad = client.get(
         reverse("cases:inbox"), {"tab": "pending", "q": "门禁", "since": "yesterday"}
     ).content.decode()

@@ -45,6 +45,9 @@ def test_public_page_ignores_unknown_filters(catalogue, client):
     response = client.get(reverse("catalog:public"), {"domain": "purple", "q": "x" * 500})
 
     assert response.status_code == 200
+    html = response.content.decode()  # the whole catalogue, as with no filter
+    assert f'data-count="{Item.objects.count()}"' in html
+    assert html.count("data-promise=") == Item.objects.count()
 
 
 def test_public_page_shows_the_promise_an_administrator_sets(catalogue, client, world):

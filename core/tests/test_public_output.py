@@ -21,13 +21,13 @@ PHONE_OR_ID = re.compile(
 
 
 @pytest.fixture(scope="module")
-def history(django_db_setup, django_db_blocker):
+def history(demo_community_rows, django_db_blocker):
     from alliance.demo import seed_alliance
     from care.demo import seed_care
     from cases.demo import seed_cases
     from engagement.demo import seed_engagement
 
-    with demo_community(django_db_blocker):
+    with demo_community(django_db_blocker, demo_community_rows):
         seed_cases(count=800, today=DEMO_TODAY)
         seed_engagement()
         seed_alliance()

@@ -116,7 +116,9 @@ def test_structure_page_lists_units_and_estates_in_scope(world, client_for):
 def test_estate_page_outside_scope_is_404(world, client_for):
     client = client_for(world.other_manager)
 
-    assert client.get(reverse("orgs:estate", args=[world.E2.pk])).status_code == 200
+    own = client.get(reverse("orgs:estate", args=[world.E2.pk]))
+    assert own.status_code == 200
+    assert world.E2.name in own.content.decode()
     assert client.get(reverse("orgs:estate", args=[world.E1.pk])).status_code == 404
 
 

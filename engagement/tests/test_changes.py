@@ -260,7 +260,9 @@ def test_staff_edit_page_refuses_too_few_places_with_a_message(eng, client_for):
     }
     url = reverse("engagement:activity_edit", args=[activity.pk])
 
-    assert client.get(url).status_code == 200
+    form = client.get(url)
+    assert form.status_code == 200
+    assert f'value="{activity.title}"' in form.content.decode()
     refused = client.post(url, data)
     saved = client.post(url, {**data, "capacity": "4"})
 

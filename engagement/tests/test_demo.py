@@ -21,8 +21,8 @@ NOW = datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # a Wedne
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with demo_community(django_db_blocker):
+def demo(demo_community_rows, django_db_blocker):
+    with demo_community(django_db_blocker, demo_community_rows):
         yield seed_engagement(now=NOW)
 
 

@@ -5,6 +5,7 @@ from datetime import date, datetime, time
 from io import BytesIO
 
 import pytest
+import time_machine
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -24,6 +25,14 @@ TERM = (date(2026, 9, 1), date(2027, 1, 20))
 
 def at(day: date, hour=16, minute=40) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=SH)
+
+
+@pytest.fixture(autouse=True)
+def _clock():
+    """The pages run on the clock of Wednesday 25 November 2026, after its session: inside
+    the term, whatever day the tests run on."""
+    with time_machine.travel(at(date(2026, 11, 25), 18), tick=False):
+        yield
 
 
 @pytest.fixture

@@ -69,6 +69,8 @@ def test_calendar_filters_by_community_and_ignores_bad_filters(eng, soon):
     assert f'data-activity="{other.pk}"' in filtered
     assert f'data-activity="{soon.pk}"' not in filtered
     assert bad.status_code == 200
+    assert f'data-activity="{other.pk}"' in _html(bad)  # the bad filters are ignored
+    assert f'data-activity="{soon.pk}"' in _html(bad)
 
 
 def test_activity_ics_is_a_calendar_download(eng, soon):

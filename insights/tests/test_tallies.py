@@ -1,10 +1,12 @@
 """The tallies behind the dashboards: kept up to date by every change to a case, they must
 give exactly what counting the cases gives, for any scope, slice and period."""
 
+import importlib
 import math
 from datetime import date
 
 import pytest
+from django.apps import apps
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -18,6 +20,8 @@ from insights.services import tally_rebuild
 from orgs.models import OrgUnit, PropertyCompany, User
 
 pytestmark = pytest.mark.django_db
+
+tallies_migration = importlib.import_module("insights.migrations.0002_tallies")
 
 TALLY_VALUES = ("grain", "start", "area_path", "company_id", "estate_id", "domain_id")
 
@@ -51,6 +55,15 @@ def test_tallies_kept_through_a_year_of_changes_equal_a_recount(demo):
     assert sum(v[0] for k, v in kept.items() if k[0] == "d") == Case.objects.count()
 
     tally_rebuild()
+
+    assert _tallies() == kept
+
+
+def test_the_migration_counts_an_installations_cases_as_a_recount_does(demo):
+    kept = _tallies()
+    Tally.objects.all().delete()
+
+    tallies_migration.count_existing_cases(apps, None)
 
     assert _tallies() == kept
 

@@ -3,10 +3,12 @@ from datetime import date, timedelta
 from io import BytesIO
 
 import pytest
+import time_machine
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from catalog.models import Item
+from core.testing import T0
 from insights.models import MonthlyTopic
 from insights.services import topic_create
 from insights.tests.conftest import at
@@ -56,12 +58,17 @@ def test_click_through_lists_the_cases_behind_the_figure(history, world, client_
 
 def test_dashboard_bad_input_never_fails(history, world, client_for):
     client = client_for(world.secretary)
-    for params in (
-        {"period": "custom", "since": "2026-12-01", "until": "2026-01-01"},
-        {"period": "nonsense", "unit": "abc", "domain": "purple"},
-        {"period": "custom", "since": "2000-01-01", "until": "2026-01-01"},
+    for params, told in (
+        (
+            {"period": "custom", "since": "2026-12-01", "until": "2026-01-01"},
+            "开始日期须早于结束日期",
+        ),
+        ({"period": "nonsense", "unit": "abc", "domain": "purple"}, 'data-error="unit"'),
+        ({"period": "custom", "since": "2000-01-01", "until": "2026-01-01"}, "时段最长三年。"),
     ):
-        assert client.get(reverse("insights:dashboard"), params).status_code == 200
+        response = client.get(reverse("insights:dashboard"), params)
+        assert response.status_code == 200
+        assert told in response.content.decode(), params
     assert client.get(reverse("insights:metric_cases", args=["bogus"])).status_code == 404
 
 
@@ -105,9 +112,11 @@ def test_monthly_report_page_and_workbook(history, world, client_for):
 
 
 def test_monthly_report_bad_month_falls_back(world, client_for, catalogue):
-    response = client_for(world.secretary).get(reverse("insights:report"), {"month": "2026-13"})
+    with time_machine.travel(T0, tick=False):  # in November 2026
+        response = client_for(world.secretary).get(reverse("insights:report"), {"month": "2026-13"})
 
     assert response.status_code == 200
+    assert 'name="month" value="2026-10"' in response.content.decode()  # last month
 
 
 def test_transparency_page_is_public_and_has_no_personal_data(history, world, client):
@@ -121,8 +130,12 @@ def test_transparency_page_is_public_and_has_no_personal_data(history, world, cl
 def test_pages_taking_ids_from_the_query_answer_bad_ones_without_an_error(
     report, world, client, client_for
 ):
-    assert client.get(reverse("transparency"), {"community": "abc"}).status_code == 200
-    assert client.get(reverse("transparency"), {"community": "9" * 30}).status_code == 200
+    for bad in ("abc", "9" * 30):  # the first community's figures
+        page = client.get(reverse("transparency"), {"community": bad})
+        assert page.status_code == 200
+        html = page.content.decode()
+        assert f'<option value="{world.C1.pk}" selected>' in html
+        assert 'data-public="resolved"' in html
     url = reverse("insights:topic_new")
     for bad in ("abc", "１２", "-1", "9" * 30):
         response = client_for(world.secretary).get(url, {"estate": bad, "item": bad})
@@ -171,10 +184,9 @@ def test_topic_creation_refused_to_other_roles_and_outside_scope(report, world, 
         client_for(world.secretary).get(f"{url}?estate={world.E3.pk}&item={item.pk}").status_code
         == 404
     )
-    assert (
-        client_for(world.secretary).get(f"{url}?estate={world.E1.pk}&item={item.pk}").status_code
-        == 200
-    )
+    form = client_for(world.secretary).get(f"{url}?estate={world.E1.pk}&item={item.pk}")
+    assert form.status_code == 200
+    assert f'name="title" value="{world.E1.name}{item.name}"' in form.content.decode()
 
 
 def test_dashboard_slices_by_item_channel_and_micro_grid(history, world, client_for):

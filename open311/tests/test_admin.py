@@ -47,6 +47,7 @@ def test_admin_add_refuses_a_unit_that_is_not_a_community(world, client_for):
     )
 
     assert response.status_code == 200  # the form again, with its error
+    assert "这一项已不能选，请重新选择。" in response.content.decode()
     assert ClientApp.objects.count() == 0
 
 

@@ -117,6 +117,7 @@ def test_create_attribute_forms_plain_and_brackets(api, app, world):
     )
 
     assert response.status_code == 200
+    assert response.json()[0]["service_request_id"] == Case.objects.get().tracking_no
     case = Case.objects.get()
     assert case.building == world.B1
     assert case.location_text == "方城路小区 1号楼 1单元"
@@ -127,6 +128,7 @@ def test_create_unknown_attributes_are_ignored(api, app):
     response = post_request(api, app, **{"attribute[colour]": "red", "attribute[promise]": "x"})
 
     assert response.status_code == 200
+    assert response.json()[0]["service_request_id"] == Case.objects.get().tracking_no
     assert Case.objects.get().description == "楼道堆满杂物，影响通行"
 
 
@@ -146,6 +148,7 @@ def test_create_empty_parameters_count_as_absent(api, app, world):
     )
 
     assert response.status_code == 200
+    assert response.json()[0]["service_request_id"] == Case.objects.get().tracking_no
     case = Case.objects.get()
     assert (case.latitude, case.contact_name, case.idempotency_key) == (None, "", "")
     assert case.description == "公共区域保洁"  # no description: the service name
@@ -155,6 +158,7 @@ def test_create_coordinates_alone_go_to_the_communitys_first_estate(api, app, wo
     response = post_request(api, app, address_id=None, lat="36.0671", long="120.3827")
 
     assert response.status_code == 200
+    assert response.json()[0]["service_request_id"] == Case.objects.get().tracking_no
     case = Case.objects.get()
     assert (case.estate, case.building) == (world.E1, None)
     assert (case.latitude, case.longitude) == (Decimal("36.067100"), Decimal("120.382700"))
@@ -166,6 +170,7 @@ def test_create_address_string_with_unknown_place_falls_back_to_coordinates(api,
     )
 
     assert response.status_code == 200
+    assert response.json()[0]["service_request_id"] == Case.objects.get().tracking_no
     case = Case.objects.get()
     assert (case.estate, case.location_text) == (world.E1, "青岛市 某路 88号")
 
@@ -204,6 +209,7 @@ def test_create_service_with_preferred_time(api, app, world):
     )
 
     assert response.status_code == 200
+    assert response.json()[0]["service_request_id"] == Case.objects.get().tracking_no
     case = Case.objects.get()
     assert (case.kind, case.household, case.doorstep) == ("service_request", world.H1, True)
     assert case.preferred_time.isoformat() == f"{tomorrow}T06:00:00+00:00"
@@ -234,6 +240,7 @@ def test_create_three_style_media_part(api, app):
     response = post_request(api, app, media=jpeg("m.jpg"))
 
     assert response.status_code == 200
+    assert response.json()[0]["service_request_id"] == Case.objects.get().tracking_no
     assert Case.objects.get().photos.count() == 1
 
 
@@ -308,7 +315,9 @@ def test_create_in_another_jurisdiction_is_404(api, app, world):
             404,
             [{"code": 404, "description": "Unknown jurisdiction_id."}],
         )
-    assert post_request(api, app, jurisdiction_id="FC").status_code == 200
+    accepted = post_request(api, app, jurisdiction_id="FC")
+    assert accepted.status_code == 200
+    assert accepted.json()[0]["service_request_id"] == Case.objects.get().tracking_no
 
 
 def test_create_unknown_or_informational_service_is_404(api, app):
@@ -393,6 +402,7 @@ def test_create_description_of_4000_characters_is_accepted_and_shortened(api, ap
     response = post_request(api, app, description="长" * 4000)
 
     assert response.status_code == 200
+    assert response.json()[0]["service_request_id"] == Case.objects.get().tracking_no
     assert Case.objects.get().description == "长" * 1999 + "…"
 
 
@@ -454,3 +464,4 @@ def test_create_is_rate_limited_per_client(api, app, world):
     assert limited["Retry-After"] == "60"
     assert other_client.status_code == 200
     assert Case.objects.count() == 3
+    assert Case.objects.filter(tracking_no=other_client.json()[0]["service_request_id"]).exists()
