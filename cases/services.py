@@ -33,6 +33,7 @@ from cases.models import (
 )
 from cases.selectors import case_visible_to
 from cases.signals import case_filed
+from cases.tallies import case_tallies, tally_changes, tally_key
 from cases.uploads import clean_images
 from catalog.models import Item
 from catalog.selectors import (
@@ -42,8 +43,6 @@ from catalog.selectors import (
     sla_deadlines,
 )
 from core.errors import ApplicationError, Conflict, Forbidden, NotFound
-from insights.metrics import case_tallies, tally_key
-from insights.services import tally_changes
 from orgs.models import OrgUnit, PropertyCompany
 from orgs.roles import Permission, Role
 from orgs.selectors import scope_for

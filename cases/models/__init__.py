@@ -22,15 +22,19 @@ from cases.models.lifecycle import (
     Status,
 )
 from cases.models.messages import Notification, OutboxMessage
+from cases.models.tally import BAND_HOURS, BANDS, TALLY_KEY, Tally
 from cases.models.timeline import CaseEvent, CasePhoto, Extension, Participant, TrackingCounter
 
 __all__ = [
+    "BAND_HOURS",
+    "BANDS",
     "DONE_STATUSES",
     "INBOX_COLUMNS",
     "LEVELS",
     "OPEN_STATUSES",
     "PERMISSIONS",
     "RESIDENT_ACTIONS",
+    "TALLY_KEY",
     "TRANSITIONS",
     "Action",
     "Case",
@@ -46,5 +50,6 @@ __all__ = [
     "RatingTag",
     "ReturnReason",
     "Status",
+    "Tally",
     "TrackingCounter",
 ]

@@ -20,12 +20,12 @@ from cases.models import (
     Notification,
     OutboxMessage,
     Participant,
+    Tally,
 )
 from cases.tests.test_views import _jpeg
 from catalog.models import Item
 from core.errors import ApplicationError, Forbidden, NotFound
 from core.testing import make_user
-from insights.models import Tally
 from orgs.roles import Role
 
 pytestmark = pytest.mark.django_db

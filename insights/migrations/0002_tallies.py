@@ -8,7 +8,7 @@ def count_existing_cases(apps, schema_editor):
     """An existing installation's cases are counted once; from here on every change to a case
     keeps the tallies up to date."""
     if apps.get_model("cases", "Case").objects.exists():
-        from insights.services import tally_rebuild
+        from cases.tallies import tally_rebuild
 
         tally_rebuild()
 
