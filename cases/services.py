@@ -5,6 +5,7 @@ two staff acting at once only one wins), appends a `CaseEvent` and notifies in t
 transaction.
 """
 
+import logging
 from datetime import datetime, timedelta
 
 from django.core.files.base import ContentFile
@@ -12,7 +13,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases import notify
+from cases import hooks, notify
 from cases.models import (
     LEVELS,
     OPEN_STATUSES,
@@ -32,7 +33,6 @@ from cases.models import (
     TrackingCounter,
 )
 from cases.selectors import case_visible_to
-from cases.signals import case_filed
 from cases.tallies import case_tallies, tally_changes, tally_key
 from cases.uploads import clean_images
 from catalog.models import Item
@@ -48,6 +48,8 @@ from orgs.roles import Permission, Role
 from orgs.selectors import scope_for
 from residents.models import PersonalDataAccess
 from residents.services import personal_data_reveal
+
+logger = logging.getLogger("hgj.cases")
 
 
 class CaseStateError(ApplicationError):
@@ -459,8 +461,19 @@ def case_submit(
     )
     _save_photos(case, event, images, public_consent=photos_public)
     notify.notify_event(case, event)
-    case_filed.send_robust(sender=Case, case=case)  # e.g. triage records its suggestion
+    _tell_filed(case)
     return case
+
+
+def _tell_filed(case: Case) -> None:
+    """The apps above hear of the new case (`hooks.CASE_FILED`; triage records its suggestion),
+    each in a savepoint, so that whatever one of them does wrong never fails the intake."""
+    for hook in hooks.CASE_FILED:
+        try:
+            with transaction.atomic():
+                hook(case=case)
+        except Exception:
+            logger.exception("%s failed for case %s", hook.__qualname__, case.tracking_no)
 
 
 def _submitter_party(created_by, resident) -> str:
