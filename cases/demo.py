@@ -9,9 +9,11 @@ every timeline is real. Deterministic (fixed seed) and idempotent (nothing if ca
 
 import heapq
 import itertools
+import json
 import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -43,408 +45,55 @@ from residents.demo import DEMO_RESIDENT_MOBILE
 from residents.models import HouseholdTie, Resident
 
 # ---------------------------------------------------------------------------------------------
-# What residents report, by item: weight, winter and summer factors, typical hours to resolve,
-# and templates. Template scopes: "home" (a household), "building" (a building), "spot" (a
-# public place, no building). Tokens: {b} building, {bu} building+unit, {home} full address,
-# {f} floor, {spot} a public place, {dur} how long already.
+# The story tables (`demo_stories.json`, beside this file), as plain data:
+# - appeals: item → [weight, winter factor, summer factor, [typical hours to resolve]];
+#   services: item → [weight, winter factor, summer factor];
+# - ask: item → [[scope, template]] of what residents write; scopes: "home" (a household),
+#   "building" (a building), "spot" (a public place, no building). Tokens: {b} building, {bu}
+#   building+unit, {home} full address, {f} floor, {spot} a public place, {dur} how long
+#   already; service_ask and service_done: what a booking says, and how it ended ({when});
+# - reply (by kind of work), kind_of (item → kind), done (item → the resolution, {where}),
+#   contact_notes, internal_notes, resident_replies, return_notes, extension_reasons, comments
+#   and tags (by rating): what staff and residents write;
+# - technical, returnable, transferable, whistle, building_wide: which items go to a
+#   technician, come back for a ruling, pass to the community, call other units in, or affect
+#   a whole building (with the chance of each);
+# - month_volume, hours: how many cases come in by month and by hour of the day;
+# - fates, fate_age_hours, fate_items: the forced end states of the most recent cases (every
+#   open state is on show), how old each is, and their items.
+
+STORIES = json.loads((Path(__file__).parent / "demo_stories.json").read_text(encoding="utf-8"))
+APPEALS = STORIES["appeals"]
+SERVICES = STORIES["services"]
+ASK = STORIES["ask"]
+SERVICE_ASK = STORIES["service_ask"]
+SERVICE_DONE = STORIES["service_done"]
+REPLY = STORIES["reply"]
+KIND_OF = STORIES["kind_of"]
+TECHNICAL = frozenset(STORIES["technical"])
+RETURNABLE = STORIES["returnable"]
+TRANSFERABLE = STORIES["transferable"]
+WHISTLE = STORIES["whistle"]
+BUILDING_WIDE = STORIES["building_wide"]
+DONE = STORIES["done"]
+SPOTS = STORIES["spots"]
+DURATIONS = STORIES["durations"]
+TAILS = STORIES["tails"]
+CONTACT_NOTES = STORIES["contact_notes"]
+INTERNAL_NOTES = STORIES["internal_notes"]
+RESIDENT_REPLIES = STORIES["resident_replies"]
+RETURN_NOTES = STORIES["return_notes"]  # by ReturnReason
+EXTENSION_REASONS = STORIES["extension_reasons"]
+COMMENTS = STORIES["comments"]  # by Rating
+TAGS = STORIES["tags"]  # by Rating
+MONTH_VOLUME = {int(month): volume for month, volume in STORIES["month_volume"].items()}
+HOURS = STORIES["hours"]
+FATES = STORIES["fates"]
+FATE_AGE_HOURS = STORIES["fate_age_hours"]
+FATE_ITEMS = STORIES["fate_items"]
 
 WINTER = (11, 12, 1, 2, 3)
 SUMMER = (6, 7, 8, 9)
-
-APPEALS = {
-    "RB01": (6, 1.0, 1.3, (2, 30)),
-    "RB02": (6, 0.8, 1.7, (1, 20)),
-    "RB03": (3, 1.0, 1.0, (3, 48)),
-    "RB04": (3, 0.8, 1.8, (2, 24)),
-    "RB05": (3, 1.0, 1.0, (0.5, 6)),
-    "RB06": (4, 1.0, 1.0, (4, 72)),
-    "RB07": (0.5, 1.8, 0.4, (0.4, 1.5)),
-    "RB08": (1, 0.6, 1.5, (24, 240)),
-    "RB09": (4, 1.2, 1.0, (2, 48)),
-    "RB10": (1.5, 1.0, 1.0, (1, 24)),
-    "RB11": (5, 0.7, 1.7, (2, 72)),
-    "RB12": (4, 0.7, 1.5, (2, 72)),
-    "RB13": (1, 0.6, 1.3, (72, 300)),
-    "RB14": (2, 1.0, 1.0, (24, 200)),
-    "RB15": (3.5, 1.8, 1.1, (0.6, 1.8)),
-    "RB16": (0.6, 1.0, 1.0, (0.3, 1.0)),
-    "RB17": (7, 1.0, 1.0, (3, 48)),
-    "RB18": (3, 1.6, 1.3, (2, 18)),
-    "RB19": (6, 1.3, 0.8, (4, 48)),
-    "RB20": (5, 1.0, 1.0, (3, 48)),
-    "RB21": (0, 0, 0, (3, 20)),  # the heating season, see _weight
-    "RB22": (3, 0.2, 2.2, (24, 120)),
-    "RB23": (1.5, 0.2, 1.8, (24, 150)),
-    "RB24": (9, 1.0, 1.0, (0.5, 12)),
-    "RB25": (3, 0.9, 1.2, (4, 72)),
-    "RB26": (1, 1.0, 1.0, (72, 300)),
-}
-
-SERVICES = {
-    "PW01": (3, 1.2, 1.0),
-    "PW02": (3, 1.0, 1.0),
-    "PW04": (1.5, 1.0, 0.8),
-    "PW05": (1, 1.0, 1.0),
-    "PW06": (2, 1.0, 0.3),
-    "PW09": (0.3, 1.5, 2.5),
-    "PW11": (2, 1.0, 1.0),
-    "PW12": (0.6, 1.0, 1.0),
-    "PW13": (1.5, 1.0, 1.0),
-    "PW15": (1.5, 1.0, 1.0),
-    "CV001": (3, 1.0, 1.0),
-    "CV002": (3, 1.0, 1.0),
-    "CV003": (3, 1.0, 1.0),
-    "CV006": (2, 1.2, 0.8),
-    "CV007": (1.5, 1.0, 1.0),
-    "CV008": (1.5, 1.1, 1.3),
-    "CV010": (1, 1.0, 1.0),
-    "CV011": (0.3, 0.1, 4.0),
-    "CV016": (0.5, 5.0, 0.0),
-    "CV019": (0.3, 0.0, 5.0),
-    "CV020": (0.2, 0.0, 5.0),
-    "CV028": (1, 1.6, 0.6),
-    "CV036": (2, 1.2, 1.0),
-    "CV045": (0.5, 0.2, 3.5),
-    "CV047": (1, 1.0, 1.0),
-    "CV053": (1.5, 1.0, 1.0),
-    "CV056": (1.5, 1.0, 1.0),
-    "CV089": (1, 1.0, 1.0),
-    "CV091": (1.5, 1.2, 1.0),
-    "CV095": (2, 1.0, 1.0),
-    "CV101": (1.5, 1.0, 1.0),
-    "CV102": (1, 1.0, 1.0),
-}
-
-ASK = {
-    "RB01": [
-        ("building", "{bu}楼道好久没人打扫了，地上有不少垃圾和污渍"),
-        ("building", "{b}电梯轿厢里有宠物尿渍，味道很大，麻烦安排保洁"),
-        ("spot", "{spot}地上全是落叶和烟头，{dur}没人清扫"),
-        ("building", "{bu}楼梯扶手积了一层灰，楼道窗户也很脏"),
-    ],
-    "RB02": [
-        ("spot", "{spot}的垃圾桶满了溢出来，{dur}没有清运"),
-        ("building", "{b}楼下的厨余垃圾桶臭味很大，招了很多苍蝇蚊子"),
-        ("spot", "有人在{spot}乱扔装修垃圾，堆成了小山"),
-    ],
-    "RB03": [
-        ("building", "{bu}楼道墙上贴满了开锁、疏通的小广告"),
-        ("building", "{b}单元门和电梯里被人喷涂了办证电话，很难看"),
-    ],
-    "RB04": [
-        ("building", "{b}旁边的下水道井盖往外冒污水，味道很难闻"),
-        ("spot", "{spot}的污水管道堵了，污水漫到路面上"),
-        ("home", "{home}卫生间地漏往上冒脏水，厨房下水也返味"),
-        ("building", "{b}地下室污水管漏水了，污水流了一地"),
-    ],
-    "RB05": [
-        ("building", "{b}前面的消防通道被私家车堵死了，{dur}"),
-        ("spot", "有人在{spot}的消防通道上停车、堆杂物，出了事消防车进不来"),
-    ],
-    "RB06": [
-        ("building", "{bu}{f}楼道里堆满了纸箱和旧家具，过道只剩一条缝"),
-        ("building", "邻居在{bu}楼梯间堆放杂物，存在火灾隐患"),
-        ("building", "{bu}楼道里有人放了好几袋废品和旧床垫，{dur}"),
-    ],
-    "RB07": [
-        ("building", "{bu}楼道里有很浓的燃气味，怀疑哪家漏气了，请马上来人"),
-        ("home", "{home}门口闻到煤气味，不敢开灯，请尽快来查看"),
-    ],
-    "RB08": [
-        ("building", "{b}楼上有人往下扔垃圾，差点砸到楼下的老人"),
-        ("building", "{b}楼下经常有烟头和果皮从楼上扔下来，车上也被砸过"),
-    ],
-    "RB09": [
-        ("building", "{b}有人从{f}窗户拉电线下来给电动车充电，很危险"),
-        ("building", "{bu}有人把电动车推进楼道充电，还有人推进电梯"),
-    ],
-    "RB10": [
-        ("building", "最近总有推销人员跟着进{bu}单元门，挨家挨户敲门"),
-        ("spot", "{spot}晚上总有陌生人转悠，门岗也不登记"),
-    ],
-    "RB11": [
-        ("home", "{home}楼上{dur}每天晚上十一点以后还在拖东西、跺脚"),
-        ("spot", "{spot}跳广场舞的音响声音太大，晚上九点多还在放"),
-        ("building", "{b}有一户装修，中午和周末也在打电钻"),
-    ],
-    "RB12": [
-        ("building", "{b}楼下有人遛狗不牵绳，孩子被吓哭了"),
-        ("spot", "{spot}的草坪上到处是狗屎，没人清理"),
-        ("building", "{bu}有户人家的狗整夜叫，吵得睡不着"),
-    ],
-    "RB13": [
-        ("building", "{b}一楼住户在院子里私搭了一个彩钢棚"),
-        ("building", "{b}顶楼有人在楼顶加盖房子，施工好几天了"),
-    ],
-    "RB14": [
-        ("home", "楼上装修把我家卫生间顶棚弄渗水了，沟通了几次没结果，希望社区帮忙调解"),
-        ("home", "和对门邻居因为门口放鞋柜的事吵了几次，想请社区出面协调"),
-        ("home", "楼上空调外机的水一直滴在我家窗台上，邻居不愿处理"),
-    ],
-    "RB15": [
-        ("home", "{home}楼上漏水，卫生间天花板一直在滴水"),
-        ("building", "{bu}{f}楼道水管跑水了，楼梯上全是水，正往楼下流"),
-        ("home", "{home}厨房墙角的水管漏水，地板都泡了"),
-    ],
-    "RB16": [
-        ("building", "{bu}电梯困人了！有位老人被困在电梯里，请马上来人"),
-        ("building", "我被困在{b}电梯里了，电梯停在两层之间不动，请快来人"),
-    ],
-    "RB17": [
-        ("building", "{bu}电梯{dur}一直坏着，楼上老人下不了楼"),
-        ("building", "{b}电梯运行时有很大异响，还会突然顿一下，不敢坐"),
-        ("building", "{bu}电梯按键失灵，按了{f}不停"),
-    ],
-    "RB18": [
-        ("building", "{b}突然停水了，也没有看到停水通知"),
-        ("home", "{home}水压特别低，楼上几层基本没水"),
-        ("home", "家里自来水发黄，有一股铁锈味，{dur}"),
-        ("building", "{b}地下室水管漏水，整栋楼都停水了"),
-    ],
-    "RB19": [
-        ("building", "{bu}楼道灯坏了{dur}，晚上看不清台阶"),
-        ("spot", "{spot}的路灯不亮了，晚上特别黑"),
-        ("building", "{bu}声控灯不灵敏，跺脚也不亮"),
-    ],
-    "RB20": [
-        ("building", "{bu}单元门门禁坏了，刷卡开不了门"),
-        ("building", "{bu}单元门闭门器坏了，门一直关不上"),
-        ("building", "{bu}可视对讲不能用了，访客按门铃家里听不到"),
-    ],
-    "RB21": [
-        ("home", "{home}暖气不热，室温只有十五六度，家里有老人孩子"),
-        ("home", "{home}暖气片上热下凉，{dur}"),
-        ("home", "今年供暖后家里一直不热，卧室的暖气片是凉的"),
-    ],
-    "RB22": [
-        ("building", "{b}窗前的树枝太长，挡光，还伸进了阳台"),
-        ("spot", "{spot}的草好久没修剪了，长得很高，蚊子特别多"),
-        ("spot", "{spot}的树有病虫害，叶子上全是虫子，掉得满地都是"),
-    ],
-    "RB23": [
-        ("building", "{b}楼下有住户把绿地挖了种菜，还浇粪水，味道很大"),
-        ("spot", "有人在{spot}的草坪上圈地种菜"),
-    ],
-    "RB24": [
-        ("building", "{b}门口天天有车乱停，把路堵死了"),
-        ("spot", "我的固定车位被别人占了，{dur}"),
-        ("spot", "{spot}有车长期停在路口拐角，影响会车"),
-    ],
-    "RB25": [
-        ("spot", "{spot}的电动车充电桩扫码充不了电"),
-        ("spot", "{spot}的充电棚里好几个插座坏了，充电桩屏幕也不亮"),
-    ],
-    "RB26": [
-        ("spot", "{spot}有一辆破旧轿车停了一年多了，落满了灰，轮胎都瘪了"),
-        ("spot", "{spot}车棚里堆了很多废旧自行车，占了好多位置"),
-    ],
-}
-
-SERVICE_ASK = {
-    "PW01": "我母亲一个人住在{home}，八十多岁了，想请志愿者定期上门看看她",
-    "PW02": "家里老人做饭不方便，想申请长者食堂的助餐送餐，{when}开始",
-    "PW04": "想报名学用智能手机，主要想学视频通话和网上挂号",
-    "PW05": "家里老人独居，想申领一键呼叫设备",
-    "PW06": "孩子放学后没人接，想报名“在城长”四点半课堂",
-    "PW09": "假期孩子在家没人看，想报名社区的假期托管班",
-    "PW11": "想预约{when}的健康义诊，给家里老人量量血压、测测血糖",
-    "PW12": "最近总是失眠，心情也不好，想预约心理咨询",
-    "PW13": "家里老人有高血压，想签约家庭医生",
-    "PW15": "关于房屋继承的问题想咨询一下律师",
-    "CV001": "厨房下水道堵了，排水特别慢，想约师傅{when}上门疏通",
-    "CV002": "卫生间马桶堵了，冲不下去，麻烦{when}安排师傅上门",
-    "CV003": "厨房水龙头关不严，一直滴水，想换个新的，{when}在家",
-    "CV006": "客厅吸顶灯坏了，想请师傅{when}上门更换",
-    "CV007": "卧室插座接触不良，还有点发烫，想换一个",
-    "CV008": "家里老是跳闸，想请电工{when}上门检查线路",
-    "CV010": "钥匙锁在家里了，进不去门，请尽快安排开锁",
-    "CV011": "蚊子太多，想换纱窗，家里三个窗户，{when}有人",
-    "CV016": "快供暖了，想请师傅{when}上门给暖气放放气、检查一下阀门",
-    "CV019": "天热了，想约空调清洗，家里两台挂机，{when}有空",
-    "CV020": "空调不制冷，可能要加氟，{when}在家",
-    "CV028": "热水器不加热了，洗不了澡，想约师傅{when}来修",
-    "CV036": "想约日常保洁，三室一厅，{when}上门",
-    "CV045": "厨房蟑螂特别多，想约上门消杀",
-    "CV047": "老人刚出院，想找个陪护照顾几天",
-    "CV053": "想约理发师傅{when}上门理发",
-    "CV056": "家里老人卧床，出不了门，想约上门理发",
-    "CV089": "这几天出差，想请物业帮忙代收快递",
-    "CV091": "老人的降压药吃完了，想请志愿者帮忙代买",
-    "CV095": "家里换了新沙发，旧沙发和床垫需要清运，{when}在家",
-    "CV101": "想办理退休人员医保报销，不太懂流程，请社区帮办",
-    "CV102": "想给家里老人办老年优待证，需要准备什么材料",
-}
-
-SERVICE_DONE = {
-    "PW01": "志愿者已上门探访，老人身体状况良好，已建立每周结对探访",
-    "PW02": "已为老人登记助餐，长者食堂每天中午送餐上门",
-    "PW04": "已为居民报名本周银龄手机课堂，志愿者一对一教学",
-    "PW05": "一键呼叫设备已上门安装调试，已教会老人使用",
-    "PW06": "已为孩子报名四点半课堂，每天放学后在社区书屋上课",
-    "PW09": "已为孩子报名假期托管班，开班时间已电话告知",
-    "PW11": "已在义诊现场为老人测量血压血糖，医生给出了用药建议",
-    "PW12": "已为居民安排心理咨询师面谈，后续按需预约",
-    "PW13": "家庭医生已上门签约并建立健康档案",
-    "PW15": "已为居民预约律师驻点咨询，律师已解答相关问题",
-    "CV101": "已帮助居民准备材料并完成医保报销申请",
-    "CV102": "老年优待证已代办完成，已送到居民家中",
-}
-
-REPLY = {
-    "facility": [
-        "维修师傅已到现场，正在排查原因",
-        "已安排维修师傅上门，请保持电话畅通",
-        "配件已订购，到货后立即更换",
-        "师傅已初步检查，需要更换零件，今天下午处理",
-    ],
-    "order": [
-        "已安排秩序维护员到现场查看",
-        "已联系相关住户，正在沟通处理",
-        "已张贴提示，并安排人员加强巡查",
-    ],
-    "clean": [
-        "已安排保洁员前往清理",
-        "保洁班组已到场，正在清理",
-    ],
-    "green": [
-        "已安排绿化班组现场查看，排期修剪",
-        "已联系园林公司，近期安排处理",
-    ],
-    "community": [
-        "网格员已上门了解情况，正在协调",
-        "社区已约双方当面沟通",
-        "社区已联系相关部门，正在协调处理",
-    ],
-    "service": [
-        "已联系服务人员，按约定时间上门",
-        "已为您预约，服务人员会提前电话联系",
-    ],
-}
-
-KIND_OF = {
-    **dict.fromkeys(["RB04", "RB07", "RB15", "RB16", "RB17", "RB18", "RB19"], "facility"),
-    **dict.fromkeys(["RB20", "RB21", "RB25"], "facility"),
-    **dict.fromkeys(["RB05", "RB06", "RB08", "RB09", "RB10", "RB11", "RB12"], "order"),
-    **dict.fromkeys(["RB24", "RB26"], "order"),
-    **dict.fromkeys(["RB01", "RB02", "RB03"], "clean"),
-    **dict.fromkeys(["RB22", "RB23"], "green"),
-    **dict.fromkeys(["RB13", "RB14"], "community"),
-}
-TECHNICAL = {"RB04", "RB07", "RB15", "RB16", "RB17", "RB18", "RB19", "RB20", "RB21", "RB25"}
-TECHNICAL |= {"CV003", "CV006", "CV007", "CV008", "CV016", "CV095"}
-RETURNABLE = {"RB08": 0.3, "RB13": 0.0, "RB23": 0.15, "RB26": 0.2, "RB10": 0.08, "RB04": 0.04}
-TRANSFERABLE = {"RB11": 0.12, "RB12": 0.08, "RB06": 0.05}
-WHISTLE = {"RB13": 0.35, "RB26": 0.25, "RB08": 0.2, "RB23": 0.15}
-BUILDING_WIDE = ["RB17", "RB18", "RB19", "RB20", "RB24"]
-
-DONE = {
-    "RB01": "已安排保洁员对{where}全面清扫拖洗，后续加强日常巡查",
-    "RB02": "已清运{where}的垃圾并对垃圾桶消杀，调整为每天清运两次",
-    "RB03": "已清除{where}的小广告和喷涂，并在单元门张贴文明提示",
-    "RB04": "已疏通{where}的污水管道并清理路面，管道恢复通畅",
-    "RB05": "已联系车主挪车，消防通道已恢复畅通，增设了禁停标识",
-    "RB06": "已与住户沟通，{where}楼道堆物已清理完毕",
-    "RB07": "维修人员已到场排查，关闭阀门并通知燃气公司处置，现已无异味",
-    "RB08": "已在{where}张贴警示，调取监控并逐户走访提醒，将加装高空监控",
-    "RB09": "已拆除{where}的私拉电线，并提醒住户到充电棚充电",
-    "RB10": "已加强门岗登记和巡逻，推销人员一律不得进入小区",
-    "RB11": "已上门与相关住户沟通，对方表示会注意控制噪音",
-    "RB12": "已与养犬住户沟通，要求文明养犬、牵绳遛狗并清理粪便",
-    "RB13": "经联合执法，{where}的违建已拆除，现场已恢复原状",
-    "RB14": "经社区调解，双方达成一致意见，矛盾已化解",
-    "RB15": "维修师傅已关阀止水，更换了破损管件，现场已清理",
-    "RB16": "维修人员已到场解救被困人员，人员安全，电梯已检修恢复运行",
-    "RB17": "已更换电梯故障部件，电梯经检测恢复正常运行",
-    "RB18": "已检修二次供水设备，{where}供水已恢复正常",
-    "RB19": "已更换{where}的灯泡和声控开关，照明恢复正常",
-    "RB20": "已维修{where}的门禁和闭门器，现在可以正常刷卡开门",
-    "RB21": "已对暖气管道排气并调节阀门，室温恢复到20度以上",
-    "RB22": "绿化班组已对{where}的树木进行修剪和病虫害防治",
-    "RB23": "已与住户沟通，菜地已清理并补种了草皮",
-    "RB24": "已联系车主挪车，并在{where}施划了禁停标线",
-    "RB25": "已更换损坏的插座和充电模块，充电桩恢复使用",
-    "RB26": "已联系车主处理，无主车辆经公示后已拖离",
-}
-
-SPOTS = [
-    "小区东门口",
-    "小区南门",
-    "地下车库入口",
-    "中心花园",
-    "健身器材旁边",
-    "垃圾分类亭",
-    "快递柜旁边",
-    "小区主干道",
-    "幼儿园门口",
-    "非机动车棚",
-]
-DURATIONS = ["好几天了", "两三天了", "一个多星期了", "从昨天晚上开始", "今天早上发现的"]
-TAILS = [
-    "麻烦尽快处理，谢谢！",
-    "希望尽快来看看。",
-    "家里有老人孩子，很不方便。",
-    "已经不是第一次了，希望彻底解决。",
-    "谢谢！",
-]
-CONTACT_NOTES = {
-    "company": [
-        "已电话联系居民，了解具体情况",
-        "已与居民电话沟通，约好上门时间",
-        "客服已回电，确认了具体位置",
-        "已联系报事人，师傅正在赶往现场",
-    ],
-    "emergency": ["已电话联系，维修师傅正在赶往现场", "已通知值班维修人员立即到场"],
-    "community": [
-        "网格员已电话联系居民，了解了情况",
-        "已与居民沟通，约定上门时间",
-        "社区已回电，说明了办理流程",
-    ],
-}
-INTERNAL_NOTES = [
-    "需要采购配件，已报备经理",
-    "该户此前反映过类似问题，注意回访",
-    "已拍照留存，等待厂家答复",
-    "已与业委会沟通，费用从公共收益中列支",
-]
-RESIDENT_REPLIES = [
-    "师傅大概几点能到？",
-    "好的，谢谢，我下午都在家",
-    "收到，辛苦了",
-    "今天还是没有弄好，麻烦再看看",
-]
-RETURN_NOTES = {
-    ReturnReason.OWNERSHIP_UNCLEAR: "该处产权和管理责任不清，不属于物业服务范围，请社区研判",
-    ReturnReason.OVERLAPPING_DUTIES: "此事需执法部门调查处置，物业只能协助，请社区协调",
-    ReturnReason.WRONG_LOCATION: "报事位置不在本物业服务范围内，请核实后转办",
-}
-EXTENSION_REASONS = [
-    "故障部件需厂家调货，预计一周内到货",
-    "需协调相关业主共同出资维修，需要延期",
-    "需待天气转好后施工",
-    "需联系管线产权单位共同处理",
-]
-COMMENTS = {
-    Rating.SATISFIED: [
-        "",
-        "处理很及时，谢谢！",
-        "师傅很负责，点赞",
-        "速度很快，态度也好",
-        "",
-        "问题解决了，感谢物业和社区",
-    ],
-    Rating.BASIC: ["", "问题解决了，就是等的时间有点长", "基本解决了，希望以后多巡查"],
-    Rating.DISSATISFIED: [
-        "修完没两天又坏了",
-        "拖了好几天才来人",
-        "问题没有根本解决",
-        "回复很敷衍",
-    ],
-}
-TAGS = {
-    Rating.SATISFIED: ["fast", "polite", "thorough"],
-    Rating.BASIC: ["polite", "slow"],
-    Rating.DISSATISFIED: ["slow", "not_fixed", "unfriendly"],
-}
 
 
 def _weight(code: str, table: dict, day: datetime) -> float:
@@ -454,40 +103,6 @@ def _weight(code: str, table: dict, day: datetime) -> float:
         return 0
     base, winter, summer = table[code][:3]
     return base * (winter if day.month in WINTER else summer if day.month in SUMMER else 1)
-
-
-MONTH_VOLUME = {1: 1.1, 2: 0.8, 3: 0.9, 4: 0.85, 5: 0.9, 6: 1.0, 7: 1.15, 8: 1.15}
-MONTH_VOLUME |= {9: 0.95, 10: 0.85, 11: 1.1, 12: 1.2}
-HOURS = [0.1, 0.05, 0.05, 0.05, 0.1, 0.3, 1, 3, 6, 8, 8, 6, 4, 4, 6, 7, 7, 6, 6, 7, 7, 5, 3, 1]
-
-# The forced end states of the most recent cases: every open state is on show.
-FATES = [
-    "fresh",
-    "unaccepted",
-    "accepted",
-    "in_progress",
-    "returned",
-    "reopened",
-    "resolved",
-    "overdue",
-    "extension",
-    "supervised",
-    "in_progress",
-    "resolved",
-]
-FATE_AGE_HOURS = {
-    "fresh": (0.1, 0.8),
-    "unaccepted": (8, 40),
-    "accepted": (0.7, 1.6),
-    "in_progress": (24, 72),
-    "returned": (4, 30),
-    "reopened": (120, 216),
-    "resolved": (48, 96),
-    "overdue": (216, 330),
-    "extension": (72, 120),
-    "supervised": (48, 120),
-}
-FATE_ITEMS = ["RB19", "RB20", "RB24", "RB06", "RB01", "RB12", "RB09"]
 
 
 def _m(minutes: float) -> timedelta:
@@ -682,7 +297,9 @@ class _Simulation:
     # -- planning -----------------------------------------------------------------------------
 
     def plan(self, count: int) -> list[_Story]:
-        rng = self.rng
+        """About `count` stories in time order: the year's reports by season, a few for the
+        demo resident, neighbours' duplicates, the forced end states of the last weeks, and
+        the estates nobody in the demo covers."""
         if not self.handled:
             return []
         n_unhandled = min(count // 150, count) if self.unhandled else 0
@@ -699,7 +316,19 @@ class _Simulation:
         for _ in range(n_normal):
             stories.append(self._story(self._when(days, weights)))
         stories.sort(key=lambda s: s.created)
-        # The demo resident has a history of her own.
+        demo, demo_home = self._demo_home()
+        if demo_home is not None:
+            self._give_demo_resident(stories, demo, demo_home)
+        made = self._add_duplicates(stories, n_dups)
+        for _ in range(n_dups - made):
+            stories.append(self._story(self._when(days, weights)))
+        self._add_forced(stories, n_forced, demo, demo_home)
+        self._add_unhandled(stories, n_unhandled)
+        stories.sort(key=lambda s: (s.created, s.n))
+        return stories
+
+    def _demo_home(self):
+        """The demo resident and her home, if it is in an estate someone in the demo covers."""
         demo = self.w.demo_resident
         demo_home = None
         if demo is not None:
@@ -709,23 +338,29 @@ class _Simulation:
             )
         if demo_home is not None and demo_home.unit.building.estate not in self.handled:
             demo_home = None
-        if demo_home is not None:
-            for k in range(1, min(5, len(stories) // 40) + 1):
-                index = len(stories) * k // 6
-                stories[index] = self._story(
-                    stories[index].created,
-                    household=demo_home,
-                    resident_id=demo.pk,
-                    channel=Channel.WEB,
-                )
-        # Duplicates: a neighbour reports the same building-wide problem shortly after.
+        return demo, demo_home
+
+    def _give_demo_resident(self, stories, demo, demo_home) -> None:
+        """The demo resident has a history of her own."""
+        for k in range(1, min(5, len(stories) // 40) + 1):
+            index = len(stories) * k // 6
+            stories[index] = self._story(
+                stories[index].created,
+                household=demo_home,
+                resident_id=demo.pk,
+                channel=Channel.WEB,
+            )
+
+    def _add_duplicates(self, stories, wanted: int) -> int:
+        """A neighbour reports the same building-wide problem shortly after; how many did."""
+        rng = self.rng
         primaries = [
             s
             for s in stories
             if s.item.code in BUILDING_WIDE and s.tokens.get("scope") == "building"
         ]
         made = 0
-        for primary in rng.sample(primaries, min(n_dups, len(primaries))):
+        for primary in rng.sample(primaries, min(wanted, len(primaries))):
             building = primary.household.unit.building
             neighbours = [
                 h
@@ -744,10 +379,12 @@ class _Simulation:
             )
             dup.primary = primary
             stories.append(dup)
-        for _ in range(n_dups - made):
-            stories.append(self._story(self._when(days, weights)))
-        # The most recent weeks: forced end states, and the estates nobody in the demo covers.
-        for k in range(n_forced):
+        return made
+
+    def _add_forced(self, stories, count: int, demo, demo_home) -> None:
+        """The most recent weeks: forced end states (two of them the demo resident's)."""
+        rng = self.rng
+        for k in range(count):
             fate = FATES[k % len(FATES)]
             low, high = FATE_AGE_HOURS[fate]
             created = self.today - _h(rng.uniform(low, high))
@@ -762,7 +399,11 @@ class _Simulation:
                 resident_id=demo.pk if mine else None,
             )
             stories.append(story)
-        for _ in range(n_unhandled):
+
+    def _add_unhandled(self, stories, count: int) -> None:
+        """Reports from the estates nobody in the demo covers."""
+        rng = self.rng
+        for _ in range(count):
             created = self.today - _h(rng.uniform(2, 24 * 30))
             estate = rng.choice(self.unhandled)
             item = self.w.items.get(rng.choice(FATE_ITEMS))
@@ -771,8 +412,6 @@ class _Simulation:
                     created, estate=estate, item=item, channel=Channel.WEB, fate="unhandled"
                 )
             )
-        stories.sort(key=lambda s: (s.created, s.n))
-        return stories
 
     def _when(self, days, weights) -> datetime:
         rng = self.rng
@@ -1123,16 +762,64 @@ class _Simulation:
         return t + _m(min(typical, window * rng.uniform(0.5, 0.95)))
 
     def _handle(self, s: _Story, case: Case, crew: _Crew, t: datetime):
+        """A case from routing to the resident's verdict. Each step is a generator of the
+        moments its actions happen; a step that ends the story there returns None."""
         rng = s.rng
-        item = s.item
         normal = s.fate == "normal"
         emergency = case.priority == Priority.EMERGENCY
         side = "company" if case.lead_party == Party.PROPERTY_COMPANY else "community"
         if side == "company" and not crew.desk:
             side = "community"
-        routers = crew.routers
+        routed = yield from self._route(s, case, crew, side, t)
+        if routed is None:
+            return
+        t, side = routed
+        handler, worker_ = self._handler(s, crew, side)
+        if s.fate == "unaccepted":
+            yield from self._press_unaccepted(s, case, crew, t)
+            return
+        t = yield self._accept_at(s, case, t)
+        services.case_accept(case=case, actor=handler, now=t)
+        if s.fate == "accepted":
+            return
+        t, side, handler, worker_ = yield from self._pass_on(
+            s, case, crew, side, handler, worker_, t
+        )
 
-        # Routing before anyone signs for it.
+        t = yield t + _m(rng.uniform(1, 10) if emergency else rng.uniform(5, 60))
+        notes = CONTACT_NOTES["emergency" if emergency else side]
+        services.case_first_contact(case=case, actor=handler, note=rng.choice(notes), now=t)
+        finish = self._finish_at(s, case, t)
+        # Dispatch to who does the work.
+        if worker_ is not handler and worker_ is not None:
+            t = yield t + min(_m(rng.uniform(5, 60)), (finish - t) * 0.3)
+            services.case_assign(case=case, actor=handler, assignee=worker_, now=t)
+        else:
+            worker_ = handler
+        t = yield from self._work(s, case, crew, side, handler, worker_, t, finish)
+        if s.fate in ("in_progress", "overdue"):
+            return
+        if s.fate == "extension" or (
+            normal and not emergency and case.resolution_due - t > _h(30) and rng.random() < 0.03
+        ):
+            t, finish = yield from self._extension(s, case, crew, worker_, t, finish)
+            if s.fate == "extension":
+                return
+        t = yield from self._supervise(s, case, crew, t, finish)
+        if s.fate == "supervised":
+            return
+
+        t = yield max(finish, t + _m(5))
+        services.case_resolve(case=case, actor=worker_, note=self._done_text(s, case), now=t)
+        if s.fate == "resolved":
+            return
+        yield from self._verdict(s, case, crew, side, handler, worker_, t)
+
+    def _route(self, s, case, crew, side, t):
+        """Routing before anyone signs for it: a paid repair goes to the company's desk, a
+        misrouted case comes back for a ruling. Returns (t, side), or None: the story ends."""
+        rng = s.rng
+        item = s.item
         if (
             case.kind == Case.Kind.SERVICE_REQUEST
             and item.provider == Item.Provider.PROPERTY_COMPANY
@@ -1147,71 +834,78 @@ class _Simulation:
                 note="属于物业有偿维修服务，已转物业服务中心派单",
                 now=t,
             )
-            side = "company"
-        elif (
+            return t, "company"
+        if (
             side == "company"
-            and routers
+            and crew.routers
             and (
-                s.fate == "returned" or (normal and rng.random() < RETURNABLE.get(item.code, 0.01))
+                s.fate == "returned"
+                or (s.fate == "normal" and rng.random() < RETURNABLE.get(item.code, 0.01))
             )
         ):
-            t = yield t + _m(rng.uniform(10, 90))
-            reason = {
-                "RB08": ReturnReason.OVERLAPPING_DUTIES,
-                "RB13": ReturnReason.OVERLAPPING_DUTIES,
-            }.get(item.code) or rng.choice(
-                [
-                    ReturnReason.OWNERSHIP_UNCLEAR,
-                    ReturnReason.OWNERSHIP_UNCLEAR,
-                    ReturnReason.WRONG_LOCATION,
-                ]
-            )
-            services.case_return(
+            return (yield from self._return_for_ruling(s, case, crew, t))
+        return t, side
+
+    def _return_for_ruling(self, s, case, crew, t):
+        """The company's desk returns the case; the back office rules who acts (None: the
+        returned fate waits for its ruling)."""
+        rng = s.rng
+        item = s.item
+        t = yield t + _m(rng.uniform(10, 90))
+        reason = {
+            "RB08": ReturnReason.OVERLAPPING_DUTIES,
+            "RB13": ReturnReason.OVERLAPPING_DUTIES,
+        }.get(item.code) or rng.choice(
+            [
+                ReturnReason.OWNERSHIP_UNCLEAR,
+                ReturnReason.OWNERSHIP_UNCLEAR,
+                ReturnReason.WRONG_LOCATION,
+            ]
+        )
+        services.case_return(
+            case=case,
+            actor=rng.choice(crew.desk),
+            reason=reason,
+            note=RETURN_NOTES[reason],
+            now=t,
+        )
+        if s.fate == "returned":
+            return None
+        t = yield _daytime(t + _h(rng.uniform(0.5, 20)), rng, start=8, end=18)
+        to_community = rng.random() < (0.7 if item.code in ("RB08", "RB13", "RB26") else 0.3)
+        services.case_rule_return(
+            case=case,
+            actor=rng.choice(crew.routers),
+            org_unit=s.estate.community if to_community else None,
+            company=None if to_community else case.company,
+            note="经研判由社区牵头处理，物业配合"
+            if to_community
+            else "经核实属于物业服务范围，请物业按时办结",
+            now=t,
+        )
+        return t, "community" if to_community else "company"
+
+    def _press_unaccepted(self, s, case, crew, t):
+        """Nobody signs for it: the secretary supervises."""
+        if crew.secretary:
+            t = yield t + _h(s.rng.uniform(6, 8))
+            services.case_supervise(
                 case=case,
-                actor=rng.choice(crew.desk),
-                reason=reason,
-                note=RETURN_NOTES[reason],
+                actor=s.rng.choice(crew.secretary),
+                due=t + _h(24),
+                note="超时未受理，请立即受理并回复居民",
                 now=t,
             )
-            if s.fate == "returned":
-                return
-            t = yield _daytime(t + _h(rng.uniform(0.5, 20)), rng, start=8, end=18)
-            to_community = rng.random() < (0.7 if item.code in ("RB08", "RB13", "RB26") else 0.3)
-            services.case_rule_return(
-                case=case,
-                actor=rng.choice(routers),
-                org_unit=s.estate.community if to_community else None,
-                company=None if to_community else case.company,
-                note="经研判由社区牵头处理，物业配合"
-                if to_community
-                else "经核实属于物业服务范围，请物业按时办结",
-                now=t,
-            )
-            side = "community" if to_community else "company"
 
-        handler, worker_ = self._handler(s, crew, side)
-        if s.fate == "unaccepted":
-            if crew.secretary:
-                t = yield t + _h(rng.uniform(6, 8))
-                services.case_supervise(
-                    case=case,
-                    actor=rng.choice(crew.secretary),
-                    due=t + _h(24),
-                    note="超时未受理，请立即受理并回复居民",
-                    now=t,
-                )
-            return
-        t = yield self._accept_at(s, case, t)
-        services.case_accept(case=case, actor=handler, now=t)
-        if s.fate == "accepted":
-            return
-
-        # A matter for the other side: passed on after signing for it.
+    def _pass_on(self, s, case, crew, side, handler, worker_, t):
+        """A matter for the other side, passed on after signing for it, and signed for there.
+        Returns (t, side, handler, worker)."""
+        rng = s.rng
         if (
-            normal
+            s.fate == "normal"
             and side == "company"
             and crew.community
-            and rng.random() < TRANSFERABLE.get(item.code, 0)
+            and rng.random() < TRANSFERABLE.get(s.item.code, 0)
         ):
             t = yield t + _m(rng.uniform(10, 120))
             services.case_transfer(
@@ -1225,12 +919,13 @@ class _Simulation:
             handler, worker_ = self._handler(s, crew, side)
             t = yield self._accept_at(s, case, t)
             services.case_accept(case=case, actor=handler, now=t)
+        return t, side, handler, worker_
 
-        t = yield t + _m(rng.uniform(1, 10) if emergency else rng.uniform(5, 60))
-        notes = CONTACT_NOTES["emergency" if emergency else side]
-        services.case_first_contact(case=case, actor=handler, note=rng.choice(notes), now=t)
-
-        # When the work is done: by the item's usual pace, the booked time, or late.
+    def _finish_at(self, s, case, t) -> datetime:
+        """When the work is done: by the item's usual pace, the booked time, or late."""
+        rng = s.rng
+        item = s.item
+        emergency = case.priority == Priority.EMERGENCY
         if s.preferred is not None:
             finish = max(s.preferred, t + _h(1)) + _m(rng.uniform(30, 120))
         else:
@@ -1241,24 +936,20 @@ class _Simulation:
         if s.fate in ("reopened", "resolved"):
             finish = _daytime(s.created + _h(rng.uniform(3, 30)), rng)
             finish = min(finish, self.today - _h(FATE_AGE_HOURS[s.fate][0] - 30))
-        late = normal and rng.random() < (0.1 if emergency else 0.03)
+        late = s.fate == "normal" and rng.random() < (0.1 if emergency else 0.03)
         if late:
             finish = case.resolution_due + (
                 _m(rng.uniform(10, 90)) if emergency else _h(rng.uniform(2, 72))
             )
         elif finish >= case.resolution_due:
             finish = t + (case.resolution_due - t) * rng.uniform(0.5, 0.9)
-        finish = max(finish, t + _m(20))
+        return max(finish, t + _m(20))
 
-        # Dispatch to who does the work.
-        if worker_ is not handler and worker_ is not None:
-            t = yield t + min(_m(rng.uniform(5, 60)), (finish - t) * 0.3)
-            services.case_assign(case=case, actor=handler, assignee=worker_, now=t)
-        else:
-            worker_ = handler
-
-        # The middle of the work: replies, a whistle, an extension, supervision.
-        kind = KIND_OF.get(item.code, "order")
+    def _work(self, s, case, crew, side, handler, worker_, t, finish):
+        """The middle of the work: replies, an internal note, a whistle. Returns t."""
+        rng = s.rng
+        normal = s.fate == "normal"
+        kind = KIND_OF.get(s.item.code, "order")
         if case.kind == Case.Kind.SERVICE_REQUEST:
             kind = "service"
         elif side == "community":
@@ -1277,7 +968,7 @@ class _Simulation:
             services.case_reply(
                 case=case, actor=handler, text=rng.choice(INTERNAL_NOTES), public=False, now=t
             )
-        if normal and crew.secretary and rng.random() < WHISTLE.get(item.code, 0):
+        if normal and crew.secretary and rng.random() < WHISTLE.get(s.item.code, 0):
             t = yield t + (finish - t) * rng.uniform(0.05, 0.2)
             services.case_whistle(
                 case=case,
@@ -1286,16 +977,13 @@ class _Simulation:
                 note="吹哨报到：请街道综合执法中队、派出所到场联合处置",
                 now=t,
             )
-        if s.fate in ("in_progress", "overdue"):
-            return
-        if s.fate == "extension" or (
-            normal and not emergency and case.resolution_due - t > _h(30) and rng.random() < 0.03
-        ):
-            t, finish = yield from self._extension(s, case, crew, worker_, t, finish)
-            if s.fate == "extension":
-                return
+        return t
+
+    def _supervise(self, s, case, crew, t, finish):
+        """The secretary (or at the top, the subdistrict) presses a slow case. Returns t."""
+        rng = s.rng
         if s.fate == "supervised" or (
-            normal
+            s.fate == "normal"
             and crew.secretary
             and (case.escalation_count or finish - t > _h(48))
             and rng.random() < 0.25
@@ -1316,19 +1004,16 @@ class _Simulation:
                     ),
                     now=t,
                 )
-            if s.fate == "supervised":
-                return
+        return t
 
-        t = yield max(finish, t + _m(5))
-        done = SERVICE_DONE.get(item.code) or (
+    @staticmethod
+    def _done_text(s, case) -> str:
+        item = s.item
+        return SERVICE_DONE.get(item.code) or (
             DONE.get(item.code, "已处理完毕").format(where=s.tokens["where"])
             if case.kind == Case.Kind.APPEAL
             else f"已按约定时间上门完成{item.name}服务，居民现场确认"
         )
-        services.case_resolve(case=case, actor=worker_, note=done, now=t)
-        if s.fate == "resolved":
-            return
-        yield from self._verdict(s, case, crew, side, handler, worker_, t)
 
     def _handler(self, s, crew, side):
         """Who signs for the case on this side, and who does the work."""
@@ -1394,45 +1079,19 @@ class _Simulation:
         return t, max(finish, t + _m(30))
 
     def _verdict(self, s, case, crew, side, handler, worker_, t, *, round_=1):
-        """The resident rates (or not), the community follows up, and a case may reopen."""
+        """The resident rates (or not), the community follows up, and a case may reopen for a
+        second round."""
         rng = s.rng
         resident = self.residents[s.resident_id]
-        routers = crew.routers
         rates = resident.user is not None and rng.random() < (0.84 if round_ == 1 else 0.7)
         if s.fate == "reopened":
             rates = True
         if not rates:
-            # A reopened case keeps its first rating, so only a follow-up closes it.
-            if routers and (round_ > 1 or rng.random() < 0.3):
-                t = yield _daytime(t + _h(rng.uniform(20, 120)), rng, 9, 18)
-                services.case_follow_up(
-                    case=case,
-                    actor=rng.choice(routers),
-                    solved=True,
-                    note="电话回访：居民表示问题已解决",
-                    now=t,
-                )
-            # Else it closes by itself after the waiting period (as the worker's sweep does).
-            wait = timedelta(days=settings.CASE_AUTO_CLOSE_DAYS) + _m(rng.uniform(1, 59))
-            t = yield case.resolved_at + wait
-            if case.status == Status.RESOLVED and not case.rating and not case.followup_needed:
-                services.case_auto_close(case=case, now=t)
+            yield from self._unrated(s, case, crew, t, round_)
             return
         wait = rng.uniform(2, 30) if s.fate == "reopened" else rng.triangular(0.3, 150, 8)
         t = yield _daytime(t + _h(wait), rng, 7, 23)
-        roll = rng.random()
-        late = case.escalation_count > 0 or case.return_count > 0
-        dissatisfied_p = 0.3 if late else 0.13
-        if s.fate == "reopened":
-            rating = Rating.DISSATISFIED
-        elif round_ > 1:
-            rating = rng.choices(
-                [Rating.SATISFIED, Rating.BASIC, Rating.DISSATISFIED], [55, 35, 10]
-            )[0]
-        elif roll < dissatisfied_p:
-            rating = Rating.DISSATISFIED
-        else:
-            rating = Rating.SATISFIED if rng.random() < 0.82 else Rating.BASIC
+        rating = self._rating(s, case, round_)
         reopen = (
             rating == Rating.DISSATISFIED
             and round_ == 1
@@ -1451,27 +1110,78 @@ class _Simulation:
         if s.fate == "reopened" or rating != Rating.DISSATISFIED:
             return
         if not reopen:
-            if not routers:
+            t = yield from self._call_back(s, case, crew, side, handler, t, round_)
+            if t is None:
                 return
-            t = yield _daytime(t + _h(rng.uniform(2, 48)), rng, 9, 18)
-            solved = round_ > 1 or rng.random() < 0.55
+        t = yield from self._second_round(s, case, crew, handler, worker_, t)
+        yield from self._verdict(s, case, crew, side, handler, worker_, t, round_=2)
+
+    def _unrated(self, s, case, crew, t, round_):
+        """Not rated: the community may call back; else it closes by itself after the waiting
+        period (as the worker's sweep does)."""
+        rng = s.rng
+        routers = crew.routers
+        # A reopened case keeps its first rating, so only a follow-up closes it.
+        if routers and (round_ > 1 or rng.random() < 0.3):
+            t = yield _daytime(t + _h(rng.uniform(20, 120)), rng, 9, 18)
             services.case_follow_up(
                 case=case,
                 actor=rng.choice(routers),
-                solved=solved,
-                note="电话回访：居民表示已解释清楚，问题已解决"
-                if solved
-                else "电话回访：居民反映问题仍未彻底解决，已要求重新办理",
+                solved=True,
+                note="电话回访：居民表示问题已解决",
                 now=t,
             )
-            if solved:
-                return
-            t = yield t + _m(rng.uniform(5, 60))
-            reopener = handler if side == "company" else rng.choice(routers)
-            services.case_reopen(
-                case=case, user=reopener, reason="居民反映问题仍未解决，重新办理", now=t
-            )
-        # The second round: sign for it again, call back, fix it properly.
+        wait = timedelta(days=settings.CASE_AUTO_CLOSE_DAYS) + _m(rng.uniform(1, 59))
+        t = yield case.resolved_at + wait
+        if case.status == Status.RESOLVED and not case.rating and not case.followup_needed:
+            services.case_auto_close(case=case, now=t)
+
+    @staticmethod
+    def _rating(s, case, round_) -> str:
+        rng = s.rng
+        roll = rng.random()
+        late = case.escalation_count > 0 or case.return_count > 0
+        dissatisfied_p = 0.3 if late else 0.13
+        if s.fate == "reopened":
+            return Rating.DISSATISFIED
+        if round_ > 1:
+            return rng.choices([Rating.SATISFIED, Rating.BASIC, Rating.DISSATISFIED], [55, 35, 10])[
+                0
+            ]
+        if roll < dissatisfied_p:
+            return Rating.DISSATISFIED
+        return Rating.SATISFIED if rng.random() < 0.82 else Rating.BASIC
+
+    def _call_back(self, s, case, crew, side, handler, t, round_):
+        """A dissatisfied resident who did not reopen: the community calls back, and reopens
+        it if the problem is still there. Returns t, or None when it was solved."""
+        rng = s.rng
+        routers = crew.routers
+        if not routers:
+            return None
+        t = yield _daytime(t + _h(rng.uniform(2, 48)), rng, 9, 18)
+        solved = round_ > 1 or rng.random() < 0.55
+        services.case_follow_up(
+            case=case,
+            actor=rng.choice(routers),
+            solved=solved,
+            note="电话回访：居民表示已解释清楚，问题已解决"
+            if solved
+            else "电话回访：居民反映问题仍未彻底解决，已要求重新办理",
+            now=t,
+        )
+        if solved:
+            return None
+        t = yield t + _m(rng.uniform(5, 60))
+        reopener = handler if side == "company" else rng.choice(routers)
+        services.case_reopen(
+            case=case, user=reopener, reason="居民反映问题仍未解决，重新办理", now=t
+        )
+        return t
+
+    def _second_round(self, s, case, crew, handler, worker_, t):
+        """Sign for it again, call back, fix it properly. Returns t."""
+        rng = s.rng
         t = yield _daytime(t + _m(rng.triangular(10, 240, 40)), rng, 8, 21)
         services.case_accept(case=case, actor=handler, now=t)
         t = yield t + _m(rng.uniform(5, 60))
@@ -1486,7 +1196,7 @@ class _Simulation:
             note="已重新上门彻底处理，并请居民现场确认",
             now=t,
         )
-        yield from self._verdict(s, case, crew, side, handler, worker_, t, round_=2)
+        return t
 
 
 def _tidy(today: datetime) -> None:
