@@ -27,13 +27,13 @@ from cases.models import (
     Party,
     Rating,
     Status,
+    Tally,
     TrackingCounter,
 )
+from cases.tallies import tally_rebuild
 from catalog.models import DurationUnit, Item, SlaPolicy
 from catalog.selectors import routing_resolve, sla_deadlines
 from catalog.services import calendar_sync_from_package, catalogue_load_seed
-from insights.models import Tally
-from insights.services import tally_rebuild
 from orgs import demo as orgs_demo
 from orgs.models import Estate, Household, OrgUnit, StaffMembership
 from residents.demo import seed_residents

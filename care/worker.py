@@ -1,8 +1,8 @@
 """The worker's care sweeps: overdue visits and due reassessments become alerts; the records
 of people who left care are anonymised after `CARE_RETENTION_DAYS`.
 
-Called from `cases.worker.run_once`. For every recipient whose next visit was due before today
-(or whose reassessment is due), each responsible person gets one `CareAlert` per due date, shown
+Added to the worker's round in `CareConfig.ready` (`cases.hooks.SWEEPS`). For every recipient
+whose next visit was due before today (or whose reassessment is due), each responsible person gets one `CareAlert` per due date, shown
 on their home page, and one outbox message through the staff notification channel, written in
 the same transaction. Rerunning changes nothing: the alert row is unique per person, recipient,
 kind and due date.

@@ -7,7 +7,8 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self):
-        from cases import exports
-        from residents import hooks
+        from cases import exports, hooks, worker
+        from residents import hooks as residents_hooks
 
-        hooks.DATA_SECTIONS["cases"] = exports.SECTION
+        residents_hooks.DATA_SECTIONS["cases"] = exports.SECTION
+        hooks.SWEEPS.update(worker.CASE_SWEEPS)  # first: the apps above add theirs after

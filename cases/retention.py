@@ -12,7 +12,8 @@ from decimal import Decimal
 from django.db import transaction
 
 from cases.models import Action, Case, CaseEvent, Notification, Party
-from cases.services import _guard, _transition
+from cases.services.guard import _guard
+from cases.services.transition import _transition
 from residents.redaction import public_text
 
 BLOCK = Decimal("0.001")  # about 100 m: no finer than a building

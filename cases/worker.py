@@ -1,10 +1,12 @@
-"""Background sweeps: the escalation ladder, auto-close, outbox delivery, provisional clocks,
-and retention (closed cases, care records, messages).
+"""The one worker's round: the sweeps of cases (the escalation ladder, auto-close, provisional
+clocks, outbox delivery, retention of closed cases and old messages) and those the apps above
+add to `cases.hooks.SWEEPS` (care alerts and care retention, activity reminders, triage
+retraining), run stage by stage (`cases.hooks.Stage`).
 
-Each sweep claims due rows in small batches (SKIP LOCKED on PostgreSQL, so several workers can
-run side by side) and calls the same services as people do. Every sweep is safe to rerun. A row
-that fails in an unexpected way is logged and skipped; a sweep that fails is logged, reported
-by `run_once`, and the other sweeps still run.
+Each sweep claims due rows in small batches (`sweep`; SKIP LOCKED on PostgreSQL, so several
+workers can run side by side) and calls the same services as people do. Every sweep is safe to
+rerun. A row that fails in an unexpected way is logged and skipped; a sweep that fails is
+logged, reported by `run_once`, and the other sweeps still run.
 """
 
 import logging
@@ -16,7 +18,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from cases import services
+from cases import hooks, services
 from cases.channels import CHANNELS, DeliveryFailed
 from cases.clocks import case_clocks_recompute
 from cases.models import OPEN_STATUSES, Case, CaseEvent, OutboxMessage, Status
@@ -222,23 +224,6 @@ def _deliver(message: OutboxMessage, now: datetime) -> bool:
     return True
 
 
-def _activity_reminders(*, now) -> int:
-    from engagement.services import reminders_send  # engagement builds on cases, not back
-
-    return reminders_send(now=now)
-
-
-def retrain_triage(*, now: datetime) -> int:
-    """The triage model learns the new cases and staff corrections on a schedule."""
-    from triage.services import model_retrain_if_due
-
-    try:
-        return 1 if model_retrain_if_due(now=now) else 0
-    except ApplicationError as exc:
-        logger.info("triage not retrained: %s", exc.message)
-        return 0
-
-
 def anonymise_due(*, now: datetime) -> int:
     """Closed cases whose retention period is over lose their personal data."""
     cutoff = now - timedelta(days=settings.CASE_RETENTION_DAYS)
@@ -262,33 +247,14 @@ def purge_messages(*, now: datetime) -> int:
     return purged + messages_purge(now=now)
 
 
-def _care_retention(*, now: datetime) -> int:
-    """Care records of people who left care (the care app's sweep)."""
-    from care.worker import records_anonymise_due
-
-    return records_anonymise_due(now=now)
-
-
 def run_once(*, now: datetime | None = None) -> dict[str, int]:
-    """Every sweep once: what each did, and how many sweeps failed (each is logged)."""
+    """Every sweep once (`cases.hooks.SWEEPS`, stage by stage): what each did, and how many
+    sweeps failed (each is logged)."""
     now = now or timezone.now()
-    sweeps = {
-        "escalated": escalate_due,
-        "auto_closed": auto_close_due,
-        "recomputed": recompute_provisional,
-        "care_alerts": _care_alerts,
-        "reminded": _activity_reminders,
-        "delivered": deliver_outbox,
-        "retrained": retrain_triage,
-        "anonymised": anonymise_due,
-        "care_anonymised": _care_retention,
-        "messages_purged": purge_messages,
-        "rate_counters_purged": lambda now: rate_counters_purge(now=now.timestamp()),
-    }
     counts, failed = {}, 0
-    for name, sweep in sweeps.items():
+    for name, job in sorted(hooks.SWEEPS.items(), key=lambda item: item[1].stage):
         try:
-            counts[name] = sweep(now=now)
+            counts[name] = job.run(now=now)
         except Exception:
             logger.exception("sweep %s failed", name)
             counts[name] = 0
@@ -296,8 +262,17 @@ def run_once(*, now: datetime | None = None) -> dict[str, int]:
     return {**counts, "failed_sweeps": failed}
 
 
-def _care_alerts(*, now: datetime) -> int:
-    """Overdue care visits and due reassessments (the care app's sweep)."""
-    from care.worker import alerts_due
+def rate_counters_purge_due(*, now: datetime) -> int:
+    return rate_counters_purge(now=now.timestamp())
 
-    return alerts_due(now=now)
+
+# The sweeps of cases itself; the apps above add theirs in their `AppConfig.ready()`.
+CASE_SWEEPS = {
+    "escalated": hooks.Sweep(hooks.Stage.CLOCKS, escalate_due),
+    "auto_closed": hooks.Sweep(hooks.Stage.CLOCKS, auto_close_due),
+    "recomputed": hooks.Sweep(hooks.Stage.CLOCKS, recompute_provisional),
+    "delivered": hooks.Sweep(hooks.Stage.DELIVERY, deliver_outbox),
+    "anonymised": hooks.Sweep(hooks.Stage.RETENTION, anonymise_due),
+    "messages_purged": hooks.Sweep(hooks.Stage.RETENTION, purge_messages),
+    "rate_counters_purged": hooks.Sweep(hooks.Stage.RETENTION, rate_counters_purge_due),
+}

@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "care",
     "bench",
     "triage",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -148,7 +149,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "core.context_processors.navigation",
+                "portal.context_processors.navigation",
             ],
         },
     },

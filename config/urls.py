@@ -8,6 +8,7 @@ from api.api import api
 from core import views as core_views
 from insights import views as insights_views
 from orgs.signin import SignInView
+from portal import views as portal_views
 from residents import views as resident_views
 
 admin.site.site_header = _("Hongguanjia administration")
@@ -15,7 +16,7 @@ admin.site.site_title = _("Hongguanjia")
 admin.site.index_title = _("Master data")
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", portal_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

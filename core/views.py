@@ -1,26 +1,11 @@
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from core.errors import Forbidden
 from core.http import render_error
-from orgs.selectors import scope_for, staff_overview_for
-from residents.selectors import resident_count_for, resident_for_user
-
-
-def home(request):
-    if not request.user.is_authenticated:
-        return render(request, "core/landing.html")
-    scope = scope_for(request.user)
-    if scope.is_staff:
-        overview = staff_overview_for(user=request.user)
-        overview["residents"] = resident_count_for(user=request.user)
-        return render(request, "core/home_staff.html", {"overview": overview})
-    resident = resident_for_user(user=request.user)
-    return render(request, "core/home_resident.html", {"resident": resident})
 
 
 @never_cache

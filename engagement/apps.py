@@ -7,7 +7,10 @@ class EngagementConfig(AppConfig):
     verbose_name = _("Engagement")
 
     def ready(self):
+        from cases.hooks import SWEEPS, Stage, Sweep
         from engagement import exports
+        from engagement.services import reminders_send
         from residents import hooks
 
         hooks.DATA_SECTIONS["signups"] = exports.SECTION
+        SWEEPS["reminded"] = Sweep(Stage.NOTICES, reminders_send)

@@ -10,9 +10,9 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Substr, TruncMonth
 from django.utils import timezone
 
-from cases.models import OPEN_STATUSES, Case
+from cases.models import OPEN_STATUSES, Case, Tally
 from cases.selectors import cases_in_scope, scope_parts
-from insights.metrics import (
+from cases.tallies import (
     BANDS,
     BY_MOMENT,
     COLUMNS,
@@ -20,15 +20,9 @@ from insights.metrics import (
     HANDLING_SUM,
     MOMENT_EXPRESSIONS,
     TALLIES,
-    Period,
     band_q,
-    metric_counts,
-    metric_q,
-    metric_tallies,
-    moment_q,
-    tally_q,
 )
-from insights.models import Tally
+from insights.metrics import Period, metric_counts, metric_q, metric_tallies, moment_q, tally_q
 from orgs.selectors import scope_for, subtree_q
 
 PATH_SEGMENT = 8  # "0000001." per level of the org tree

@@ -7,8 +7,8 @@ class TriageConfig(AppConfig):
     verbose_name = _("Triage")
 
     def ready(self):
-        from cases.signals import case_filed
-        from triage.services import suggestion_record_on_intake
+        from cases.hooks import CASE_FILED, SWEEPS, Stage, Sweep
+        from triage.services import model_retrain_sweep, suggestion_record_on_intake
 
-        # Every intake channel files through `case_submit`, which sends this signal.
-        case_filed.connect(suggestion_record_on_intake, dispatch_uid="triage.suggestion")
+        CASE_FILED.append(suggestion_record_on_intake)  # every channel files through case_submit
+        SWEEPS["retrained"] = Sweep(Stage.LEARNING, model_retrain_sweep)

@@ -86,15 +86,24 @@ def model_retrain_if_due(*, now: datetime) -> ModelVersion | None:
         cache.delete(RETRAIN_LOCK)
 
 
-def suggestion_record_on_intake(sender, *, case, **kwargs) -> Suggestion | None:
-    """Receiver of `cases.signals.case_filed` (connected in `TriageConfig.ready`): every intake
-    channel records its suggestion here, in one place. Only appeals: the model learns appeal
-    items, so a service request has nothing to compare with. The record gets its own
-    savepoint, so a failure (logged by the signal) never undoes the case."""
+def model_retrain_sweep(*, now: datetime) -> int:
+    """The worker's sweep (added to `cases.hooks.SWEEPS` in `TriageConfig.ready`): 1 if the
+    model was retrained."""
+    try:
+        return 1 if model_retrain_if_due(now=now) else 0
+    except ApplicationError as exc:
+        logger.info("triage not retrained: %s", exc.message)
+        return 0
+
+
+def suggestion_record_on_intake(*, case) -> Suggestion | None:
+    """Hook of `cases.hooks.CASE_FILED` (added in `TriageConfig.ready`): every intake channel
+    records its suggestion here, in one place. Only appeals: the model learns appeal items, so
+    a service request has nothing to compare with. Intake runs it in a savepoint of its own, so
+    a failure (logged) never undoes the case."""
     if case.kind != Case.Kind.APPEAL:
         return None
-    with transaction.atomic():
-        return suggestion_record(case=case, now=case.created_at)
+    return suggestion_record(case=case, now=case.created_at)
 
 
 def suggestion_record(*, case, now: datetime | None = None) -> Suggestion | None:

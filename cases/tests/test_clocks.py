@@ -8,11 +8,10 @@ import pytest
 from django.apps import apps
 
 from cases import services, worker
-from cases.models import Action, Case, CaseEvent
+from cases.models import Action, Case, CaseEvent, Tally
+from cases.tallies import tally_rebuild
 from cases.tests.conftest import SH, T0
 from catalog.services import calendar_year_enter
-from insights.models import Tally
-from insights.services import tally_rebuild
 
 pytestmark = pytest.mark.django_db
 

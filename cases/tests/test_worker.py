@@ -301,6 +301,22 @@ def test_a_sweep_that_fails_is_logged_and_reported_and_the_others_still_run(repo
     assert OutboxMessage.objects.filter(state="pending").count() == 0
 
 
+def test_a_round_runs_the_clocks_then_the_notices_then_delivers_them_then_the_rest(report):
+    report()
+
+    counts = worker.run_once(now=T0 + timedelta(hours=3))
+
+    assert list(counts) == [
+        *("escalated", "auto_closed", "recomputed"),  # cases, on their clocks
+        *("reminded", "care_alerts"),  # engagement's and care's notices, to the outbox
+        "delivered",  # every notice of the round, the escalation's too
+        "retrained",  # triage
+        *("anonymised", "messages_purged", "rate_counters_purged", "care_anonymised"),
+        "failed_sweeps",
+    ]
+    assert OutboxMessage.objects.filter(state="pending").count() == 0
+
+
 def test_the_worker_command_survives_a_failing_sweep(report, capsys):
     report()
     _refuse_updates("cases_outboxmessage")

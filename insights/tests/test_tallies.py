@@ -10,13 +10,18 @@ from django.apps import apps
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from cases.models import Case
+from cases.models import Case, Tally
+from cases.tallies import (
+    MOMENT_EXPRESSIONS,
+    TALLIES,
+    band_of,
+    local_day,
+    moment_at,
+    tally_rebuild,
+)
 from catalog.models import Domain
 from core.testing import DEMO_TODAY
 from insights import selectors
-from insights.metrics import MOMENT_EXPRESSIONS, TALLIES, band_of, local_day, moment_at
-from insights.models import Tally
-from insights.services import tally_rebuild
 from orgs.models import OrgUnit, PropertyCompany, User
 
 pytestmark = pytest.mark.django_db

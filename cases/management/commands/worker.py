@@ -1,4 +1,5 @@
-"""The one worker: clocks and escalation, auto-close, provisional deadlines, the outbox.
+"""The one worker: every sweep of `cases.hooks.SWEEPS` (clocks and escalation, auto-close,
+provisional deadlines, notices, the outbox, retraining, retention), stage by stage.
 
 manage.py worker            # loop forever (run one or several, on any machines)
 manage.py worker --once     # one sweep, e.g. from cron

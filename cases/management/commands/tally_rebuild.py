@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from insights.services import tally_rebuild
+from cases.tallies import tally_rebuild
 
 
 class Command(BaseCommand):

@@ -1,11 +1,10 @@
+from cases.models import Notification
 from orgs.roles import Permission, Role
 from orgs.selectors import scope_for
 
 
 def navigation(request):
-    """The role-dependent parts of the layout."""
-    from cases.models import Notification
-
+    """The role-dependent parts of the layout, on every page."""
     scope = scope_for(request.user)
     unread = 0
     if request.user.is_authenticated:

@@ -1,0 +1,118 @@
+"""The guard every case service passes before its first write: the actor's role, the case in
+their scope, its state, the version they saw, and what else the action needs."""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.models import (
+    PERMISSIONS,
+    RESIDENT_ACTIONS,
+    TRANSITIONS,
+    Action,
+    Case,
+    Extension,
+    Party,
+)
+from cases.selectors import case_visible_to
+from core.errors import ApplicationError, Conflict, Forbidden, NotFound
+from orgs.roles import Role
+from orgs.selectors import scope_for
+
+
+class CaseStateError(ApplicationError):
+    code = "invalid_transition"
+    status = 409
+
+
+def _refuse(message) -> None:
+    raise ApplicationError(message, code="invalid_case")
+
+
+def party_of(user) -> str:
+    """The side a staff member acts for."""
+    scope = scope_for(user)
+    role = scope.primary_role
+    if role in (Role.PROPERTY_MANAGER, Role.PROPERTY_STAFF, Role.TECHNICIAN):
+        return Party.PROPERTY_COMPANY
+    if role == Role.SUBDISTRICT_STAFF:
+        return Party.SUBDISTRICT
+    if role == Role.PARTNER:
+        return Party.PARTNER
+    return Party.COMMUNITY
+
+
+def _guard(case: Case, *, action: str, actor, expected_version=None, now=None, in_scope=None):
+    """Whether the actor may take the action on the case now, checked before anything is
+    written: their role (refused as such, which says nothing about the case), the case in
+    their scope (else "not found", as if it did not exist), its state, the version they saw,
+    and what else the action needs (`PRECONDITIONS`). Returns the party they act for.
+
+    The resident passes on their own case for their own actions, the system (no actor) for
+    its own. Decided from the loaded case and the actor's cached scope: only a case that the
+    actor's unit joined later costs a query (none when the caller knows `in_scope`).
+    """
+    if actor is None:
+        if action in PERMISSIONS or action in RESIDENT_ACTIONS:
+            raise Forbidden()
+        party = Party.SYSTEM
+    elif action in RESIDENT_ACTIONS and case.resident_id and case.resident.user_id == actor.pk:
+        party = Party.RESIDENT
+    else:
+        scope = scope_for(actor)
+        if not any(scope.has(p) for p in PERMISSIONS.get(action, ())):
+            raise Forbidden(_("Your role may not do this."))
+        if not (case_visible_to(user=actor, case=case) if in_scope is None else in_scope):
+            raise NotFound()
+        party = party_of(actor)
+    if case.status not in TRANSITIONS[action][0]:
+        raise CaseStateError(
+            _("This case is now “%(status)s”: this step is no longer possible.")
+            % {"status": case.get_status_display()}
+        )
+    if expected_version is not None and expected_version != case.version:
+        raise Conflict()
+    if action in PRECONDITIONS:
+        PRECONDITIONS[action](case, actor, now or timezone.now())
+    return party
+
+
+def _extension_may_be_requested(case: Case, actor, now) -> None:
+    if now >= case.resolution_due:
+        _refuse(_("An extension must be requested before the deadline."))
+    if case.extensions.filter(state=Extension.State.PENDING).exists():
+        _refuse(_("An extension request is already waiting for approval."))
+
+
+def _extension_may_be_decided(case: Case, actor, now) -> None:
+    pending = case.extensions.filter(state=Extension.State.PENDING).first()
+    if pending is None:
+        raise CaseStateError(_("No extension is waiting for a decision."))
+    if pending.requested_by_id == actor.pk:
+        raise Forbidden(_("An extension is approved one level up, not by whoever asked."))
+
+
+# What an action needs of the case besides its state, for the page to offer it as well.
+def _photos_await_approval(case: Case, actor, now) -> None:
+    if not case.photos.filter(public_consent=True, published_at__isnull=True).exists():
+        raise CaseStateError(_("No photo the resident agreed to publish is waiting."))
+
+
+PRECONDITIONS = {
+    Action.PUBLISH_PHOTOS: _photos_await_approval,
+    Action.EXTENSION_REQUEST: _extension_may_be_requested,
+    Action.EXTENSION_APPROVE: _extension_may_be_decided,
+    Action.EXTENSION_REJECT: _extension_may_be_decided,
+}
+
+
+def case_actions_allowed(*, case: Case, actor, now=None) -> set[str]:
+    """The actions the guard lets the actor take on the case now: what the page offers."""
+    in_scope = case_visible_to(user=actor, case=case)
+    allowed = set()
+    for action in PERMISSIONS.keys() | RESIDENT_ACTIONS:
+        try:
+            _guard(case, action=action, actor=actor, now=now, in_scope=in_scope)
+        except ApplicationError:
+            continue
+        allowed.add(action)
+    return allowed

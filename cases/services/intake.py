@@ -1,0 +1,352 @@
+"""Intake: the one way a case is filed, for every channel (web, staff desk, REST API, Open311,
+visits), and never twice for a retried submission."""
+
+import logging
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases import hooks, notify
+from cases.models import (
+    LEVELS,
+    Action,
+    Case,
+    CaseEvent,
+    Participant,
+    Party,
+    TrackingCounter,
+)
+from cases.services.guard import _refuse, party_of
+from cases.services.transition import _save_photos
+from cases.tallies import case_tallies, tally_changes
+from cases.uploads import clean_images
+from catalog.models import Item
+from catalog.selectors import (
+    booking_time_refusal,
+    routing_resolve,
+    sla_deadlines,
+)
+from core.errors import ApplicationError
+from orgs.models import OrgUnit
+from orgs.selectors import scope_for
+
+logger = logging.getLogger("hgj.cases")
+
+
+def _next_tracking_no(prefix: str, now: datetime) -> str:
+    """The day's next number for the prefix: one upsert, atomic on SQLite and PostgreSQL."""
+    day = timezone.localdate(now)
+    table = TrackingCounter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (prefix, day, last) VALUES (%s, %s, 1) "
+            f"ON CONFLICT (prefix, day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [prefix, day],
+        )
+        (last,) = cursor.fetchone()
+    return f"{prefix}{day:%Y%m%d}-{last:04d}"
+
+
+def _area_unit(*, estate, building) -> OrgUnit:
+    return building.microgrid if building else estate.community
+
+
+# Checked by intake itself (objects already loaded), so validation skips their queries.
+NOT_REVALIDATED = [
+    "tracking_no",
+    "idempotency_key",
+    "item",
+    "domain",
+    "resident",
+    "created_by",
+    "estate",
+    "building",
+    "household",
+    "owner_unit",
+    "company",
+    "assignee",
+    "sla",
+    "merged_into",
+]
+
+
+# A form sent again with the same content this soon is the same report (Back, then Submit).
+FORM_RESUBMIT_WINDOW = timedelta(minutes=30)
+
+
+def intake_deadlines(*, policy, now: datetime, preferred_time: datetime | None = None):
+    """The clocks a case starts with: both from intake, except that a booking's resolution
+    clock starts at the time the resident asked for, so the promise is never before it."""
+    later = preferred_time if preferred_time and preferred_time > now else None
+    return sla_deadlines(policy=policy, start=now, resolution_start=later)
+
+
+class IdempotencyKeyReused(ApplicationError):
+    code = "idempotency_key_reused"
+    status = 422
+
+
+def _same_request(case, item, description, estate, building, household, preferred_time) -> None:
+    """A retry under an idempotency key must be the request that key first named."""
+    pk = lambda obj: obj.pk if obj else None  # noqa: E731
+    sent = (item.pk, description[:2000], estate.pk, pk(building), pk(household), preferred_time)
+    stored = (
+        case.item_id,
+        case.description,
+        case.estate_id,
+        case.building_id,
+        case.household_id,
+        case.preferred_time,
+    )
+    if sent != stored:
+        raise IdempotencyKeyReused(
+            _("This idempotency key was used for %(no)s with other content: use a new key.")
+            % {"no": case.tracking_no}
+        )
+
+
+@transaction.atomic
+def case_submit(
+    *,
+    item: Item,
+    description: str,
+    channel: str,
+    created_by,
+    estate,
+    resident=None,
+    building=None,
+    household=None,
+    location_text: str = "",
+    contact_name: str = "",
+    contact_mobile: str = "",
+    photos=(),
+    idempotency_key: str | None = None,
+    preferred_time: datetime | None = None,
+    latitude=None,
+    longitude=None,
+    now: datetime | None = None,
+    resubmit_window: timedelta | None = None,
+    photos_public: bool = False,
+) -> Case:
+    """The one intake for every channel. A retried submission returns the first case: one
+    with the same idempotency key, or (for a form sent again after Back, which the browser
+    gives a new key) one by the same person with the same content within `resubmit_window`.
+
+    Longer than most only by the fields every channel may send: each step is a function."""
+    description = (description or "").strip()
+    now = now or timezone.now()
+    place = {"estate": estate, "building": building, "household": household}
+    existing = _filed_already(
+        created_by=created_by,
+        idempotency_key=idempotency_key,
+        resubmit_window=resubmit_window,
+        item=item,
+        description=description,
+        preferred_time=preferred_time,
+        now=now,
+        **place,
+    )
+    if existing:
+        return existing
+    place["building"] = _checked_building(item=item, description=description, **place)
+    _check_booking(item=item, preferred_time=preferred_time, now=now)
+    images = clean_images(uploads=list(photos))
+    decision = routing_resolve(item=item, estate=estate, text=description)
+    case = _new_case(
+        item=item,
+        decision=decision,
+        now=now,
+        preferred_time=preferred_time,
+        description=description[:2000],
+        channel=channel,
+        resident=resident,
+        contact_name=contact_name or (resident.name if resident else ""),
+        contact_mobile=contact_mobile or (resident.mobile if resident else ""),
+        created_by=created_by,
+        idempotency_key=idempotency_key or "",
+        location_text=location_text,
+        latitude=latitude,
+        longitude=longitude,
+        **place,
+    )
+    stored = _store(case)
+    if stored is not case:
+        return stored  # another retry of the same submission stored it a moment ago
+    tally_changes([({}, case_tallies(case))])
+    _join_sides(case, co_handle=decision.co_handle, now=now)
+    event = CaseEvent.objects.create(
+        case=case,
+        at=now,
+        actor=created_by,
+        action=Action.SUBMIT,
+        to_status=case.status,
+        party=_submitter_party(created_by, resident),
+        note="",
+        public=True,
+        data={"channel": channel, "emergency_words": list(decision.emergency_words)},
+    )
+    _save_photos(case, event, images, public_consent=photos_public)
+    notify.notify_event(case, event)
+    _tell_filed(case)
+    return case
+
+
+def _filed_already(
+    *,
+    created_by,
+    idempotency_key,
+    resubmit_window,
+    item,
+    description,
+    estate,
+    building,
+    household,
+    preferred_time,
+    now,
+) -> Case | None:
+    """The case a retried submission filed already: by its idempotency key (which must name
+    the same request), or the same content from the same person within `resubmit_window`."""
+    where = household.unit.building if household else building
+    if idempotency_key:
+        existing = Case.objects.filter(
+            created_by=created_by, idempotency_key=idempotency_key
+        ).first()
+        if existing:
+            _same_request(existing, item, description, estate, where, household, preferred_time)
+            return existing
+    if resubmit_window and created_by is not None:
+        return Case.objects.filter(
+            created_by=created_by,
+            created_at__gte=now - resubmit_window,
+            item=item,
+            estate=estate,
+            building=where,
+            household=household,
+            description=description[:2000],
+            preferred_time=preferred_time,
+        ).first()
+    return None
+
+
+def _checked_building(*, item, description, estate, building, household):
+    """Refuse a request that cannot be filed as sent; the building it is in (a household's own
+    when one is named)."""
+    if not description:
+        _refuse(_("Please describe the problem."))
+    if not item.is_active or item.kind == Item.Kind.INFO:
+        _refuse(_("This item cannot be requested."))
+    if building and building.estate_id != estate.pk:
+        _refuse(_("The building is not in this estate."))
+    if household:
+        if building and household.unit.building_id != building.pk:
+            _refuse(_("The household is not in this building."))
+        building = household.unit.building
+        if building.estate_id != estate.pk:
+            _refuse(_("The household is not in this estate."))
+    return building
+
+
+def _check_booking(*, item, preferred_time, now) -> None:
+    if preferred_time and item.kind == Item.Kind.SERVICE:
+        refusal = booking_time_refusal(item=item, when=preferred_time, now=now)
+        if refusal:
+            _refuse(refusal)
+
+
+def _new_case(*, item, decision, estate, building, household, now, preferred_time, **fields):
+    """The case as filed (not yet stored): placed in the area that covers it and with the
+    estate's company, led as routing decided, its clocks started."""
+    deadlines = intake_deadlines(policy=decision.policy, now=now, preferred_time=preferred_time)
+    area = _area_unit(estate=estate, building=building)
+    company = estate.company
+    prefix = estate.community.abbr or "HG"
+    return Case(
+        tracking_no=_next_tracking_no(prefix, now),
+        kind=Case.Kind.SERVICE_REQUEST if item.kind == Item.Kind.SERVICE else Case.Kind.APPEAL,
+        item=item,
+        domain=item.domain,  # loaded with the item, if the caller did
+        priority=decision.priority,
+        estate=estate,
+        building=building,
+        household=household,
+        area_path=area.path,
+        owner_unit=area,
+        level=LEVELS.index(area.kind),
+        company=company,
+        lead_party=decision.lead if company else Party.COMMUNITY,
+        sla=decision.policy,
+        response_due=deadlines.response.at if deadlines.response else None,
+        resolution_due=deadlines.resolution.at,
+        deadlines_provisional=deadlines.provisional,
+        next_escalation_at=(deadlines.response or deadlines.resolution).at,
+        preferred_time=preferred_time,
+        doorstep=bool(household) and item.kind == Item.Kind.SERVICE,
+        created_at=now,
+        updated_at=now,
+        **fields,
+    )
+
+
+def _store(case: Case) -> Case:
+    """Save the new case; if two retries of one submission raced, the case the other stored."""
+    try:
+        with transaction.atomic():
+            # The constraints are the database's to check: each would cost a query here.
+            case.full_clean(exclude=NOT_REVALIDATED, validate_constraints=False)
+            case.save()
+    except IntegrityError:
+        if case.idempotency_key:
+            return Case.objects.get(
+                created_by=case.created_by, idempotency_key=case.idempotency_key
+            )
+        raise
+    return case
+
+
+def _join_sides(case: Case, *, co_handle: bool, now) -> None:
+    """Both sides receive the case at once: the area's unit and the estate's company, one of
+    them leading, the other co-handling or watching."""
+    other_role = Participant.Role.CO_HANDLER if co_handle else Participant.Role.WATCHER
+    sides = [
+        Participant(
+            case=case,
+            org_unit=case.owner_unit,
+            joined_at=now,
+            at_intake=True,
+            role=Participant.Role.LEAD if case.lead_party == Party.COMMUNITY else other_role,
+        )
+    ]
+    if case.company:
+        sides.append(
+            Participant(
+                case=case,
+                company=case.company,
+                joined_at=now,
+                at_intake=True,
+                role=Participant.Role.LEAD
+                if case.lead_party == Party.PROPERTY_COMPANY
+                else other_role,
+            )
+        )
+    Participant.objects.bulk_create(sides)
+
+
+def _tell_filed(case: Case) -> None:
+    """The apps above hear of the new case (`hooks.CASE_FILED`; triage records its suggestion),
+    each in a savepoint, so that whatever one of them does wrong never fails the intake."""
+    for hook in hooks.CASE_FILED:
+        try:
+            with transaction.atomic():
+                hook(case=case)
+        except Exception:
+            logger.exception("%s failed for case %s", hook.__qualname__, case.tracking_no)
+
+
+def _submitter_party(created_by, resident) -> str:
+    if resident is not None and created_by is not None and resident.user_id == created_by.pk:
+        return Party.RESIDENT
+    if created_by is not None and scope_for(created_by).is_staff:
+        return party_of(created_by)
+    return Party.SYSTEM  # an outside client application (Open311)

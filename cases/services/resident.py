@@ -1,0 +1,97 @@
+"""The resident's own actions on their case: reply, rate, reopen (staff who handle it may
+reopen too)."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.models import (
+    Action,
+    Case,
+    CaseEvent,
+    Rating,
+    Status,
+)
+from cases.services.guard import _guard, _refuse
+from cases.services.transition import _transition
+from catalog.selectors import (
+    deadline_compute,
+)
+
+
+@transaction.atomic
+def case_resident_reply(*, case: Case, user, text: str, now=None) -> CaseEvent:
+    party = _guard(case, action=Action.RESIDENT_REPLY, actor=user)
+    text = (text or "").strip()
+    if not text:
+        _refuse(_("Write something first."))
+    return _transition(
+        case,
+        action=Action.RESIDENT_REPLY,
+        actor=user,
+        party=party,
+        note=text[:2000],
+        now=now,
+    )
+
+
+@transaction.atomic
+def case_rate(
+    *, case: Case, user, rating: str, comment: str = "", tags=(), reopen: bool = False, now=None
+) -> CaseEvent:
+    """The resident's verdict. Satisfied closes the case; dissatisfied asks the community to
+    follow up, and the resident may reopen."""
+    party = _guard(case, action=Action.RATE, actor=user)
+    if rating not in Rating.values:
+        _refuse(_("Choose a rating."))
+    now = now or timezone.now()
+    dissatisfied = rating == Rating.DISSATISFIED
+    changes = {
+        "rating": rating,
+        "rating_comment": (comment or "")[:500],
+        "rated_at": now,
+        "followup_needed": dissatisfied,
+    }
+    if not dissatisfied:
+        changes.update(status=Status.CLOSED, closed_at=now)
+    event = _transition(
+        case,
+        action=Action.RATE,
+        actor=user,
+        party=party,
+        note=comment or "",
+        now=now,
+        changes=changes,
+        data={"rating": rating, "tags": [str(t)[:20] for t in tags][:10]},
+    )
+    if dissatisfied and reopen:
+        case_reopen(case=case, user=user, now=now)
+    return event
+
+
+@transaction.atomic
+def case_reopen(
+    *, case: Case, user, reason: str = "", expected_version=None, now=None
+) -> CaseEvent:
+    """Reopen by the resident (their own case) or by handling staff."""
+    party = _guard(case, action=Action.REOPEN, actor=user, expected_version=expected_version)
+    now = now or timezone.now()
+    due = deadline_compute(
+        start=now, amount=case.sla.resolution_amount, unit=case.sla.resolution_unit
+    )
+    return _transition(
+        case,
+        action=Action.REOPEN,
+        actor=user,
+        party=party,
+        note=reason,
+        now=now,
+        changes={
+            "reopen_count": case.reopen_count + 1,
+            "resolved_at": None,
+            "closed_at": None,
+            "resolution_due": due.at,
+            "next_escalation_at": due.at,
+            "deadlines_provisional": case.deadlines_provisional or due.provisional,
+        },
+    )

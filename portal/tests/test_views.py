@@ -1,0 +1,52 @@
+"""The home pages: the landing page, the staff workbench and the resident's start page."""
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+STAFF_PERSONAS = {
+    "subdistrict": "街道工作人员",
+    "secretary": "社区书记",
+    "community": "社区工作人员",
+    "grid_worker": "网格员",
+    "microgrid_leader": "微网格长",
+    "partner": "合伙单位",
+    "manager": "物业经理",
+    "property_staff": "物业客服",
+    "technician": "维修师傅",
+}
+
+
+def test_home_anonymous_is_the_landing_page_in_chinese(client):
+    html = client.get(reverse("home")).content.decode()
+
+    assert "红管家" in html
+    assert 'href="/accounts/resident/"' in html
+    assert 'lang="zh-hans"' in html
+
+
+@pytest.mark.parametrize("persona", sorted(STAFF_PERSONAS))
+def test_home_staff_sees_workbench_with_role_and_scope_counts(world, client_for, persona):
+    html = client_for(getattr(world, persona)).get(reverse("home")).content.decode()
+
+    assert "工作台" in html
+    assert STAFF_PERSONAS[persona] in html
+
+
+def test_home_counts_follow_the_scope(world, client_for):
+    html = client_for(world.grid_worker).get(reverse("home")).content.decode()
+
+    assert 'data-stat="estates">1<' in html
+    assert 'data-stat="households">1<' in html
+    assert 'data-stat="residents">1<' in html
+
+
+def test_home_resident_sees_own_household_and_full_mobile(world, client_for):
+    world.R1.user = world.nobody
+    world.R1.save()
+
+    html = client_for(world.nobody).get(reverse("home")).content.decode()
+
+    assert "方城路小区" in html and world.R1.mobile in html
+    assert "工作台" not in html
