@@ -33,7 +33,7 @@ from insights.metrics import Period
 from insights.selectors import Figures, figures
 from orgs.models import OrgUnit
 from orgs.roles import Permission
-from orgs.selectors import scope_for
+from orgs.selectors import path_ancestors, scope_for
 
 
 def partners_for(*, user) -> QuerySet[Partner]:
@@ -52,11 +52,7 @@ def partners_for(*, user) -> QuerySet[Partner]:
 
 def _ancestor_paths(scope) -> list[str]:
     """The paths above the user's units: a grid worker works with its community's partners."""
-    prefixes = set()
-    for path in scope.structure_paths:
-        parts = path.split(".")[:-1]
-        prefixes.update(".".join(parts[:n]) + "." for n in range(1, len(parts)))
-    return sorted(prefixes)
+    return sorted({above for path in scope.structure_paths for above in path_ancestors(path)[:-1]})
 
 
 def can_manage(*, user, partner: Partner | None = None) -> bool:
