@@ -4,7 +4,6 @@ the log of every assessment view. Deadlines are computed here, at write time."""
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -28,7 +27,7 @@ from care.selectors import (
 )
 from cases.models import Case, Channel
 from cases.services import case_reply, case_submit
-from core.errors import ApplicationError, Conflict, Forbidden, NotFound
+from core.errors import ApplicationError, Conflict, Forbidden, NotFound, validated
 from orgs.roles import Permission
 from orgs.selectors import scope_for, subtree_q
 from residents.models import HouseholdTie, PersonalDataAccess, Purpose, Resident
@@ -43,13 +42,6 @@ from residents.services import (
 class CareError(ApplicationError):
     code = "invalid"
     status = 400
-
-
-def _validated(obj, **kwargs) -> None:
-    try:
-        obj.full_clean(**kwargs)
-    except ValidationError as error:
-        raise CareError(" ".join(error.messages)) from None
 
 
 def _require_manage(actor, recipient: CareRecipient) -> None:
@@ -234,7 +226,7 @@ def assessment_record(
         notes=notes.strip(),
         next_due=today + timedelta(days=questionnaire.REASSESS_AFTER_DAYS[result.risk_level]),
     )
-    _validated(assessment)
+    validated(assessment)
     assessment.save()
     CareRecipient.objects.filter(pk=recipient.pk).update(
         risk_level=result.risk_level, reassessment_due=assessment.next_due
@@ -325,7 +317,7 @@ def plan_update(
     plan.next_visit_due = _next_visit_due(recipient, visit_every_days, local_today(now))
     plan.updated_at = now
     plan.updated_by = actor
-    _validated(plan)
+    validated(plan)
     plan.save()
     plan.volunteers.set(volunteers)
     return plan
@@ -369,7 +361,7 @@ def visit_log(
         partner=partner,
         created_at=now,
     )
-    _validated(visit, exclude=["case"])
+    validated(visit, exclude=["case"])
     visit.save()
     plan = CarePlan.objects.select_for_update().get(recipient=recipient)
     due = _next_visit_due(recipient, plan.visit_every_days, local_today(now))

@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 
 from cases.models import Case, Channel
 from cases.services import case_reply, case_submit
-from core.errors import Conflict, NotFound
+from core.errors import Conflict, NotFound, validated
 from engagement.models import Visit
 from engagement.selectors import can_visit
-from engagement.services.common import refuse, validated
+from engagement.services.common import refuse
 from orgs.selectors import scope_for
 from residents.models import HouseholdTie, Resident
 
