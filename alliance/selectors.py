@@ -17,7 +17,7 @@ What a partner delivered in a period — the figures use the definitions in `ins
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -27,9 +27,9 @@ from django.utils import timezone
 from alliance.models import Agreement, Partner, Pledge
 from cases.models import Case
 from core.errors import NotFound
+from core.periods import Period
 from engagement.models import Activity, Signup
 from engagement.selectors import minutes_as_hours
-from insights.metrics import Period
 from insights.selectors import Figures, figures
 from orgs.models import OrgUnit
 from orgs.roles import Permission
@@ -121,12 +121,6 @@ def may_read_agreements(*, user, partner: Partner) -> bool:
 
 # ---------------------------------------------------------------------------------------------
 # Delivery
-
-
-def year_period(year: int) -> Period:
-    start = timezone.make_aware(datetime.combine(date(year, 1, 1), time.min))
-    end = timezone.make_aware(datetime.combine(date(year + 1, 1, 1), time.min))
-    return Period(start=start, end=end)
 
 
 def cases_handled_by(partner: Partner) -> QuerySet[Case]:

@@ -22,25 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Rating
-
-
-@dataclass(frozen=True)
-class Period:
-    start: datetime  # inclusive
-    end: datetime  # exclusive
-
-    def q(self, field: str) -> Q:
-        return Q(**{f"{field}__gte": self.start, f"{field}__lt": self.end})
-
-    @property
-    def first_day(self) -> date:
-        return timezone.localdate(self.start)
-
-    @property
-    def last_day(self) -> date:
-        """The last local day the period touches (its end is exclusive)."""
-        return timezone.localdate(self.end - timedelta(microseconds=1))
-
+from core.periods import Period
 
 # The moments facts are attributed to. "followed_up" is the community's follow-up call, or else
 # the resident's own rating.

@@ -56,12 +56,12 @@ def test_tallies_kept_through_a_year_of_changes_equal_a_recount(demo):
 
 
 PERIODS = {
-    "this month": selectors.month_period(2026, 11),
-    "30 days": selectors.days_period(date(2026, 10, 22), date(2026, 11, 20)),
+    "this month": selectors.Period.month(2026, 11),
+    "30 days": selectors.Period.days(date(2026, 10, 22), date(2026, 11, 20)),
     "12 months": selectors.Period(
-        selectors.month_period(2025, 12).start, selectors.month_period(2026, 11).end
+        selectors.Period.month(2025, 12).start, selectors.Period.month(2026, 11).end
     ),
-    "across months": selectors.days_period(date(2026, 3, 17), date(2026, 8, 3)),
+    "across months": selectors.Period.days(date(2026, 3, 17), date(2026, 8, 3)),
 }
 
 
