@@ -12,10 +12,9 @@ from cases.actions import ACTIONS
 from cases.models import Case, Channel
 from catalog.models import Item
 from core.errors import ApplicationError, NotFound
-from orgs.models import Building, Household
 from orgs.selectors import scope_for
 from residents.models import Resident
-from residents.selectors import resident_for_user
+from residents.selectors import homes_of, resident_for_user
 
 router = Router(tags=["cases"])
 MAX_LIMIT = 100
@@ -198,8 +197,7 @@ def create_case(
         resident = resident_for_user(user=request.user)
         if resident is None:
             raise NotFound()
-        households = Household.objects.filter(ties__resident=resident)
-        buildings = Building.objects.filter(estate__in=households.values("unit__building__estate"))
+        households, buildings = homes_of(resident=resident)
     household = building = None
     if payload.household_id:
         household = (
