@@ -17,7 +17,7 @@ What a partner delivered in a period — the figures use the definitions in `ins
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -27,13 +27,13 @@ from django.utils import timezone
 from alliance.models import Agreement, Partner, Pledge
 from cases.models import Case
 from core.errors import NotFound
+from core.periods import Period
 from engagement.models import Activity, Signup
 from engagement.selectors import minutes_as_hours
-from insights.metrics import Period
 from insights.selectors import Figures, figures
 from orgs.models import OrgUnit
 from orgs.roles import Permission
-from orgs.selectors import scope_for
+from orgs.selectors import path_ancestors, scope_for
 
 
 def partners_for(*, user) -> QuerySet[Partner]:
@@ -52,11 +52,7 @@ def partners_for(*, user) -> QuerySet[Partner]:
 
 def _ancestor_paths(scope) -> list[str]:
     """The paths above the user's units: a grid worker works with its community's partners."""
-    prefixes = set()
-    for path in scope.structure_paths:
-        parts = path.split(".")[:-1]
-        prefixes.update(".".join(parts[:n]) + "." for n in range(1, len(parts)))
-    return sorted(prefixes)
+    return sorted({above for path in scope.structure_paths for above in path_ancestors(path)[:-1]})
 
 
 def can_manage(*, user, partner: Partner | None = None) -> bool:
@@ -125,12 +121,6 @@ def may_read_agreements(*, user, partner: Partner) -> bool:
 
 # ---------------------------------------------------------------------------------------------
 # Delivery
-
-
-def year_period(year: int) -> Period:
-    start = timezone.make_aware(datetime.combine(date(year, 1, 1), time.min))
-    end = timezone.make_aware(datetime.combine(date(year + 1, 1, 1), time.min))
-    return Period(start=start, end=end)
 
 
 def cases_handled_by(partner: Partner) -> QuerySet[Case]:

@@ -1,6 +1,5 @@
 """Writes for the alliance: partners, agreements with their file, pledges, activities run."""
 
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -9,7 +8,7 @@ from django.utils.translation import gettext as _
 from alliance.models import Agreement, Partner, Pledge
 from alliance.selectors import can_manage, manageable_communities
 from alliance.uploads import check_agreement_file
-from core.errors import ApplicationError, NotFound
+from core.errors import ApplicationError, NotFound, validated
 from orgs.models import PropertyCompany
 from orgs.roles import Role
 
@@ -17,13 +16,6 @@ from orgs.roles import Role
 class AllianceError(ApplicationError):
     code = "invalid"
     status = 400
-
-
-def _validated(obj, **kwargs) -> None:
-    try:
-        obj.full_clean(**kwargs)
-    except ValidationError as error:
-        raise AllianceError(" ".join(error.messages)) from None
 
 
 def _require_manage(actor, partner: Partner) -> None:
@@ -71,7 +63,7 @@ def partner_create(
         description=description.strip(),
         joined_on=joined_on,
     )
-    _validated(partner)
+    validated(partner)
     partner.save()
     partner.communities.set(communities)
     partner.members.set(members)
@@ -114,7 +106,7 @@ def agreement_create(
     )
     if signed_on and starts_on and signed_on > starts_on:
         raise AllianceError(_("An agreement is signed before its term starts."))
-    _validated(agreement, exclude=["file"])
+    validated(agreement, exclude=["file"])
     if checked is not None:
         agreement.stored_name = checked.stored_name
         agreement.file_name = checked.original_name
@@ -143,7 +135,7 @@ def pledge_create(
         times_per_year=times_per_year,
         created_at=now or timezone.now(),
     )
-    _validated(pledge)
+    validated(pledge)
     pledge.save()
     return pledge
 

@@ -11,6 +11,7 @@ from alliance import selectors, services
 from alliance.forms import ActivityLinkForm, AgreementForm, PartnerForm, PledgeForm, YearForm
 from alliance.models import Partner
 from core.errors import ApplicationError, NotFound
+from core.periods import Period
 
 
 @login_required
@@ -54,9 +55,7 @@ def partner_detail(request, partner_id):
         "partner": partner,
         "year": year,
         "years": range(now.year, now.year - 5, -1),
-        "delivery": selectors.partner_delivery(
-            partner=partner, period=selectors.year_period(year), now=now
-        ),
+        "delivery": selectors.partner_delivery(partner=partner, period=Period.year(year), now=now),
         "agreements": partner.agreements.select_related("community"),
         "may_read_agreements": selectors.may_read_agreements(user=request.user, partner=partner),
         "today": timezone.localdate(now),

@@ -23,7 +23,7 @@ from care.models import Assessment, CareAlert, CareRecipient, CareVisit
 from core.errors import NotFound
 from orgs.models import OrgUnit, StaffMembership
 from orgs.roles import Role
-from orgs.selectors import scope_for, subtree_q
+from orgs.selectors import path_ancestors, scope_for, subtree_q
 
 CARE_ROLES = (
     Role.GRID_WORKER,
@@ -210,17 +210,13 @@ def responsible_people(recipient: CareRecipient):
     )
 
 
-def _ancestor(recipient: CareRecipient, depth: int) -> str:
-    """The path of the recipient's ancestor at `depth` (0 subdistrict, 1 community, 2 grid)."""
-    return ".".join(recipient.area_path.split(".")[: depth + 1]) + "."
-
-
+# A recipient's area is a micro-grid: subdistrict, community, grid, micro-grid.
 def community_path(recipient: CareRecipient) -> str:
-    return _ancestor(recipient, 1)
+    return path_ancestors(recipient.area_path)[1]
 
 
 def grid_path(recipient: CareRecipient) -> str:
-    return _ancestor(recipient, 2)
+    return path_ancestors(recipient.area_path)[2]
 
 
 def plan_choices(recipient: CareRecipient) -> dict:

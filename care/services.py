@@ -4,7 +4,6 @@ the log of every assessment view. Deadlines are computed here, at write time."""
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -26,9 +25,9 @@ from care.selectors import (
     managed_recipients_for,
     recipients_for,
 )
-from cases.models import Case, Channel
-from cases.services import case_reply, case_submit
-from core.errors import ApplicationError, Conflict, Forbidden, NotFound
+from cases.models import Case
+from core.errors import ApplicationError, NotFound, validated
+from engagement.services import finding_to_case
 from orgs.roles import Permission
 from orgs.selectors import scope_for, subtree_q
 from residents.models import HouseholdTie, PersonalDataAccess, Purpose, Resident
@@ -43,13 +42,6 @@ from residents.services import (
 class CareError(ApplicationError):
     code = "invalid"
     status = 400
-
-
-def _validated(obj, **kwargs) -> None:
-    try:
-        obj.full_clean(**kwargs)
-    except ValidationError as error:
-        raise CareError(" ".join(error.messages)) from None
 
 
 def _require_manage(actor, recipient: CareRecipient) -> None:
@@ -234,7 +226,7 @@ def assessment_record(
         notes=notes.strip(),
         next_due=today + timedelta(days=questionnaire.REASSESS_AFTER_DAYS[result.risk_level]),
     )
-    _validated(assessment)
+    validated(assessment)
     assessment.save()
     CareRecipient.objects.filter(pk=recipient.pk).update(
         risk_level=result.risk_level, reassessment_due=assessment.next_due
@@ -325,7 +317,7 @@ def plan_update(
     plan.next_visit_due = _next_visit_due(recipient, visit_every_days, local_today(now))
     plan.updated_at = now
     plan.updated_by = actor
-    _validated(plan)
+    validated(plan)
     plan.save()
     plan.volunteers.set(volunteers)
     return plan
@@ -369,7 +361,7 @@ def visit_log(
         partner=partner,
         created_at=now,
     )
-    _validated(visit, exclude=["case"])
+    validated(visit, exclude=["case"])
     visit.save()
     plan = CarePlan.objects.select_for_update().get(recipient=recipient)
     due = _next_visit_due(recipient, plan.visit_every_days, local_today(now))
@@ -379,40 +371,10 @@ def visit_log(
     return visit
 
 
-@transaction.atomic
 def visit_to_case(*, visit: CareVisit, actor, item, description: str, now=None) -> Case:
-    """A finding becomes a case in one step, filed on behalf of the recipient. The case says
-    what must be fixed and where (the property company reads it); the finding itself, health
-    details and all, is attached as a note only the community side reads."""
-    now = now or timezone.now()
-    _require_access(actor, visit.recipient)
-    if not scope_for(actor).has(Permission.HANDLE_CASES):
-        raise Forbidden(_("Your role may not file cases."))
-    if visit.case_id:
-        raise CareError(
-            _("This finding is already case %(no)s.") % {"no": visit.case.tracking_no},
-            code="already_a_case",
-        )
-    description = (description or "").strip()
-    if not description:
-        raise CareError(_("Write what must be fixed and where."), code="description_required")
-    household = visit.recipient.household
-    building = household.unit.building
-    case = case_submit(
-        item=item,
-        description=description,
-        channel=Channel.DOOR_KNOCK,
-        created_by=actor,
-        resident=visit.recipient.resident,
-        estate=building.estate,
-        building=building,
-        household=household,
-        idempotency_key=f"care-visit-{visit.pk}",
-        now=now,
-    )
-    if CareVisit.objects.filter(pk=visit.pk, case__isnull=True).update(case=case) != 1:
-        raise Conflict()
-    visit.case = case
+    """A finding becomes a case, filed on behalf of the recipient, by the one flow every visit
+    takes (`engagement.services.finding_to_case`: who may, the fault for the property company,
+    the finding as a community-only note)."""
     finding = "\n".join(part for part in (visit.findings, visit.follow_up) if part)
     with translation.override(settings.LANGUAGE_CODE):  # read later, by others
         note = _("Care visit on %(day)s (%(visitors)s): %(finding)s") % {
@@ -420,12 +382,15 @@ def visit_to_case(*, visit: CareVisit, actor, item, description: str, now=None) 
             "visitors": visit.visitors,
             "finding": finding,
         }
-    case_reply(
-        case=case,
+    return finding_to_case(
+        visit=visit,
+        visible=CareVisit.objects.filter(recipient__in=recipients_for(user=actor)),
         actor=actor,
-        text=note,
-        community_only=True,
-        data={"care_visit": visit.pk},
+        item=item,
+        description=description,
+        household=visit.recipient.household,
+        resident=visit.recipient.resident,
+        note=note,
+        source="care_visit",
         now=now,
     )
-    return case

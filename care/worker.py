@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from care.models import CareAlert, CareRecipient
 from care.selectors import local_today, responsible_people
 from care.services import recipient_anonymise
-from cases.models import OutboxMessage
+from cases.notify import outbox_message, outbox_write
 from cases.worker import sweep
 
 
@@ -49,13 +49,7 @@ def _alert_with_message(person, recipient, kind, due_on, now) -> None:
             "name": recipient.resident.name,
             "due": due_on.isoformat(),
         }
-    OutboxMessage.objects.create(
-        channel=settings.STAFF_NOTIFICATION_CHANNEL,
-        recipient=str(person.pk),
-        body=text,
-        created_at=now,
-        next_attempt_at=now,
-    )
+    outbox_write([outbox_message(recipient=str(person.pk), body=text, at=now)])
 
 
 def alerts_due(*, now: datetime) -> int:

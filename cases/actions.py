@@ -19,7 +19,7 @@ from cases.models import Action, Case, Extension
 from cases.selectors import case_get_for
 from core.errors import NotFound
 from orgs.models import OrgUnit, User
-from orgs.selectors import scope_for
+from orgs.selectors import path_ancestors, scope_for
 
 
 def _no_kwargs(case, user):
@@ -51,12 +51,10 @@ ASSIGNABLE_ROLES = [
 
 def _people_kwargs(case, user):
     """People who work where the case is: its company's staff, or the units above its place."""
-    parts = case.area_path.split(".")[:-1]
-    ancestor_paths = [".".join(parts[:n]) + "." for n in range(1, len(parts) + 1)]
     people = (
         User.objects.filter(
             Q(memberships__company_id=case.company_id)
-            | Q(memberships__org_unit__path__in=ancestor_paths),
+            | Q(memberships__org_unit__path__in=path_ancestors(case.area_path)),
             memberships__is_active=True,
             memberships__role__in=ASSIGNABLE_ROLES,
             is_active=True,

@@ -1,7 +1,8 @@
 """Who hears about a case event, written in the same transaction as the event.
 
 Each recipient gets an in-app `Notification` and an `OutboxMessage` that the worker delivers
-later, so a crash between commit and sending loses nothing.
+later, so a crash between commit and sending loses nothing. Every outbox row of the platform
+is made by `outbox_message` and written by `outbox_write` (a test keeps it so).
 """
 
 import threading
@@ -189,38 +190,49 @@ def notify_events(pairs: list[tuple[Case, CaseEvent]]) -> int:
             )
             notifications.append(notification)
             messages.append(
-                OutboxMessage(
+                outbox_message(
                     channel=via,
-                    notification=notification,
-                    body=text,
-                    created_at=event.at,
-                    next_attempt_at=event.at,
                     recipient=sms_to[user_id] if via == "sms" else str(user_id),
+                    body=text,
+                    at=event.at,
+                    notification=notification,
                 )
             )
         # A resident without an account yet still gets the text message.
         if sms_to.get(None):
             messages.append(
-                OutboxMessage(
-                    channel="sms",
-                    recipient=sms_to[None],
-                    body=text,
-                    created_at=event.at,
-                    next_attempt_at=event.at,
-                )
+                outbox_message(channel="sms", recipient=sms_to[None], body=text, at=event.at)
             )
     batch = getattr(_batch, "current", None)
     if batch is None:
-        _write(notifications, messages)
-    else:
-        batch.notifications += notifications
-        batch.messages += messages
+        return outbox_write(messages, notifications=notifications)
+    batch.notifications += notifications
+    batch.messages += messages
     return len(messages)
 
 
-def _write(notifications, messages) -> None:
+def outbox_message(
+    *, recipient: str, body: str, at, channel: str = "", notification=None
+) -> OutboxMessage:
+    """An outbox row, not yet written, due at once: on the staff channel unless another is
+    named, carrying its in-app `notification` if there is one."""
+    return OutboxMessage(
+        channel=channel or settings.STAFF_NOTIFICATION_CHANNEL,
+        recipient=recipient,
+        notification=notification,
+        body=body,
+        created_at=at,
+        next_attempt_at=at,
+    )
+
+
+def outbox_write(messages: list[OutboxMessage], *, notifications=()) -> int:
+    """The one place outbox rows are written, with the in-app notifications they carry (first,
+    so that the messages take their ids). Call inside the transaction of what they tell, so a
+    crash loses neither. Returns how many messages were written."""
     Notification.objects.bulk_create(notifications, batch_size=500)
-    OutboxMessage.objects.bulk_create(messages, batch_size=500)  # takes the notifications' ids
+    OutboxMessage.objects.bulk_create(messages, batch_size=500)
+    return len(messages)
 
 
 class _Batch:
@@ -249,7 +261,7 @@ def batched():
         yield
     finally:
         _batch.current = None
-    _write(batch.notifications, batch.messages)
+    outbox_write(batch.messages, notifications=batch.notifications)
 
 
 def notify_people(*, users=(), mobiles=(), text: str, link: str = "", now) -> int:
@@ -264,30 +276,24 @@ def notify_people(*, users=(), mobiles=(), text: str, link: str = "", now) -> in
     text = text[:300]
     users = {u.pk: u for u in users if u is not None}
     mobile_of = dict(Resident.objects.filter(user_id__in=users).values_list("user_id", "mobile"))
-    notifications = Notification.objects.bulk_create(
-        [
-            Notification(user_id=user_id, text=text, link=link, created_at=now)
-            for user_id in sorted(users)
-        ]
-    )
+    notifications = [
+        Notification(user_id=user_id, text=text, link=link, created_at=now)
+        for user_id in sorted(users)
+    ]
     messages = [
-        OutboxMessage(
-            channel="sms" if mobile_of.get(n.user_id) else settings.STAFF_NOTIFICATION_CHANNEL,
+        outbox_message(
+            channel="sms" if mobile_of.get(n.user_id) else "",
             recipient=mobile_of.get(n.user_id) or str(n.user_id),
-            notification=n,
             body=text,
-            created_at=now,
-            next_attempt_at=now,
+            at=now,
+            notification=n,
         )
         for n in notifications
     ]
     known = set(mobile_of.values())
     messages += [
-        OutboxMessage(
-            channel="sms", recipient=mobile, body=text, created_at=now, next_attempt_at=now
-        )
+        outbox_message(channel="sms", recipient=mobile, body=text, at=now)
         for mobile in sorted(set(mobiles) - known)
         if mobile
     ]
-    OutboxMessage.objects.bulk_create(messages)
-    return len(messages)
+    return outbox_write(messages, notifications=notifications)

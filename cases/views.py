@@ -22,10 +22,9 @@ from catalog.models import Item
 from core.errors import ApplicationError, Conflict, NotFound
 from core.forms import form_refusal
 from core.http import client_ip, is_htmx, post_id, render_error
-from orgs.models import Building, Household
 from orgs.roles import Permission
 from orgs.selectors import scope_for
-from residents.selectors import resident_by_mobile, resident_for_user
+from residents.selectors import homes_of, resident_by_mobile, resident_for_user
 
 # ---------------------------------------------------------------------------------------------
 # Residents
@@ -38,20 +37,10 @@ def _resident_or_404(request):
     return resident
 
 
-def _homes(resident):
-    households = Household.objects.filter(ties__resident=resident).select_related(
-        "unit__building__estate"
-    )
-    buildings = Building.objects.filter(
-        estate__in=households.values("unit__building__estate")
-    ).select_related("estate")
-    return households, buildings
-
-
 @login_required
 def report(request):
     resident = _resident_or_404(request)
-    households, buildings = _homes(resident)
+    households, buildings = homes_of(resident=resident)
     form = ReportForm(
         request.POST or None,
         request.FILES or None,
@@ -97,7 +86,7 @@ def book(request, code):
     resident = _resident_or_404(request)
     if item is None:
         raise NotFound()
-    households, _buildings = _homes(resident)
+    households, _buildings = homes_of(resident=resident)
     form = BookForm(request.POST or None, item=item, households=households)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

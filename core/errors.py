@@ -1,6 +1,7 @@
 """The one error hierarchy. Domain code raises; API handlers, the Open311 adapter and
 `core.http.render_error` (through `core.middleware.RefusalMiddleware`) render."""
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 
@@ -59,3 +60,12 @@ class InvalidInput(ApplicationError):
 
     def __str__(self):
         return " ".join([str(self.message), *map(str, self.problems)])
+
+
+def validated(obj, **kwargs) -> None:
+    """`full_clean()` before a service saves, with Django's validation errors turned into our
+    one error type (code "invalid", the messages in one line); `kwargs` go to `full_clean`."""
+    try:
+        obj.full_clean(**kwargs)
+    except ValidationError as error:
+        raise ApplicationError(" ".join(error.messages), code="invalid") from None

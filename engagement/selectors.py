@@ -20,7 +20,7 @@ Who may do what (the one statement of the rules; services enforce the same funct
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Sum, When
@@ -28,6 +28,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.errors import NotFound
+from core.periods import Period
 from engagement.models import (
     Activity,
     Decision,
@@ -374,28 +375,6 @@ def visit_get_for(*, user, visit_id) -> Visit:
 
 
 @dataclass(frozen=True)
-class Period:
-    """Local calendar days from `start` up to and including `end`."""
-
-    start: date
-    end: date
-
-    @classmethod
-    def month(cls, year: int, month: int) -> "Period":
-        first = date(year, month, 1)
-        following = date(year + month // 12, month % 12 + 1, 1)
-        return cls(first, following - timedelta(days=1))
-
-    @property
-    def since(self) -> datetime:
-        return timezone.make_aware(datetime.combine(self.start, time.min))
-
-    @property
-    def until(self) -> datetime:
-        return timezone.make_aware(datetime.combine(self.end + timedelta(days=1), time.min))
-
-
-@dataclass(frozen=True)
 class Figures:
     activities_held: int
     participants: int
@@ -417,12 +396,10 @@ def engagement_figures(*, user, period: Period, now=None) -> Figures:
     - topics: deliberation topics proposed in the period; actions: follow-ups done in it.
     """
     now = now or timezone.now()
-    since, until = period.since, min(period.until, now)
     area = staff_area(user)
     held = Activity.objects.filter(
+        Period(period.start, min(period.end, now)).q("starts_at"),
         venue__community__in=area,
-        starts_at__gte=since,
-        starts_at__lt=until,
         cancelled_at__isnull=True,
     )
     signups = Signup.objects.filter(activity__in=held, status=Signup.Status.CONFIRMED)
@@ -436,17 +413,10 @@ def engagement_figures(*, user, period: Period, now=None) -> Figures:
         activities_held=held.count(),
         participants=signups.filter(as_volunteer=False, checked_in_at__isnull=False).count(),
         volunteer_hours=minutes_as_hours(volunteering["measured"] + volunteering["reported"]),
-        visits=visits_for(user=user)
-        .filter(visited_at__gte=period.since, visited_at__lt=period.until)
-        .count(),
-        topics=Topic.objects.filter(
-            community__in=area, created_at__gte=period.since, created_at__lt=period.until
-        ).count(),
+        visits=visits_for(user=user).filter(period.q("visited_at")).count(),
+        topics=Topic.objects.filter(period.q("created_at"), community__in=area).count(),
         actions_completed=FollowUpAction.objects.filter(
-            topic__community__in=area,
-            done=True,
-            done_at__gte=period.since,
-            done_at__lt=period.until,
+            period.q("done_at"), topic__community__in=area, done=True
         ).count(),
     )
 

@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Channel
 from catalog.models import Domain, Item
 from core.forms import StyledForm
-from insights.selectors import days_period, last_months, month_period
+from core.periods import Period
+from insights.selectors import last_months
 from orgs.models import OrgUnit, PropertyCompany
 
 
@@ -83,15 +84,15 @@ class FiguresForm(StyledForm):
         today = timezone.localdate()
         choice = data.get("period") or "month"
         if choice == "custom":
-            return days_period(data["since"], data["until"])
+            return Period.days(data["since"], data["until"])
         if choice == "30d":
-            return days_period(today - timedelta(days=29), today)
+            return Period.days(today - timedelta(days=29), today)
         if choice == "12m":
             months = last_months(12, today=today)
             return type(months[0][1])(months[0][1].start, months[-1][1].end)
         if choice == "last_month":
             return last_months(2, today=today)[0][1]
-        return month_period(today.year, today.month)
+        return Period.month(today.year, today.month)
 
     def slice_value(self) -> dict:
         data = self.valid_data()

@@ -6,34 +6,14 @@ kept by cases in the transaction of every change; a figure here names the tallie
 """
 
 import operator
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
 from functools import reduce
 
 from django.conf import settings
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.tallies import MOMENT_FIELDS, TALLIES
-
-
-@dataclass(frozen=True)
-class Period:
-    start: datetime  # inclusive
-    end: datetime  # exclusive
-
-    def q(self, field: str) -> Q:
-        return Q(**{f"{field}__gte": self.start, f"{field}__lt": self.end})
-
-    @property
-    def first_day(self) -> date:
-        return timezone.localdate(self.start)
-
-    @property
-    def last_day(self) -> date:
-        """The last local day the period touches (its end is exclusive)."""
-        return timezone.localdate(self.end - timedelta(microseconds=1))
+from core.periods import Period
 
 
 def moment_q(moment: str, p: Period) -> Q:

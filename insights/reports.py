@@ -31,7 +31,7 @@ class MonthlyReport:
 
 def monthly_report(*, user, year: int, month: int) -> MonthlyReport:
     cases = selectors.case_slice(user=user)
-    period = selectors.month_period(year, month)
+    period = Period.month(year, month)
 
     def named(group, model, key="pk"):
         rows = selectors.figures_by(cases=cases, period=period, group=group)

@@ -3,7 +3,7 @@
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
@@ -361,25 +361,12 @@ def case_slice(
     return Slice(cases, place=place & narrow, extra=extra if extra.exists() else None)
 
 
-def _midnight(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
-def month_period(year: int, month: int) -> Period:
-    start = date(year, month, 1)
-    return Period(_midnight(start), _midnight(_next_month(start)))
-
-
-def days_period(first: date, last: date) -> Period:
-    return Period(_midnight(first), _midnight(last + timedelta(days=1)))
-
-
 def last_months(n: int, *, today: date | None = None) -> list[tuple[str, Period]]:
     today = today or timezone.localdate()
     months = []
     year, month = today.year, today.month
     for _ in range(n):
-        months.append((f"{year}-{month:02d}", month_period(year, month)))
+        months.append((f"{year}-{month:02d}", Period.month(year, month)))
         year, month = (year - 1, 12) if month == 1 else (year, month - 1)
     return list(reversed(months))
 

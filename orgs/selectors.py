@@ -19,6 +19,12 @@ def subtree_q(field: str, paths) -> Q:
     return reduce(or_, parts) if parts else Q(pk__in=[])
 
 
+def path_ancestors(path: str) -> list[str]:
+    """The paths from the root down to `path` itself: "1.4.9." gives "1.", "1.4.", "1.4.9."."""
+    parts = path.split(".")[:-1]
+    return [".".join(parts[:n]) + "." for n in range(1, len(parts) + 1)]
+
+
 @dataclass(frozen=True)
 class Scope:
     """What a user may act on: org subtrees and property companies (and what lies under them)."""

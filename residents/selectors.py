@@ -3,6 +3,7 @@
 from django.db.models import Prefetch, Q, QuerySet
 
 from core.errors import Forbidden, NotFound
+from orgs.models import Building, Household
 from orgs.roles import Permission
 from orgs.selectors import scope_for
 from residents.models import (
@@ -75,6 +76,20 @@ def resident_for_user(*, user) -> Resident | None:
     if not user.is_authenticated:
         return None
     return _with_ties(Resident.objects.filter(user=user)).first()
+
+
+def homes_of(*, resident: Resident | None) -> tuple[QuerySet[Household], QuerySet[Building]]:
+    """Where a resident may report a problem: the households they are tied to, and every
+    building of those households' estates (a stairwell next door is their estate too)."""
+    if resident is None:
+        return Household.objects.none(), Building.objects.none()
+    households = Household.objects.filter(ties__resident=resident).select_related(
+        "unit__building__estate"
+    )
+    buildings = Building.objects.filter(
+        estate__in=households.values("unit__building__estate")
+    ).select_related("estate")
+    return households, buildings
 
 
 # ---------------------------------------------------------------------------------------------

@@ -12,10 +12,9 @@ from cases.models import OPEN_STATUSES, Action
 from cases.selectors import case_get_for, cases_in_scope
 from cases.services import case_actions_allowed
 from core.errors import ApplicationError, NotFound
-from orgs.models import Building, Household
 from orgs.roles import Permission
 from orgs.selectors import scope_for
-from residents.selectors import resident_for_user
+from residents.selectors import homes_of, resident_for_user
 from triage import selectors, services
 from triage.forms import SuggestForm
 
@@ -25,12 +24,7 @@ def _places(user):
     scope = scope_for(user)
     if scope.is_staff:
         return scope.households(), scope.buildings()
-    resident = resident_for_user(user=user)
-    if resident is None:
-        return Household.objects.none(), Building.objects.none()
-    households = Household.objects.filter(ties__resident=resident)
-    buildings = Building.objects.filter(estate__in=households.values("unit__building__estate"))
-    return households, buildings
+    return homes_of(resident=resident_for_user(user=user))
 
 
 def _place(user, data):

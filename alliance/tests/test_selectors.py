@@ -9,6 +9,7 @@ import pytest
 from alliance import selectors, services
 from cases import services as case_services
 from catalog.models import Item
+from core.periods import Period
 from engagement.models import Signup
 from engagement.tests.factories import make_activity, make_venue
 from residents.models import Resident
@@ -65,7 +66,7 @@ def history(alliance, report):
 
 def test_social_partner_cases_and_three_rates(history):
     delivery = selectors.partner_delivery(
-        partner=history.social, period=selectors.year_period(2026), now=at(12, 1)
+        partner=history.social, period=Period.year(2026), now=at(12, 1)
     )
     f = delivery.cases
     assert (f.counts["dispatched"], f.counts["responded"]) == (3, 2)
@@ -76,7 +77,7 @@ def test_social_partner_cases_and_three_rates(history):
 
 def test_property_company_partner_counts_all_its_cases(history):
     delivery = selectors.partner_delivery(
-        partner=history.company, period=selectors.year_period(2026), now=at(12, 1)
+        partner=history.company, period=Period.year(2026), now=at(12, 1)
     )
     f = delivery.cases
     assert (f.counts["dispatched"], f.counts["responded"], f.counts["resolved"]) == (4, 2, 3)
@@ -85,7 +86,7 @@ def test_property_company_partner_counts_all_its_cases(history):
 
 def test_another_year_has_no_figures(history):
     delivery = selectors.partner_delivery(
-        partner=history.social, period=selectors.year_period(2025), now=at(12, 1)
+        partner=history.social, period=Period.year(2025), now=at(12, 1)
     )
     assert delivery.cases.counts["dispatched"] == 0
     assert delivery.cases.response_rate is None
@@ -102,7 +103,7 @@ def test_pledges_show_cases_received_for_their_service(history):
             times_per_year=12,
         )
     delivery = selectors.partner_delivery(
-        partner=history.social, period=selectors.year_period(2026), now=at(12, 1)
+        partner=history.social, period=Period.year(2026), now=at(12, 1)
     )
     assert [(row.pledge.item.code, row.cases) for row in delivery.pledges] == [
         ("RB01", 3),
@@ -154,7 +155,7 @@ def test_activities_run_and_volunteer_hours(alliance, catalogue):
     _signup(not_theirs, people[4], "A00005", as_volunteer=True, measured_minutes=600)
 
     delivery = selectors.partner_delivery(
-        partner=alliance.social, period=selectors.year_period(2026), now=at(12, 1)
+        partner=alliance.social, period=Period.year(2026), now=at(12, 1)
     )
     assert delivery.activities_run == 1  # the future one has not happened yet
     assert delivery.volunteer_hours == Decimal("2.0")  # (90 + 30) minutes

@@ -12,9 +12,8 @@ from cases.actions import ACTIONS
 from cases.models import Case, Channel
 from catalog.models import Item
 from core.errors import ApplicationError, NotFound
-from orgs.models import Building, Household
 from orgs.selectors import scope_for
-from residents.selectors import resident_by_mobile, resident_for_user
+from residents.selectors import homes_of, resident_by_mobile, resident_for_user
 
 router = Router(tags=["cases"])
 MAX_LIMIT = 100
@@ -197,8 +196,7 @@ def create_case(
         resident = resident_for_user(user=request.user)
         if resident is None:
             raise NotFound()
-        households = Household.objects.filter(ties__resident=resident)
-        buildings = Building.objects.filter(estate__in=households.values("unit__building__estate"))
+        households, buildings = homes_of(resident=resident)
     household = building = None
     if payload.household_id:
         household = (

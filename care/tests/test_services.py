@@ -6,10 +6,10 @@ from care import selectors, services
 from care.models import AssessmentAccess, CareAlert, CarePlan, RiskLevel
 from care.tests.conftest import answers, tag
 from care.worker import alerts_due
-from cases.models import Channel, OutboxMessage
+from cases.models import Case, Channel, OutboxMessage
 from cases.worker import run_once
 from catalog.models import Item
-from core.errors import ApplicationError, NotFound
+from core.errors import ApplicationError, Forbidden, NotFound
 from core.testing import T0
 from residents.services import ConsentGiven
 
@@ -228,6 +228,33 @@ def test_finding_becomes_a_case_on_behalf_of_the_recipient(care, catalogue):
     assert v.case == case
     with pytest.raises(ApplicationError, match="already case"):
         services.visit_to_case(visit=v, actor=w.grid_worker, item=item, description="x", now=T0)
+
+
+def test_who_may_file_a_finding_is_one_rule_read_the_visit_and_handle_cases(care, catalogue):
+    w = care.world
+    care.volunteer.user = w.nobody
+    care.volunteer.save()
+    services.plan_update(
+        actor=w.grid_worker,
+        recipient=care.recipient,
+        visit_every_days=7,
+        volunteers=[care.volunteer],
+        now=T0,
+    )
+    v = visit(care, at=T0)
+    item = Item.objects.get(code="RB01")
+
+    def file(actor):
+        services.visit_to_case(visit=v, actor=actor, item=item, description="水龙头漏水", now=T0)
+
+    with pytest.raises(Forbidden, match="Your role may not file cases."):
+        file(w.nobody)  # the volunteer reads the visit, but handles no cases
+    for outsider in (w.subdistrict, w.manager):
+        with pytest.raises(NotFound):
+            file(outsider)
+    assert Case.objects.count() == 0
+    file(w.secretary)
+    assert Case.objects.get().created_by == w.secretary
 
 
 # ---------------------------------------------------------------------------------------------

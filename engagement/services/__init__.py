@@ -49,7 +49,7 @@ from engagement.services.programmes import (
     programme_create,
     session_check,
 )
-from engagement.services.visits import visit_log, visit_to_case
+from engagement.services.visits import finding_to_case, visit_log, visit_to_case
 
 __all__ = [
     "absence_follow_up",
@@ -57,6 +57,7 @@ __all__ = [
     "activity_update",
     "attendance_mark",
     "enrol_by_guardian",
+    "finding_to_case",
     "enrol_by_staff",
     "enrolment_withdraw",
     "is_school_day",

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.selectors import holidays_among, is_workday
-from core.errors import Forbidden, NotFound
+from core.errors import Forbidden, NotFound, validated
 from engagement.models import Activity, ActivitySeries, Signup, Venue, VolunteerProfile
 from engagement.selectors import household_members
 from engagement.services.common import (
@@ -21,7 +21,6 @@ from engagement.services.common import (
     refuse,
     require_in_area,
     require_manage,
-    validated,
 )
 from orgs.models import OrgUnit
 from residents.models import Resident

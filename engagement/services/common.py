@@ -1,9 +1,8 @@
-"""What every engagement service shares: the error, validation, area checks, notices."""
+"""What every engagement service shares: the error, area checks, notices."""
 
 from datetime import datetime
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
 from core.errors import ApplicationError, NotFound
@@ -17,14 +16,6 @@ class EngagementError(ApplicationError):
 
 def refuse(message, code="invalid"):
     raise EngagementError(message, code=code)
-
-
-def validated(obj, **kwargs) -> None:
-    """`full_clean()`, with Django's validation errors turned into our one error type."""
-    try:
-        obj.full_clean(**kwargs)
-    except ValidationError as error:
-        raise EngagementError(" ".join(error.messages)) from None
 
 
 def require_manage(user, community_id) -> None:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import OPEN_STATUSES, Case
 from cases.selectors import cases_in_scope
-from core.errors import ApplicationError, Conflict, Forbidden, NotFound
+from core.errors import ApplicationError, Conflict, Forbidden, NotFound, validated
 from engagement.models import (
     TOPIC_TRANSITIONS,
     Decision,
@@ -25,7 +25,6 @@ from engagement.services.common import (
     refuse,
     require_in_area,
     require_manage,
-    validated,
 )
 from orgs.models import OrgUnit
 from orgs.selectors import scope_for

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.selectors import is_workday
-from core.errors import NotFound
+from core.errors import NotFound, validated
 from engagement.models import Attendance, Enrolment, Programme, Venue
 from engagement.selectors import household_members
 from engagement.services.common import (
@@ -25,7 +25,6 @@ from engagement.services.common import (
     refuse,
     require_in_area,
     require_manage,
-    validated,
 )
 from orgs.models import OrgUnit
 from residents.models import Resident

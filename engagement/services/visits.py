@@ -2,17 +2,18 @@
 
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db import transaction
-from django.utils import timezone, translation
+from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Case, Channel
 from cases.services import case_reply, case_submit
-from core.errors import Conflict, NotFound
+from core.errors import Conflict, Forbidden, NotFound, validated
 from engagement.models import Visit
-from engagement.selectors import can_visit
-from engagement.services.common import refuse, validated
+from engagement.selectors import can_visit, visits_for
+from engagement.services.common import in_default_language, refuse
+from orgs.roles import Permission
 from orgs.selectors import scope_for
 from residents.models import HouseholdTie, Resident
 
@@ -49,15 +50,59 @@ def _household_resident(household) -> Resident | None:
     return ties[0].resident if ties else None
 
 
-@transaction.atomic
 def visit_to_case(*, visit: Visit, actor, item, description: str, now=None) -> Case:
-    """What was heard becomes a case (channel door_knock) in one step; the visit keeps it. The
-    case says what must be fixed and where (the property company reads it); what was heard
-    at the door, family matters and all, is attached as a note only the community side reads."""
+    """What was heard at the door becomes a case, filed for the household (see
+    `finding_to_case`)."""
+    note = in_default_language(
+        lambda: (
+            _("Door-knock visit on %(day)s (%(visitors)s): %(heard)s")
+            % {
+                "day": timezone.localdate(visit.visited_at).isoformat(),
+                "visitors": visit.visitors,
+                "heard": visit.heard,
+            }
+        )
+    )
+    return finding_to_case(
+        visit=visit,
+        visible=visits_for(user=actor),
+        actor=actor,
+        item=item,
+        description=description,
+        household=visit.household,
+        resident=_household_resident(visit.household),
+        note=note,
+        source="door_knock_visit",
+        now=now,
+    )
+
+
+@transaction.atomic
+def finding_to_case(
+    *,
+    visit,
+    visible: QuerySet,
+    actor,
+    item,
+    description: str,
+    household,
+    resident,
+    note: str,
+    source: str,
+    now=None,
+) -> Case:
+    """What a visit found becomes a case (channel door-knock) in one step, and the visit keeps
+    it: a door-knock visit here, a care visit in `care`. One rule says who may: whoever can read
+    the visit (`visible`, the visit's own access selector; else it is not found) and may handle
+    cases. The case says what must be fixed and where (the property company reads it); the
+    `note` of what the visit found, family and health matters and all, goes with it as a note
+    only the community side reads. `source` ("door_knock_visit", "care_visit") names the kind
+    of visit in the case's idempotency key and the note's data."""
     now = now or timezone.now()
-    households = scope_for(actor).households()
-    if not can_visit(actor) or not households.filter(pk=visit.household_id).exists():
+    if not visible.filter(pk=visit.pk).exists():
         raise NotFound()
+    if not scope_for(actor).has(Permission.HANDLE_CASES):
+        raise Forbidden(_("Your role may not file cases."))
     if visit.case_id:
         refuse(
             _("This visit is already case %(no)s.") % {"no": visit.case.tracking_no},
@@ -66,35 +111,29 @@ def visit_to_case(*, visit: Visit, actor, item, description: str, now=None) -> C
     description = (description or "").strip()
     if not description:
         refuse(_("Write what must be fixed and where."), code="description_required")
-    household = visit.household
     building = household.unit.building
     case = case_submit(
         item=item,
         description=description,
         channel=Channel.DOOR_KNOCK,
         created_by=actor,
-        resident=_household_resident(household),
+        resident=resident,
         estate=building.estate,
         building=building,
         household=household,
-        idempotency_key=f"door-knock-visit-{visit.pk}",
+        idempotency_key=f"{source.replace('_', '-')}-{visit.pk}",
         now=now,
     )
-    if Visit.objects.filter(pk=visit.pk, case__isnull=True).update(case=case) != 1:
+    visits = type(visit).objects.filter(pk=visit.pk, case__isnull=True)
+    if visits.update(case=case) != 1:
         raise Conflict()  # someone else turned it into a case first: this one is rolled back
     visit.case = case
-    with translation.override(settings.LANGUAGE_CODE):  # read later, by others
-        note = _("Door-knock visit on %(day)s (%(visitors)s): %(heard)s") % {
-            "day": timezone.localdate(visit.visited_at).isoformat(),
-            "visitors": visit.visitors,
-            "heard": visit.heard,
-        }
     case_reply(
         case=case,
         actor=actor,
         text=note,
         community_only=True,
-        data={"door_knock_visit": visit.pk},
+        data={source: visit.pk},
         now=now,
     )
     return case

@@ -117,8 +117,8 @@ def test_engagement_figures_subdistrict_sees_all_communities(eng):
 def test_period_month_covers_whole_days():
     period = Period.month(2026, 12)
 
-    assert (period.start, period.end) == (date(2026, 12, 1), date(2026, 12, 31))
-    assert period.until.isoformat() == "2027-01-01T00:00:00+08:00"
+    assert (period.first_day, period.last_day) == (date(2026, 12, 1), date(2026, 12, 31))
+    assert period.end.isoformat() == "2027-01-01T00:00:00+08:00"
 
 
 def test_staff_lists_are_scoped_to_their_communities(eng):

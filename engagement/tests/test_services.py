@@ -839,6 +839,20 @@ def test_visit_to_case_with_a_stale_visit_is_a_conflict_and_files_nothing(eng, c
     assert Case.objects.count() == 1
 
 
+def test_visit_to_case_by_someone_who_cannot_read_the_visit_is_not_found(eng, catalogue):
+    visit = _visit(eng)
+    item = Item.objects.get(code="RB15")
+
+    # Oversight reads the households but handles no cases, so door-knock visits are not theirs.
+    for outsider in (eng.world.subdistrict, eng.world.other_manager, eng.u1):
+        with pytest.raises(NotFound):
+            services.visit_to_case(
+                visit=visit, actor=outsider, item=item, description="漏水", now=NOW
+            )
+
+    assert Case.objects.count() == 0
+
+
 def test_visit_log_outside_the_scope_is_not_found(eng):
     with pytest.raises(NotFound):
         _visit(eng, household=eng.world.H3)

@@ -620,6 +620,12 @@ def test_figures_page_for_staff_and_404_for_residents(eng, as_user):
     assert as_user(eng.u1).get(reverse("engagement:figures")).status_code == 404
 
 
+def test_figures_page_names_the_first_and_last_day_of_the_month(eng, as_user):
+    page = as_user(eng.world.secretary).get(reverse("engagement:figures"), {"month": "2026-11"})
+
+    assert "2026-11-01 – 2026-11-30" in _html(page)
+
+
 def test_every_page_renders_for_its_audience(eng, soon, as_user):
     topic = services.topic_propose(
         user=eng.u1, title="增设充电棚", description="…", community=eng.world.C1

@@ -15,8 +15,8 @@ pytestmark = pytest.mark.django_db
 
 USERS = ["jiedao", "shequ", "wanggeyuan", "wuye_jingli"]
 PERIODS = {
-    "november": selectors.month_period(2026, 11),
-    "30 days": selectors.days_period(DEMO_TODAY.date() - timedelta(days=29), DEMO_TODAY.date()),
+    "november": selectors.Period.month(2026, 11),
+    "30 days": selectors.Period.days(DEMO_TODAY.date() - timedelta(days=29), DEMO_TODAY.date()),
 }
 
 

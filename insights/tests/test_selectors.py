@@ -12,14 +12,13 @@ from insights.selectors import (
     figures_and_breakdown,
     figures_by,
     figures_by_each,
-    month_period,
     monthly_figures,
 )
 from insights.tests.conftest import at
 
 pytestmark = pytest.mark.django_db
 
-NOVEMBER = month_period(2026, 11)
+NOVEMBER = Period.month(2026, 11)
 
 
 @pytest.fixture(params=["cases", "tallies"])
@@ -54,8 +53,8 @@ def test_figures_for_a_month_match_the_hand_count(sliced_cases, history, world):
 
 
 def test_figures_attribute_each_fact_to_its_own_month(sliced_cases, history, world):
-    october = figures(cases=sliced_cases(user=world.secretary), period=month_period(2026, 10))
-    december = figures(cases=sliced_cases(user=world.secretary), period=month_period(2026, 12))
+    october = figures(cases=sliced_cases(user=world.secretary), period=Period.month(2026, 10))
+    december = figures(cases=sliced_cases(user=world.secretary), period=Period.month(2026, 12))
 
     assert (october.counts["dispatched"], october.counts["resolved"]) == (1, 0)
     assert october.response_rate == 0.0  # A was accepted after its response clock
@@ -99,7 +98,7 @@ def test_basically_satisfied_counts_unless_configured_otherwise(
     e = history["e"]
     services.case_resolve(case=e, actor=world.manager, note="ok", now=at(12, 2))
     services.case_rate(case=e, user=world.resident_user, rating="basic", now=at(12, 3))
-    december = month_period(2026, 12)
+    december = Period.month(2026, 12)
 
     assert (
         figures(cases=sliced_cases(user=world.secretary), period=december).satisfaction_rate
@@ -127,7 +126,7 @@ def test_empty_period_has_no_rates(sliced_cases, world, catalogue):
 
 def test_the_monthly_trend_counts_what_each_month_counts_on_its_own(sliced_cases, history, world):
     cases = sliced_cases(user=world.secretary)
-    months = [(f"2026-{m:02d}", month_period(2026, m)) for m in (9, 10, 11, 12)]
+    months = [(f"2026-{m:02d}", Period.month(2026, m)) for m in (9, 10, 11, 12)]
     trend = monthly_figures(cases=cases, months=months)
     assert [label for label, _f in trend] == [label for label, _p in months]
     for (_label, period), (_same, monthly) in zip(months, trend, strict=True):

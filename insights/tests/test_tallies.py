@@ -74,12 +74,12 @@ def test_the_migration_counts_an_installations_cases_as_a_recount_does(demo):
 
 
 PERIODS = {
-    "this month": selectors.month_period(2026, 11),
-    "30 days": selectors.days_period(date(2026, 10, 22), date(2026, 11, 20)),
+    "this month": selectors.Period.month(2026, 11),
+    "30 days": selectors.Period.days(date(2026, 10, 22), date(2026, 11, 20)),
     "12 months": selectors.Period(
-        selectors.month_period(2025, 12).start, selectors.month_period(2026, 11).end
+        selectors.Period.month(2025, 12).start, selectors.Period.month(2026, 11).end
     ),
-    "across months": selectors.days_period(date(2026, 3, 17), date(2026, 8, 3)),
+    "across months": selectors.Period.days(date(2026, 3, 17), date(2026, 8, 3)),
 }
 
 

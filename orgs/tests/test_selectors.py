@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from core.errors import NotFound
-from orgs.selectors import estate_get_for, scope_for
+from orgs.selectors import estate_get_for, path_ancestors, scope_for
 
 pytestmark = pytest.mark.django_db
 
@@ -90,3 +90,14 @@ def test_scope_with_nested_memberships_keeps_the_outer_one(world):
 def test_scope_companies_include_those_managing_visible_estates(world):
     assert set(scope_for(world.secretary).companies()) == {world.P1, world.P2}
     assert set(scope_for(world.manager).companies()) == {world.P1}
+
+
+def test_path_ancestors_run_from_the_subdistrict_down_to_the_unit_itself(world):
+    microgrid = world.M1
+
+    assert path_ancestors(microgrid.path) == [
+        world.S.path,
+        world.C1.path,
+        world.G1.path,
+        microgrid.path,
+    ]
