@@ -19,18 +19,6 @@ UNSCOPED = {
     "catalog.Item",  # the published catalogue: pages and the API look items up by code
 }
 
-# Direct queries that another part of issue 20 ("one query of the homes this resident may
-# report for") folds into one selector. The test fails once an entry is no longer needed, so
-# the list only ever shrinks: delete the entry it names.
-PENDING = {
-    ("api/routers/cases.py", "orgs.Building"),
-    ("api/routers/cases.py", "orgs.Household"),
-    ("cases/views.py", "orgs.Building"),
-    ("cases/views.py", "orgs.Household"),
-    ("triage/views.py", "orgs.Building"),
-    ("triage/views.py", "orgs.Household"),
-}
-
 MANAGERS = {"objects", "_default_manager", "_base_manager"}
 SHORTCUTS = {"get_object_or_404", "get_list_or_404"}
 
@@ -121,20 +109,15 @@ def _violations() -> dict[tuple[str, str], list[int]]:
 
 
 def test_views_and_routers_query_scoped_models_only_through_selectors():
-    new = [
+    found = [
         f"{path}:{line}: {label}"
         for (path, label), lines in sorted(_violations().items())
-        if (path, label) not in PENDING
         for line in lines
     ]
-    assert new == [], (
+    assert found == [], (
         "Read these through the app's selectors (scope and 404 live there), or, for a model "
         "anyone may read whole, add it to UNSCOPED with a comment saying why:\n" + "\n".join(new)
     )
-
-
-def test_pending_entries_are_still_needed():
-    assert sorted(PENDING - _violations().keys()) == [], "delete these entries from PENDING"
 
 
 def test_rule_sees_every_way_of_querying_a_model():
