@@ -116,7 +116,7 @@ def test_views_and_routers_query_scoped_models_only_through_selectors():
     ]
     assert found == [], (
         "Read these through the app's selectors (scope and 404 live there), or, for a model "
-        "anyone may read whole, add it to UNSCOPED with a comment saying why:\n" + "\n".join(new)
+        "anyone may read whole, add it to UNSCOPED with a comment saying why:\n" + "\n".join(found)
     )
 
 
