@@ -1,4 +1,4 @@
-"""Cursor paging for every list of the REST API, with one opaque cursor format.
+"""Cursor paging for the REST API's lists, with one opaque cursor format.
 
 A page is read after the last row of the previous page by its sort key (keyset paging), never
 by an offset: rows added or removed meanwhile neither repeat nor drop rows across pages. The
