@@ -22,6 +22,7 @@ from care.questionnaire import answer_rows
 from core.errors import ApplicationError, NotFound
 from core.forms import form_refusal
 from core.http import client_ip, is_htmx
+from engagement.views.visits import visit_to_case_page
 from residents.models import Purpose
 from residents.selectors import consent_valid
 
@@ -218,28 +219,20 @@ def visit_new(request, recipient_id):
     return render(request, "care/visit_form.html", context, status=status)
 
 
-def _render_visit(request, visit, form=None, status=200):
-    form = form or VisitCaseForm()
-    return render(request, "care/visit.html", {"visit": visit, "form": form}, status=status)
-
-
 @login_required
 def visit_detail(request, visit_id):
     visit = selectors.visit_get_for(user=request.user, visit_id=visit_id)
-    return _render_visit(request, visit)
+    return render(request, "care/visit.html", {"visit": visit, "form": VisitCaseForm()})
 
 
 @login_required
 @require_POST
 def visit_to_case(request, visit_id):
     visit = selectors.visit_get_for(user=request.user, visit_id=visit_id)
-    form = VisitCaseForm(request.POST)
-    if form.is_valid():
-        try:
-            case = services.visit_to_case(visit=visit, actor=request.user, **form.cleaned_data)
-        except ApplicationError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("Filed as %(no)s.") % {"no": case.tracking_no})
-            return redirect("care:visit", visit_id=visit.pk)
-    return _render_visit(request, visit, form=form, status=400)
+    return visit_to_case_page(
+        request,
+        visit,
+        file=services.visit_to_case,
+        template="care/visit.html",
+        done="care:visit",
+    )

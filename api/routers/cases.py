@@ -7,6 +7,7 @@ from django.http import QueryDict
 from ninja import Body, Field, Header, Router, Schema, Status
 
 from api.api import limit_writes
+from api.paging import NEXT_CURSOR, cursor_page
 from cases import selectors, services
 from cases.actions import ACTIONS
 from cases.models import Case, Channel
@@ -58,7 +59,7 @@ class CaseDetailOut(CaseOut):
 
 class CasePage(Schema):
     items: list[CaseOut]
-    next_cursor: int | None = Field(None, description="Pass as `cursor` for the next page.")
+    next_cursor: str | None = Field(None, description=NEXT_CURSOR)
 
 
 class CaseIn(Schema):
@@ -136,7 +137,7 @@ def list_cases(
     estate_id: Id | None = None,
     channel: str = "",
     q: str = "",
-    cursor: Id | None = None,
+    cursor: str = "",
     limit: Annotated[int, Field(ge=1, le=MAX_LIMIT)] = 50,
 ):
     """Staff: the inbox (tabs and filters as on the web), newest first, cursor-paginated.
@@ -155,12 +156,8 @@ def list_cases(
         cases = selectors.inbox(user=request.user, filters=filters)
     else:
         cases = selectors.resident_cases(user=request.user).select_related("domain", "owner_unit")
-    if cursor:
-        cases = cases.filter(pk__lt=cursor)
-    rows = list(cases.order_by("-pk")[: limit + 1])
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return {"items": [_out(c) for c in rows], "next_cursor": rows[-1].pk if more else None}
+    rows, next_cursor = cursor_page(cases, order=("-pk",), cursor=cursor, limit=limit)
+    return {"items": [_out(c) for c in rows], "next_cursor": next_cursor}
 
 
 # What intake reads of a building: its estate's community (the tracking-number prefix) and

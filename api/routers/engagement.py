@@ -1,13 +1,14 @@
 """Engagement over REST: activities (public), the token's resident's sign-ups, deliberation
 topics and support. The same services, selectors and scope rules as the web pages."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated
 
 from ninja import Field, Router, Schema, Status
 
 from api.api import limit_writes
-from core.errors import ApplicationError, Forbidden, NotFound
+from api.paging import NEXT_CURSOR, cursor_page
+from core.errors import Forbidden, NotFound
 from engagement import selectors, services
 from engagement.models import Activity, Signup
 from residents.selectors import resident_for_user
@@ -36,7 +37,7 @@ class ActivityOut(Schema):
 
 class ActivityPage(Schema):
     items: list[ActivityOut]
-    next_cursor: str | None = Field(None, description="Pass as `cursor` for the next page.")
+    next_cursor: str | None = Field(None, description=NEXT_CURSOR)
 
 
 class SignupOut(Schema):
@@ -54,7 +55,7 @@ class SignupOut(Schema):
 
 class SignupPage(Schema):
     items: list[SignupOut]
-    next_cursor: int | None = None
+    next_cursor: str | None = Field(None, description=NEXT_CURSOR)
 
 
 class SignupIn(Schema):
@@ -78,7 +79,7 @@ class TopicOut(Schema):
 
 class TopicPage(Schema):
     items: list[TopicOut]
-    next_cursor: int | None = None
+    next_cursor: str | None = Field(None, description=NEXT_CURSOR)
 
 
 def _activity_out(a: Activity) -> dict:
@@ -120,12 +121,6 @@ def _text(value: str) -> str:
     return value.replace("\x00", "")
 
 
-def _bad_cursor():
-    raise ApplicationError(
-        "The cursor is not valid.", code="invalid", data={"fields": {"cursor": ["invalid"]}}
-    )
-
-
 @router.get("/activities", response=ActivityPage, auth=None)
 def list_activities(
     request,
@@ -134,23 +129,12 @@ def list_activities(
     cursor: str = "",
     limit: Annotated[int, Field(ge=1, le=MAX_LIMIT)] = 50,
 ):
-    """The public calendar: activities not yet over, soonest first. No token needed.
-    The cursor is `<start as epoch seconds>_<id>` of the last item."""
+    """The public calendar: activities not yet over, soonest first. No token needed."""
     domain = _text(domain)[:20]
     activities = selectors.upcoming_activities(community_id=community_id, domain_code=domain)
-    if cursor:
-        try:
-            epoch, last_id = (int(part) for part in cursor.split("_", 1))
-            after = datetime.fromtimestamp(epoch, tz=UTC)
-        except (ValueError, OverflowError, OSError):
-            _bad_cursor()
-        activities = activities.filter(starts_at__gte=after).exclude(
-            starts_at=after, pk__lte=last_id
-        )
-    rows = list(activities.order_by("starts_at", "pk")[: limit + 1])
-    more = len(rows) > limit
-    rows = rows[:limit]
-    next_cursor = f"{int(rows[-1].starts_at.timestamp())}_{rows[-1].pk}" if more else None
+    rows, next_cursor = cursor_page(
+        activities, order=("starts_at", "pk"), cursor=cursor, limit=limit
+    )
     return {"items": [_activity_out(a) for a in rows], "next_cursor": next_cursor}
 
 
@@ -183,17 +167,13 @@ def sign_up(request, activity_id: Id, payload: SignupIn):
 @router.get("/signups", response=SignupPage)
 def my_signups(
     request,
-    cursor: Id | None = None,
+    cursor: str = "",
     limit: Annotated[int, Field(ge=1, le=MAX_LIMIT)] = 50,
 ):
     """Sign-ups you made or that are for you, newest first."""
     signups = selectors.resident_signups(user=request.user)
-    if cursor:
-        signups = signups.filter(pk__lt=cursor)
-    rows = list(signups.order_by("-pk")[: limit + 1])
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return {"items": [_signup_out(s) for s in rows], "next_cursor": rows[-1].pk if more else None}
+    rows, next_cursor = cursor_page(signups, order=("-pk",), cursor=cursor, limit=limit)
+    return {"items": [_signup_out(s) for s in rows], "next_cursor": next_cursor}
 
 
 @router.post("/signups/{signup_id}/cancel", response=SignupOut)
@@ -209,17 +189,13 @@ def cancel_signup(request, signup_id: Id):
 def list_topics(
     request,
     status: str = "",
-    cursor: Id | None = None,
+    cursor: str = "",
     limit: Annotated[int, Field(ge=1, le=MAX_LIMIT)] = 50,
 ):
     """Deliberation topics: a resident's communities, or a staff member's area."""
     topics = selectors.topic_list_for(user=request.user, status=_text(status)[:16])
-    if cursor:
-        topics = topics.filter(pk__lt=cursor)
-    rows = list(topics.order_by("-pk")[: limit + 1])
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return {"items": [_topic_out(t) for t in rows], "next_cursor": rows[-1].pk if more else None}
+    rows, next_cursor = cursor_page(topics, order=("-pk",), cursor=cursor, limit=limit)
+    return {"items": [_topic_out(t) for t in rows], "next_cursor": next_cursor}
 
 
 def _topic_out(t) -> dict:

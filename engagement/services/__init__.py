@@ -10,22 +10,19 @@ Access rules are stated once in `engagement.selectors` (module docstring) and en
 """
 
 from engagement.services.activities import (
-    CHECK_IN_CLOSES,
-    CHECK_IN_OPENS,
-    CODE_ALPHABET,
     activity_cancel,
     activity_create,
     activity_update,
+    venue_create,
+)
+from engagement.services.attendance import (
+    CHECK_IN_CLOSES,
+    CHECK_IN_OPENS,
     hours_report,
     hours_review,
-    normalise_code,
-    reminders_send,
-    signup_cancel,
     signup_check_in,
     signup_check_in_by_code,
     signup_check_out,
-    signup_create,
-    venue_create,
     volunteer_profile_save,
 )
 from engagement.services.common import EngagementError
@@ -48,6 +45,13 @@ from engagement.services.programmes import (
     is_school_day,
     programme_create,
     session_check,
+)
+from engagement.services.reminders import reminders_send
+from engagement.services.signups import (
+    CODE_ALPHABET,
+    normalise_code,
+    signup_cancel,
+    signup_create,
 )
 from engagement.services.visits import finding_to_case, visit_log, visit_to_case
 

@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from core.errors import ApplicationError, NotFound
@@ -43,3 +44,28 @@ def in_default_language(build):
     """Notices are read later by someone else: write them in the platform's language."""
     with translation.override(settings.LANGUAGE_CODE):
         return build()
+
+
+def _people(signups) -> tuple[list, list]:
+    """Whom to tell about sign-ups: the accounts involved, and mobiles of those without one."""
+    users, mobiles = {}, set()
+    for signup in signups:
+        for user in (signup.signed_up_by, signup.resident.user):
+            if user is not None:
+                users[user.pk] = user
+        if signup.resident.user_id is None and signup.resident.mobile:
+            mobiles.add(signup.resident.mobile)
+    return list(users.values()), sorted(mobiles)
+
+
+def tell_signed_up(signups, build_text, now, activity) -> None:
+    """Tell everyone of these sign-ups (and who signed them up) about their activity."""
+    users, mobiles = _people(signups)
+    if users or mobiles:
+        notify(
+            users,
+            in_default_language(build_text),
+            now,
+            link=reverse("engagement:activity", args=[activity.pk]),
+            mobiles=mobiles,
+        )

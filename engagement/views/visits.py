@@ -53,28 +53,37 @@ def visit_new(request):
     return render(request, "engagement/visit_form.html", {"form": form}, status=status)
 
 
-def _render_visit(request, visit, form=None, status=200):
-    form = form or VisitCaseForm()
-    return render(request, "engagement/visit.html", {"visit": visit, "form": form}, status=status)
-
-
 @login_required
 def visit_detail(request, visit_id):
     visit = selectors.visit_get_for(user=request.user, visit_id=visit_id)
-    return _render_visit(request, visit)
+    context = {"visit": visit, "form": VisitCaseForm()}
+    return render(request, "engagement/visit.html", context)
 
 
 @login_required
 @require_POST
 def visit_to_case(request, visit_id):
     visit = selectors.visit_get_for(user=request.user, visit_id=visit_id)
+    return visit_to_case_page(
+        request,
+        visit,
+        file=services.visit_to_case,
+        template="engagement/visit.html",
+        done="engagement:visit",
+    )
+
+
+def visit_to_case_page(request, visit, *, file, template: str, done: str):
+    """The answer of every visit-to-case form (door-knock and care visits): `file` (the app's
+    visit_to_case service), then back to the visit (`done`, a URL name), or the visit's page
+    (`template`) again with the errors."""
     form = VisitCaseForm(request.POST)
     if form.is_valid():
         try:
-            case = services.visit_to_case(visit=visit, actor=request.user, **form.cleaned_data)
+            case = file(visit=visit, actor=request.user, **form.cleaned_data)
         except ApplicationError as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("Filed as %(no)s.") % {"no": case.tracking_no})
-            return redirect("engagement:visit", visit_id=visit.pk)
-    return _render_visit(request, visit, form=form, status=400)
+            return redirect(done, visit_id=visit.pk)
+    return render(request, template, {"visit": visit, "form": form}, status=400)
