@@ -40,6 +40,7 @@ def test_suggest_fragment_offers_items_priority_and_lead(world, resident, traine
 def test_suggest_warns_the_resident_of_an_open_case_at_the_same_building(
     world, resident, trained, report, client_for
 ):
+    # Filed just now: duplicates are searched for around the clock of the page.
     first = report(code="RB17", text="1号楼电梯坏了，停了两天没人修", now=timezone.now())
 
     html = (
