@@ -24,11 +24,11 @@ def _every_figure():
     from orgs.models import User
 
     periods = {
-        "november": selectors.month_period(2026, 11),
+        "november": selectors.Period.month(2026, 11),
         "12 months": selectors.Period(
-            selectors.month_period(2025, 12).start, selectors.month_period(2026, 11).end
+            selectors.Period.month(2025, 12).start, selectors.Period.month(2026, 11).end
         ),
-        "a spring": selectors.days_period(
+        "a spring": selectors.Period.days(
             DEMO_TODAY.date() - timedelta(days=250), DEMO_TODAY.date() - timedelta(days=150)
         ),
     }
