@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "engagement",
     "alliance",
     "care",
+    "connect",
     "bench",
     "triage",
     "portal",

@@ -154,6 +154,8 @@ class Channel(models.TextChoices):
     DOOR_KNOCK = "door_knock", _("Door-knock visit")
     API = "api", _("REST API")
     OPEN311 = "open311", _("Open311")
+    HOTLINE = "hotline", _("City hotline")
+    CONNECTED = "connected", _("Connected system")
 
 
 class Rating(models.TextChoices):

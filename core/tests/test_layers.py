@@ -23,7 +23,7 @@ LAYERS = [
     ["residents"],
     ["cases"],
     ["insights", "triage", "engagement"],
-    ["alliance"],
+    ["alliance", "connect"],
     ["care"],
     ["api", "open311"],
     ["portal", "bench"],

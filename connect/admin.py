@@ -1,0 +1,80 @@
+from django.contrib import admin, messages
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from connect import services
+from connect.models import CategoryCode, ConnectedSystem, ExternalOrder
+
+
+def _show_key_once(request, system, key) -> None:
+    messages.success(
+        request,
+        _(
+            "The API key of “%(name)s” is %(key)s — copy it now: it is stored only as a hash "
+            "and will not be shown again."
+        )
+        % {"name": system.name, "key": key},
+    )
+
+
+class CategoryCodeInline(admin.TabularInline):
+    model = CategoryCode
+    extra = 0
+    autocomplete_fields = ["item"]
+
+
+@admin.register(ConnectedSystem)
+class ConnectedSystemAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "community", "company", "key_prefix", "revoked_at"]
+    list_filter = ["kind"]
+    search_fields = ["name", "key_prefix"]
+    autocomplete_fields = ["community", "company"]
+    readonly_fields = ["key_prefix", "revoked_at", "secret_id", "signing_secret", "created_at"]
+    inlines = [CategoryCodeInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    actions = ["issue_new_key", "revoke_key"]
+
+    def get_fields(self, request, obj=None):
+        fields = ["name", "kind", "community", "company", "endpoint_url"]
+        return fields + self.readonly_fields if obj else fields
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        # A key is issued only by the service, and shown in this response only.
+        system, key = services.system_create(
+            name=obj.name,
+            kind=obj.kind,
+            community=obj.community,
+            company=obj.company,
+            endpoint_url=obj.endpoint_url,
+        )
+        for model_field in ConnectedSystem._meta.concrete_fields:
+            setattr(obj, model_field.attname, getattr(system, model_field.attname))
+        obj._state.adding, obj._state.db = False, system._state.db
+        _show_key_once(request, system, key)
+
+    @admin.action(description=_("Issue a new key (the old one stops working)"))
+    def issue_new_key(self, request, queryset):
+        for system in queryset:
+            _show_key_once(request, system, services.system_key_rotate(system=system))
+
+    @admin.action(description=_("Revoke the key"))
+    def revoke_key(self, request, queryset):
+        for system in queryset:
+            services.system_key_revoke(system=system)
+
+
+@admin.register(ExternalOrder)
+class ExternalOrderAdmin(admin.ModelAdmin):
+    list_display = ["number", "system", "state", "order_type", "received_at", "case"]
+    list_filter = ["state", "system"]
+    search_fields = ["number"]
+    readonly_fields = [f.name for f in ExternalOrder._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,194 @@
+"""Connected systems (the city's 12345 hotline, a property company's own app, a grid platform)
+and the work orders they send: registry, category crosswalk, and each order's own number and
+time limits beside the case it became."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from orgs.models import OrgUnit, PropertyCompany
+
+
+class ConnectedSystem(models.Model):
+    """Another system that files work orders here and hears back what became of them.
+
+    It files into one community or for one property company (its scope); its cases are created
+    by its own service-account user, so the timeline names it and idempotency is per system.
+    Only a hash of its API key is stored (shown once). What we send back is signed with
+    `signing_secret`, named by `secret_id` in a header so a secret can be replaced."""
+
+    class Kind(models.TextChoices):
+        HOTLINE = "hotline", _("City hotline")
+        PROPERTY_SYSTEM = "property_system", _("Property company system")
+        GRID_PLATFORM = "grid_platform", _("Grid-management platform")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    community = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("community"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="connected_systems",
+        limit_choices_to={"kind": OrgUnit.Kind.COMMUNITY},
+    )
+    company = models.ForeignKey(
+        PropertyCompany,
+        verbose_name=_("property company"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="connected_systems",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("service account"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    key_prefix = models.CharField(_("key prefix"), max_length=12, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    revoked_at = models.DateTimeField(_("key revoked at"), null=True, blank=True, editable=False)
+    endpoint_url = models.URLField(
+        _("endpoint URL"),
+        blank=True,
+        help_text=_("Where answers are sent. Leave empty for a hotline that only has a portal."),
+    )
+    secret_id = models.CharField(_("signing key id"), max_length=16, editable=False)
+    signing_secret = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("connected system")
+        verbose_name_plural = _("connected systems")
+        ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(community__isnull=False, company__isnull=True)
+                | models.Q(community__isnull=True, company__isnull=False),
+                name="connected_system_one_scope",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if bool(self.community_id) == bool(self.company_id):
+            raise ValidationError(
+                _("A connected system files into one community or for one property company.")
+            )
+        if self.community_id and self.community.kind != OrgUnit.Kind.COMMUNITY:
+            raise ValidationError({"community": _("Choose a community.")})
+
+
+class CategoryCode(models.Model):
+    """One of a system's category codes and the catalogue item it means here. A code without
+    an item is known but not yet mapped: its orders take triage's suggestion, for staff to
+    confirm."""
+
+    system = models.ForeignKey(
+        ConnectedSystem,
+        verbose_name=_("connected system"),
+        on_delete=models.CASCADE,
+        related_name="category_codes",
+    )
+    code = models.CharField(_("code"), max_length=64)
+    label = models.CharField(_("label"), max_length=200, blank=True)
+    item = models.ForeignKey(
+        "catalog.Item",
+        verbose_name=_("item"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("category code")
+        verbose_name_plural = _("category codes")
+        ordering = ["system", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["system", "code"], name="category_code_per_system")
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.label}".strip()
+
+
+class ExternalOrder(models.Model):
+    """A work order as another system sent it, and the case it became.
+
+    Its number is unique per system, so a retried push or a re-imported file never files a
+    second case. An order whose address cannot be placed waits without a case, in the
+    community's "needs a place" queue, until staff place it."""
+
+    class State(models.TextChoices):
+        FILED = "filed", _("Filed")
+        NEEDS_PLACE = "needs_place", _("Needs a place")
+
+    class Source(models.TextChoices):
+        API = "api", _("Pushed through the API")
+        FILE = "file", _("Imported from a file")
+
+    class OrderType(models.TextChoices):
+        ENQUIRY = "enquiry", _("Enquiry")
+        HELP = "help", _("Request for help")
+        COMPLAINT = "complaint", _("Complaint")
+        TIP_OFF = "tip_off", _("Tip-off")
+        SUGGESTION = "suggestion", _("Suggestion")
+
+    system = models.ForeignKey(
+        ConnectedSystem,
+        verbose_name=_("connected system"),
+        on_delete=models.PROTECT,
+        related_name="orders",
+    )
+    number = models.CharField(_("external number"), max_length=64)
+    case = models.OneToOneField(
+        "cases.Case",
+        verbose_name=_("case"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="external_order",
+    )
+    state = models.CharField(_("state"), max_length=12, choices=State.choices)
+    source = models.CharField(_("source"), max_length=8, choices=Source.choices)
+    order_type = models.CharField(
+        _("order type"), max_length=12, choices=OrderType.choices, blank=True
+    )
+    called_at = models.DateTimeField(_("called at"), null=True, blank=True)
+    caller_name = models.CharField(_("caller"), max_length=50, blank=True)
+    caller_phone = models.CharField(_("caller phone"), max_length=20, blank=True)
+    address_text = models.CharField(_("address as sent"), max_length=200, blank=True)
+    category_code = models.CharField(_("category code"), max_length=64, blank=True)
+    category_label = models.CharField(_("category as sent"), max_length=200, blank=True)
+    content = models.TextField(_("content"), max_length=2000)
+    urgency = models.CharField(_("urgency as sent"), max_length=20, blank=True)
+    sign_by = models.DateTimeField(_("sign for by"), null=True, blank=True)
+    answer_by = models.DateTimeField(_("complete by"), null=True, blank=True)
+    received_at = models.DateTimeField(_("received at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("external order")
+        verbose_name_plural = _("external orders")
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["system", "number"], name="external_order_number")
+        ]
+        indexes = [
+            models.Index(
+                fields=["system", "received_at"],
+                condition=models.Q(state="needs_place"),
+                name="external_order_unplaced",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.system} {self.number}"
