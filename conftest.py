@@ -2,6 +2,7 @@ import contextlib
 import os
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.core.cache import cache
@@ -37,8 +38,19 @@ def _clear_cache():
 
 
 @pytest.fixture(scope="session")
-def _world_rows(django_db_setup, django_db_blocker):
-    return Snapshot.record(build_world, django_db_blocker)
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, and the rows most tests share recorded on it as migrated, before a
+    test that commits empties it. (The demo's rows and the trained model are recorded on first
+    use: only tests that roll back use them, and pytest-django runs those first.)"""
+    return SimpleNamespace(
+        world=Snapshot.record(build_world, django_db_blocker),
+        catalogue=Snapshot.record(catalogue_load_seed, django_db_blocker),
+    )
+
+
+@pytest.fixture(scope="session")
+def _world_rows(django_db_setup):
+    return django_db_setup.world
 
 
 @pytest.fixture
@@ -180,8 +192,8 @@ def resident_client(world, catalogue, client_for):
 
 
 @pytest.fixture(scope="session")
-def _catalogue_rows(django_db_setup, django_db_blocker):
-    return Snapshot.record(catalogue_load_seed, django_db_blocker)
+def _catalogue_rows(django_db_setup):
+    return django_db_setup.catalogue
 
 
 # Cases: the catalogue and a resident (R1 of building B1) who reports.

@@ -167,6 +167,9 @@ def _table_rows() -> dict[type[models.Model], dict[Any, tuple]]:
     return rows
 
 
+BULK = 1000  # rows of a table that PostgreSQL should plan for with statistics
+
+
 @dataclass
 class Snapshot:
     """The rows a builder writes on the empty test database, recorded once per session and
@@ -234,10 +237,18 @@ class Snapshot:
                     cursor.executemany(sql, params)
                 for model, pk, fields in self.updates:
                     model._base_manager.filter(pk=pk).update(**fields)
-                # PostgreSQL: the sequences move past the copied keys.
+                # PostgreSQL: the sequences move past the copied keys, and a bulk of rows gets
+                # its planner statistics as the demo's seeders give it theirs (ANALYZE), which
+                # the recording's rollback took away.
                 models_ = [model for model, _sql, _params in self.inserts]
                 for sql in connection.ops.sequence_reset_sql(no_style(), models_):
                     cursor.execute(sql)
+                if connection.vendor == "postgresql":
+                    for model, _sql, params in self.inserts:
+                        if len(params) >= BULK:
+                            cursor.execute(
+                                f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}"
+                            )
         except IntegrityError:
             return self.build()
         if self.names is None:

@@ -6,13 +6,12 @@ from django.utils import timezone
 
 from alliance import services
 from alliance.models import Agreement, Partner
-from core.testing import build_world, sign_in
+from core.testing import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
-def test_agreement_with_a_fake_file_is_refused_under_its_fields(desktop, live_server):
-    world = build_world()
+def test_agreement_with_a_fake_file_is_refused_under_its_fields(desktop, live_server, world):
     partner = services.partner_create(
         actor=world.secretary,
         kind=Partner.Kind.SOCIAL_ORGANISATION,

@@ -12,8 +12,7 @@ from care import services
 from care.models import CareVisit
 from care.worker import alerts_due
 from catalog.models import Item
-from catalog.services import catalogue_load_seed
-from core.testing import PASSWORD, build_world
+from core.testing import PASSWORD
 from residents.models import Tag
 from residents.services import ConsentGiven
 
@@ -30,8 +29,7 @@ def _sign_in_staff(page, username):
     page.get_by_role("heading", name="工作台").wait_for()
 
 
-def test_grid_worker_logs_a_due_visit_on_a_phone(phone):
-    world = build_world()
+def test_grid_worker_logs_a_due_visit_on_a_phone(phone, world):
     world.R1.tags.add(Tag.objects.get(code="elderly_alone"))
     now = timezone.now()
     recipient = services.recipient_enroll(
@@ -69,9 +67,7 @@ def test_grid_worker_logs_a_due_visit_on_a_phone(phone):
     assert phone.locator('[data-care-alert="reassessment_due"]').count() == 1
 
 
-def test_partner_page_shows_pledges_against_delivery(desktop):
-    world = build_world()
-    catalogue_load_seed()
+def test_partner_page_shows_pledges_against_delivery(desktop, world, catalogue):
     partner = alliance_services.partner_create(
         actor=world.secretary,
         kind=Partner.Kind.SOCIAL_ORGANISATION,
@@ -97,11 +93,10 @@ def test_partner_page_shows_pledges_against_delivery(desktop):
     desktop.shot("alliance-partner-page")
 
 
-def test_a_number_revealed_on_a_phone_shows_in_the_residents_own_log(phone, live_server):
+def test_a_number_revealed_on_a_phone_shows_in_the_residents_own_log(phone, live_server, world):
     from core.testing import sign_in
     from orgs.models import User
 
-    world = build_world()
     world.R1.tags.add(Tag.objects.get(code="elderly_alone"))
     recipient = services.recipient_enroll(
         actor=world.grid_worker, resident=world.R1, consent=ConsentGiven(), now=timezone.now()

@@ -8,15 +8,14 @@ from django.utils import timezone
 
 from care import services
 from care.models import CareVisit
-from core.testing import build_world, sign_in
+from core.testing import sign_in
 from residents.models import Tag
 from residents.services import ConsentGiven
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
-def test_half_filled_visit_is_refused_under_its_fields(phone, live_server):
-    world = build_world()
+def test_half_filled_visit_is_refused_under_its_fields(phone, live_server, world):
     world.R1.tags.add(Tag.objects.get(code="elderly_alone"))
     recipient = services.recipient_enroll(
         actor=world.grid_worker,

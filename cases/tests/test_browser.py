@@ -7,8 +7,7 @@ from io import BytesIO
 import pytest
 from PIL import Image
 
-from catalog.services import catalogue_load_seed
-from core.testing import PASSWORD, build_world
+from core.testing import PASSWORD
 from residents.models import SmsMessage
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -43,9 +42,7 @@ def _photo(tmp_path):
     return path
 
 
-def test_leak_reported_on_a_phone_is_handled_and_rated(phone, desktop, tmp_path):
-    world = build_world()
-    catalogue_load_seed()
+def test_leak_reported_on_a_phone_is_handled_and_rated(phone, desktop, tmp_path, world, catalogue):
     _sign_in_staff(desktop, "shuji")
     assert _dashboard_figure(desktop, "dispatched") == "0"
 
@@ -98,15 +95,13 @@ def _dashboard_figure(page, name) -> str:
     return page.locator(f"[data-figure={name}]").inner_text().strip()
 
 
-def test_unaccepted_case_climbs_the_ladder_when_the_clock_runs_out(desktop):
+def test_unaccepted_case_climbs_the_ladder_when_the_clock_runs_out(desktop, world, catalogue):
     from datetime import timedelta
 
     from cases import worker
     from cases.services import case_submit
     from catalog.models import Item
 
-    world = build_world()
-    catalogue_load_seed()
     case = case_submit(
         item=Item.objects.get(code="RB01"),
         description="楼道堆满杂物",

@@ -9,14 +9,12 @@ from PIL import Image
 from cases.models import Case, Status
 from cases.services import case_accept, case_submit
 from catalog.models import Item
-from catalog.services import catalogue_load_seed
-from core.testing import build_world, sign_in
+from core.testing import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def _case(world):
-    catalogue_load_seed()
     return case_submit(
         item=Item.objects.get(code="RB01"),
         description="楼道堆满杂物，影响通行",
@@ -32,8 +30,9 @@ def _actions(case):
     return list(case.events.order_by("id").values_list("action", flat=True))
 
 
-def test_stale_accept_by_a_second_user_shows_what_changed_and_reloads(desktop, phone, live_server):
-    world = build_world()
+def test_stale_accept_by_a_second_user_shows_what_changed_and_reloads(
+    desktop, phone, live_server, world, catalogue
+):
     case = _case(world)
     sign_in(desktop, live_server, world.manager)
     sign_in(phone, live_server, world.property_staff)
@@ -68,8 +67,7 @@ def _jpeg_bytes(padding=0) -> bytes:
     return out.getvalue() + b"\0" * padding
 
 
-def test_bad_photo_on_resolve_is_refused_next_to_the_form(desktop, live_server):
-    world = build_world()
+def test_bad_photo_on_resolve_is_refused_next_to_the_form(desktop, live_server, world, catalogue):
     case = _case(world)
     case_accept(case=case, actor=world.manager)
     sign_in(desktop, live_server, world.manager)
@@ -96,8 +94,7 @@ def test_bad_photo_on_resolve_is_refused_next_to_the_form(desktop, live_server):
     assert _actions(case) == ["submit", "accept"]
 
 
-def test_over_long_reply_is_refused_in_plain_chinese(desktop, live_server):
-    world = build_world()
+def test_over_long_reply_is_refused_in_plain_chinese(desktop, live_server, world, catalogue):
     case = _case(world)
     sign_in(desktop, live_server, world.manager)
     desktop.goto(f"/cases/{case.pk}/")

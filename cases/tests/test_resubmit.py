@@ -6,8 +6,6 @@ import pytest
 
 from cases.models import Case
 from cases.tests.test_browser import _sign_in_resident, _sign_in_staff
-from catalog.services import catalogue_load_seed
-from core.testing import build_world
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -35,9 +33,7 @@ def _filler(page, values):
     return fill
 
 
-def test_resident_report_submitted_again_after_back_shows_the_first_case(phone):
-    world = build_world()
-    catalogue_load_seed()
+def test_resident_report_submitted_again_after_back_shows_the_first_case(phone, world, catalogue):
     _sign_in_resident(phone, world.R1.mobile)
     phone.goto("/cases/report/?item=RB06")
     fill = _filler(phone, [("问题描述", "三楼楼道堆满了纸箱"), ("在我家", str(world.H1.pk))])
@@ -53,9 +49,7 @@ def test_resident_report_submitted_again_after_back_shows_the_first_case(phone):
     assert phone.url.endswith(f"/cases/mine/{first}/")
 
 
-def test_staff_intake_submitted_again_after_back_shows_the_first_case(desktop):
-    world = build_world()
-    catalogue_load_seed()
+def test_staff_intake_submitted_again_after_back_shows_the_first_case(desktop, world, catalogue):
     _sign_in_staff(desktop, "shequ")
     desktop.goto("/cases/new/")
     fill = _filler(

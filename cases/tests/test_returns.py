@@ -99,13 +99,9 @@ def test_the_back_office_sees_the_reason_beside_the_ruling_and_in_the_timeline(
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_return_sent_on_the_page_is_read_by_the_back_office(desktop):
+def test_a_return_sent_on_the_page_is_read_by_the_back_office(desktop, world, catalogue):
     from cases.tests.test_browser import _sign_in_staff
-    from catalog.services import catalogue_load_seed
-    from core.testing import build_world
 
-    world = build_world()
-    catalogue_load_seed()
     case = services.case_submit(
         item=Item.objects.get(code="RB01"),
         description="南门内公共区域堆放垃圾无人清理",

@@ -4,15 +4,13 @@ import re
 
 import pytest
 
-from catalog.services import catalogue_load_seed
-from core.testing import PASSWORD, build_world
+from core.testing import PASSWORD
 from residents.models import SmsMessage
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
-def test_resident_signs_in_on_a_phone_with_a_code(phone):
-    world = build_world()
+def test_resident_signs_in_on_a_phone_with_a_code(phone, world):
     phone.goto("/")
     phone.get_by_role("link", name="居民：手机号登录").click()
     phone.get_by_label("手机号码").fill(world.R1.mobile)
@@ -30,8 +28,7 @@ def test_resident_signs_in_on_a_phone_with_a_code(phone):
     phone.shot("signin-resident-home")
 
 
-def test_staff_sign_in_shows_the_workbench_for_their_role(desktop):
-    build_world()
+def test_staff_sign_in_shows_the_workbench_for_their_role(desktop, world):
     for username, role in [
         ("wanggeyuan", "网格员"),
         ("wuye_jingli", "物业经理"),
@@ -49,8 +46,7 @@ def test_staff_sign_in_shows_the_workbench_for_their_role(desktop):
         desktop.shot(f"signin-staff-{username}")
 
 
-def test_public_service_list_filters_as_you_type(phone):
-    catalogue_load_seed()
+def test_public_service_list_filters_as_you_type(phone, catalogue):
     phone.goto("/services/")
     total = int(phone.locator("[data-count]").get_attribute("data-count"))
 

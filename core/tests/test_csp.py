@@ -5,8 +5,7 @@ import pytest
 
 from cases.services import case_submit
 from catalog.models import Item
-from catalog.services import catalogue_load_seed
-from core.testing import build_world, sign_in
+from core.testing import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -17,9 +16,7 @@ COLLECT = (
 )
 
 
-def test_pages_keep_to_the_policy(desktop, live_server):
-    world = build_world()
-    catalogue_load_seed()
+def test_pages_keep_to_the_policy(desktop, live_server, world, catalogue):
     case = case_submit(
         item=Item.objects.get(code="RB15"),
         description="楼上漏水",

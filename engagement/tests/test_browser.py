@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from cases.models import Notification
-from core.testing import PASSWORD, build_world
+from core.testing import PASSWORD
 from engagement.models import Signup, Topic
 from engagement.tests.factories import make_activity, make_venue
 from residents.models import SmsMessage
@@ -69,8 +69,7 @@ def _sign_up_on_the_calendar(phone, activity):
     phone.wait_for_load_state()
 
 
-def test_resident_finds_signs_up_is_waitlisted_promoted_and_checked_in(phone, live_server):
-    world = build_world()
+def test_resident_finds_signs_up_is_waitlisted_promoted_and_checked_in(phone, live_server, world):
     venue = make_venue(world.C1, name="先锋驿站", capacity=50)
     start = timezone.now().replace(microsecond=0) + timedelta(hours=1)
     activity = make_activity(venue, capacity=1, starts_at=start, title="亲子武术")
@@ -112,8 +111,7 @@ def test_resident_finds_signs_up_is_waitlisted_promoted_and_checked_in(phone, li
     assert Signup.objects.get(resident=world.R1).checked_in_by == world.community
 
 
-def test_topic_followed_from_proposal_to_completed_actions_on_a_phone(phone, live_server):
-    world = build_world()
+def test_topic_followed_from_proposal_to_completed_actions_on_a_phone(phone, live_server, world):
     venue = make_venue(world.C1, name="幸福驿站", capacity=30)
 
     # A resident proposes on a phone; a neighbour supports it.
@@ -186,14 +184,13 @@ def test_topic_followed_from_proposal_to_completed_actions_on_a_phone(phone, liv
     phone.shot("engagement-4-topic-complete")
 
 
-def test_staff_take_the_attendance_sheet_on_a_phone(phone):
+def test_staff_take_the_attendance_sheet_on_a_phone(phone, world):
     from datetime import date
 
     from engagement import services
     from engagement.models import Attendance
     from engagement.tests.factories import make_household_member, resident_user
 
-    world = build_world()
     venue = make_venue(world.C1, name="先锋驿站", capacity=50)
     day = timezone.localdate() - timedelta(days=1)  # a day whose session has been held
     while not services.is_school_day(day):

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from core.testing import build_world, sign_in
+from core.testing import sign_in
 from engagement import services
 from engagement.models import Attendance
 from engagement.tests.factories import make_household_member, make_venue, resident_user
@@ -14,8 +14,7 @@ from engagement.tests.factories import make_household_member, make_venue, reside
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
-def test_refused_and_unsent_attendance_is_told_in_the_childs_row(phone, live_server):
-    world = build_world()
+def test_refused_and_unsent_attendance_is_told_in_the_childs_row(phone, live_server, world):
     day = timezone.localdate() - timedelta(days=1)  # yesterday's sheet: its session is over
     while not services.is_school_day(day):
         day -= timedelta(days=1)

@@ -7,17 +7,14 @@ import pytest
 from django.utils import timezone
 
 from catalog.models import Item
-from catalog.services import catalogue_load_seed
-from core.testing import build_world, sign_in
+from core.testing import sign_in
 from insights import services
 from insights.models import TopicNote
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
-def test_blank_progress_note_is_refused_next_to_its_form(desktop, live_server):
-    world = build_world()
-    catalogue_load_seed()
+def test_blank_progress_note_is_refused_next_to_its_form(desktop, live_server, world, catalogue):
     topic = services.topic_create(
         actor=world.secretary,
         estate=world.E1,

@@ -6,8 +6,7 @@ import re
 import pytest
 
 from cases.models import Case
-from catalog.services import catalogue_load_seed
-from core.testing import PASSWORD, build_world
+from core.testing import PASSWORD
 from residents.models import SmsMessage
 from triage.models import Suggestion
 from triage.services import model_train
@@ -26,9 +25,9 @@ def _sign_in_resident(page, mobile):
     page.get_by_role("button", name="登录", exact=True).click()
 
 
-def test_resident_uses_a_suggestion_and_staff_correct_another_case(phone, desktop):
-    world = build_world()
-    catalogue_load_seed()
+def test_resident_uses_a_suggestion_and_staff_correct_another_case(
+    phone, desktop, world, catalogue
+):
     model = model_train(reason="test")
 
     _sign_in_resident(phone, world.R1.mobile)
