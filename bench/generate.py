@@ -355,7 +355,7 @@ class Generator:
             "deadlines_provisional": provisional,
             "next_escalation_at": response_due or resolution_due,
             "accepted_at": None,
-            "first_contact_at": None,
+            "first_response_at": None,
             "resolved_at": None,
             "closed_at": None,
             "supervised_at": None,
@@ -631,9 +631,9 @@ class _Timeline:
 
     def contact(self, at, party, actor) -> None:
         self.add(
-            at, Action.FIRST_CONTACT, party, actor, to=Status.IN_PROGRESS, note="已电话联系居民"
+            at, Action.FIRST_RESPONSE, party, actor, to=Status.IN_PROGRESS, note="已电话联系居民"
         )
-        self.row["first_contact_at"] = at
+        self.row["first_response_at"] = at
 
     def escalate(self, at, upper_id) -> None:
         row = self.row

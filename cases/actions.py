@@ -108,11 +108,11 @@ ACTIONS: dict[str, ActionSpec] = {
         A.ACCEPT,
         run=lambda case, user, data: services.case_accept(case=case, actor=user, **_v(data)),
     ),
-    "first_contact": ActionSpec(
+    "first_response": ActionSpec(
         gettext_noop("Record the first contact"),
         forms.NoteForm,
-        A.FIRST_CONTACT,
-        run=lambda case, user, data: services.case_first_contact(
+        A.FIRST_RESPONSE,
+        run=lambda case, user, data: services.case_first_response(
             case=case, actor=user, note=data["text"], **_v(data)
         ),
     ),

@@ -57,13 +57,13 @@ def _responded(case) -> bool:
         return case.accepted_at is not None
     due = case.response_due
     return _le(case.accepted_at, due) and (
-        _le(case.first_contact_at, due) or _le(case.resolved_at, due)
+        _le(case.first_response_at, due) or _le(case.resolved_at, due)
     )
 
 
 RESPONDED = (
     Q(response_due__isnull=False, accepted_at__lte=F("response_due"))
-    & (Q(first_contact_at__lte=F("response_due")) | Q(resolved_at__lte=F("response_due")))
+    & (Q(first_response_at__lte=F("response_due")) | Q(resolved_at__lte=F("response_due")))
 ) | Q(response_due__isnull=True, accepted_at__isnull=False)
 
 
@@ -79,7 +79,7 @@ def _always(case) -> bool:
 
 
 TALLIES = {
-    "dispatched": TallyRule("created", Q(), _always),
+    "received": TallyRule("created", Q(), _always),
     # Signed for and first contact (or already solved) within the response clock.
     "responded": TallyRule("created", RESPONDED, _responded),
     "returned": TallyRule("created", Q(return_count__gt=0), lambda c: c.return_count > 0),

@@ -28,7 +28,7 @@ def tally_q(name: str, p: Period) -> Q:
 
 
 METRICS = {
-    "dispatched": _("Cases received"),
+    "received": _("Cases received"),
     "responded": _("Responded in time"),
     "followed_up": _("Followed up"),
     "solved": _("Confirmed solved"),

@@ -38,7 +38,7 @@ def monthly_report(*, user, year: int, month: int) -> MonthlyReport:
         objects = {getattr(o, key): o for o in model.objects.filter(**{f"{key}__in": rows})}
         return sorted(
             ((objects[k], f) for k, f in rows.items() if k in objects),
-            key=lambda r: -r[1].counts["dispatched"],
+            key=lambda r: -r[1].counts["received"],
         )
 
     return MonthlyReport(
@@ -84,7 +84,7 @@ def monthly_workbook(report: MonthlyReport) -> bytes:
     def row(f):
         c = f.counts
         return [
-            c["dispatched"],
+            c["received"],
             _rate(f.response_rate),
             _rate(f.resolution_rate),
             _rate(f.satisfaction_rate),

@@ -41,7 +41,7 @@ class Figures:
 
     @property
     def response_rate(self):
-        return self._rate(self.counts["responded"], self.counts["dispatched"])
+        return self._rate(self.counts["responded"], self.counts["received"])
 
     @property
     def resolution_rate(self):
@@ -208,7 +208,7 @@ def figures(*, cases: "QuerySet[Case] | Slice", period: Period) -> Figures:
 
 
 # What the monthly trend shows: received and the three rates.
-TREND = ("dispatched", "responded", "followed_up", "solved", "rated", "satisfied")
+TREND = ("received", "responded", "followed_up", "solved", "rated", "satisfied")
 
 
 def monthly_figures(*, cases: "QuerySet[Case] | Slice", months: list[tuple[str, Period]]) -> list:

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -16,6 +17,8 @@ from insights.forms import FiguresForm, TopicForm, TopicNoteForm
 from insights.metrics import METRICS
 from orgs.roles import Permission
 from orgs.selectors import community_list, scope_for
+
+RENAMED = {"dispatched": "received"}  # figure names of earlier versions
 
 
 def _staff_scope(request):
@@ -38,7 +41,7 @@ def _named(figures_by: dict, group: str) -> list:
     names = selectors.group_names(group=group, keys=figures_by)
     return sorted(
         ((names[k], f) for k, f in figures_by.items() if k in names),
-        key=lambda row: -(row[1].counts["dispatched"]),
+        key=lambda row: -(row[1].counts["received"]),
     )
 
 
@@ -74,12 +77,12 @@ def _dashboard_data(cases, period) -> dict:
             "response": [f.response_rate for _l, f in trend],
             "resolution": [f.resolution_rate for _l, f in trend],
             "satisfaction": [f.satisfaction_rate for _l, f in trend],
-            "received": [f.counts["dispatched"] for _l, f in trend],
+            "received": [f.counts["received"] for _l, f in trend],
             "domains": [
                 {
                     "name": d.label,
                     "color": d.color,
-                    "value": by_domain[d.pk].counts["dispatched"] if d.pk in by_domain else 0,
+                    "value": by_domain[d.pk].counts["received"] if d.pk in by_domain else 0,
                 }
                 for d in domains
             ],
@@ -105,6 +108,9 @@ def screen(request):
 @login_required
 def metric_cases(request, metric):
     """The cases behind any figure."""
+    if metric in RENAMED:  # links saved before the figure was renamed
+        query = f"?{request.GET.urlencode()}" if request.GET else ""
+        return redirect(reverse("insights:metric_cases", args=[RENAMED[metric]]) + query)
     form, period, cases = _context(request)
     if metric not in METRICS:
         raise NotFound()

@@ -43,7 +43,7 @@ def history(alliance, report):
             )
         else:
             case_services.case_accept(case=case, actor=m, now=at(11, now_day, 9, 5))
-            case_services.case_first_contact(case=case, actor=m, now=at(11, now_day, 9, 10))
+            case_services.case_first_response(case=case, actor=m, now=at(11, now_day, 9, 10))
             case.refresh_from_db()
             case_services.case_assign(
                 case=case, actor=m, assignee=partner, now=at(11, now_day, 9, 20)
@@ -69,7 +69,7 @@ def test_social_partner_cases_and_three_rates(history):
         partner=history.social, period=Period.year(2026), now=at(12, 1)
     )
     f = delivery.cases
-    assert (f.counts["dispatched"], f.counts["responded"]) == (3, 2)
+    assert (f.counts["received"], f.counts["responded"]) == (3, 2)
     assert (f.counts["followed_up"], f.counts["solved"]) == (2, 1)
     assert (f.counts["rated"], f.counts["satisfied"]) == (2, 1)
     assert (f.response_rate, f.resolution_rate, f.satisfaction_rate) == (66.7, 50.0, 50.0)
@@ -80,7 +80,7 @@ def test_property_company_partner_counts_all_its_cases(history):
         partner=history.company, period=Period.year(2026), now=at(12, 1)
     )
     f = delivery.cases
-    assert (f.counts["dispatched"], f.counts["responded"], f.counts["resolved"]) == (4, 2, 3)
+    assert (f.counts["received"], f.counts["responded"], f.counts["resolved"]) == (4, 2, 3)
     assert (f.response_rate, f.resolution_rate, f.satisfaction_rate) == (50.0, 50.0, 50.0)
 
 
@@ -88,7 +88,7 @@ def test_another_year_has_no_figures(history):
     delivery = selectors.partner_delivery(
         partner=history.social, period=Period.year(2025), now=at(12, 1)
     )
-    assert delivery.cases.counts["dispatched"] == 0
+    assert delivery.cases.counts["received"] == 0
     assert delivery.cases.response_rate is None
 
 

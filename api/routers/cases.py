@@ -250,7 +250,7 @@ def case_detail(request, tracking_no: str):
 
 @router.post("/{tracking_no}/actions/{action}", response=CaseOut)
 def case_action(request, tracking_no: str, action: str, payload: dict = Body(...)):
-    """A staff action (accept, first_contact, reply, note, assign, transfer, return,
+    """A staff action (accept, first_response, reply, note, assign, transfer, return,
     rule_return, whistle, extension, decide_extension, supervise, resolve, follow_up, merge,
     reopen, close). The body has the fields of the web form, including `version`, the case
     version the caller saw: a stale version gets 409 and changes nothing."""

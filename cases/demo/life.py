@@ -69,7 +69,7 @@ class _CaseLife:
 
         t = yield t + _m(rng.uniform(1, 10) if emergency else rng.uniform(5, 60))
         notes = CONTACT_NOTES["emergency" if emergency else side]
-        services.case_first_contact(case=case, actor=handler, note=rng.choice(notes), now=t)
+        services.case_first_response(case=case, actor=handler, note=rng.choice(notes), now=t)
         finish = self._finish_at(s, case, t)
         # Dispatch to who does the work.
         if worker_ is not handler and worker_ is not None:
@@ -466,7 +466,7 @@ class _CaseLife:
         t = yield _daytime(t + _m(rng.triangular(10, 240, 40)), rng, 8, 21)
         services.case_accept(case=case, actor=handler, now=t)
         t = yield t + _m(rng.uniform(5, 60))
-        services.case_first_contact(
+        services.case_first_response(
             case=case, actor=handler, note="已再次联系居民，约定重新上门处理", now=t
         )
         finish = t + (case.resolution_due - t) * rng.uniform(0.05, 0.4)

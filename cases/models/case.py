@@ -116,7 +116,7 @@ class Case(models.Model):
     deadlines_provisional = models.BooleanField(_("deadlines provisional"), default=False)
     next_escalation_at = models.DateTimeField(null=True, blank=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
-    first_contact_at = models.DateTimeField(_("first contact at"), null=True, blank=True)
+    first_response_at = models.DateTimeField(_("first contact at"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True, db_index=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     supervised_at = models.DateTimeField(_("supervised at"), null=True, blank=True, db_index=True)

@@ -36,7 +36,7 @@ INBOX_COLUMNS = ["id", "response_due", "accepted_at", "supervised_at", "escalati
 class Action(models.TextChoices):
     SUBMIT = "submit", _("Submitted")
     ACCEPT = "accept", _("Accepted (signed for)")
-    FIRST_CONTACT = "first_contact", _("Contacted the resident")
+    FIRST_RESPONSE = "first_response", _("Contacted the resident")
     REPLY = "reply", _("Replied")
     RESIDENT_REPLY = "resident_reply", _("Resident replied")
     NOTE = "note", _("Internal note")
@@ -68,7 +68,7 @@ class Action(models.TextChoices):
 # None as the target means the status does not change.
 TRANSITIONS: dict[str, tuple[frozenset, str | None]] = {
     Action.ACCEPT: (frozenset({Status.SUBMITTED, Status.REOPENED}), Status.ACCEPTED),
-    Action.FIRST_CONTACT: (frozenset({Status.ACCEPTED, Status.REOPENED}), Status.IN_PROGRESS),
+    Action.FIRST_RESPONSE: (frozenset({Status.ACCEPTED, Status.REOPENED}), Status.IN_PROGRESS),
     Action.ASSIGN: (
         frozenset({Status.ACCEPTED, Status.IN_PROGRESS, Status.REOPENED}),
         Status.IN_PROGRESS,
@@ -111,7 +111,7 @@ TRANSITIONS: dict[str, tuple[frozenset, str | None]] = {
 _HANDLE, _ROUTE = frozenset({Permission.HANDLE_CASES}), frozenset({Permission.ROUTE_CASES})
 PERMISSIONS: dict[str, frozenset[str]] = {
     Action.ACCEPT: _HANDLE,
-    Action.FIRST_CONTACT: _HANDLE,
+    Action.FIRST_RESPONSE: _HANDLE,
     Action.ASSIGN: _HANDLE,
     # Whoever handles or routes answers the resident, notes and corrects the item: the back
     # office routes and replies, and so does the subdistrict at the top of the ladder.

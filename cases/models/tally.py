@@ -35,7 +35,7 @@ class Tally(models.Model):
     company_id = models.BigIntegerField()  # 0: no company
     estate_id = models.BigIntegerField()
     domain_id = models.BigIntegerField()
-    dispatched = models.IntegerField(default=0)
+    received = models.IntegerField(default=0)
     responded = models.IntegerField(default=0)
     returned = models.IntegerField(default=0)
     reopened = models.IntegerField(default=0)

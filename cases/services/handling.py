@@ -41,21 +41,21 @@ def case_accept(*, case: Case, actor, expected_version=None, now=None) -> CaseEv
 
 
 @transaction.atomic
-def case_first_contact(
+def case_first_response(
     *, case: Case, actor, note: str = "", expected_version=None, now=None
 ) -> CaseEvent:
     party = _guard(
-        case, action=Action.FIRST_CONTACT, actor=actor, expected_version=expected_version
+        case, action=Action.FIRST_RESPONSE, actor=actor, expected_version=expected_version
     )
     now = now or timezone.now()
     return _transition(
         case,
-        action=Action.FIRST_CONTACT,
+        action=Action.FIRST_RESPONSE,
         actor=actor,
         party=party,
         note=note,
         now=now,
-        changes={"first_contact_at": case.first_contact_at or now},
+        changes={"first_response_at": case.first_response_at or now},
     )
 
 

@@ -44,7 +44,7 @@ def _photo(tmp_path):
 
 def test_leak_reported_on_a_phone_is_handled_and_rated(phone, desktop, tmp_path, world, catalogue):
     _sign_in_staff(desktop, "shuji")
-    assert _dashboard_figure(desktop, "dispatched") == "0"
+    assert _dashboard_figure(desktop, "received") == "0"
 
     # The resident reports a leak with a photo on a phone.
     _sign_in_resident(phone, world.R1.mobile)
@@ -85,7 +85,7 @@ def test_leak_reported_on_a_phone_is_handled_and_rated(phone, desktop, tmp_path,
 
     # The community's dashboard counts it: received, and rated satisfied.
     _sign_in_staff(desktop, "shuji")
-    assert _dashboard_figure(desktop, "dispatched") == "1"
+    assert _dashboard_figure(desktop, "received") == "1"
     assert _dashboard_figure(desktop, "satisfaction_rate") == "100.0%"
     desktop.shot("journey-5-dashboard")
 

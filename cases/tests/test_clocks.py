@@ -58,7 +58,7 @@ def test_open_cases_get_the_deadlines_their_timeline_gives_with_one_note_each(re
     # for the old response clock (18:30), late for the right one (10:30).
     late = report(now=night)
     services.case_accept(case=late, actor=world.manager, now=local(11, 25, 14))
-    services.case_first_contact(case=late, actor=world.manager, now=local(11, 25, 14, 5))
+    services.case_first_response(case=late, actor=world.manager, now=local(11, 25, 14, 5))
     _as_the_old_code_wrote_it(
         late,
         response_due=utc(11, 25, 10, 30),

@@ -66,7 +66,7 @@ def _case_in(state, world, report) -> Case:
         return case
     services.case_accept(case=case, actor=world.manager)
     if state == "in_progress":
-        services.case_first_contact(case=case, actor=world.manager)
+        services.case_first_response(case=case, actor=world.manager)
     elif state == "extension_pending":
         services.case_request_extension(
             case=case,
@@ -107,11 +107,11 @@ SERVICES = {
         "subdistrict",
         lambda w, c, a: services.case_accept(case=c, actor=a),
     ),
-    "first_contact": (
+    "first_response": (
         "accepted",
         "manager",
         "subdistrict",
-        lambda w, c, a: services.case_first_contact(case=c, actor=a, note="已联系"),
+        lambda w, c, a: services.case_first_response(case=c, actor=a, note="已联系"),
     ),
     "reply": (
         "submitted",
@@ -365,7 +365,7 @@ def _inputs(world, case, into) -> dict:
     pending = case.extensions.filter(state="pending").first()
     return {
         "accept": v,
-        "first_contact": {**v, "text": "已电话联系居民"},
+        "first_response": {**v, "text": "已电话联系居民"},
         "reply": {**v, "text": "师傅下午到"},
         "note": {**v, "text": "业主白天不在家"},
         "assign": {**v, "assignee": world.technician},

@@ -142,7 +142,7 @@ def test_case_submit_public_spot_without_building_goes_to_the_community(report, 
 def test_case_accept_then_resolve_then_rate_satisfied_closes(report, world):
     case = report()
     services.case_accept(case=case, actor=world.manager, now=T0 + timedelta(minutes=10))
-    services.case_first_contact(case=case, actor=world.manager, now=T0 + timedelta(minutes=20))
+    services.case_first_response(case=case, actor=world.manager, now=T0 + timedelta(minutes=20))
     services.case_resolve(
         case=case,
         actor=world.manager,
@@ -157,7 +157,7 @@ def test_case_accept_then_resolve_then_rate_satisfied_closes(report, world):
     case.refresh_from_db()
     assert case.status == Status.CLOSED
     assert case.next_escalation_at is None
-    assert _actions(case) == ["submit", "accept", "first_contact", "resolve", "rate"]
+    assert _actions(case) == ["submit", "accept", "first_response", "resolve", "rate"]
     assert case.events.get(action="resolve").photos.count() == 1
 
 

@@ -30,7 +30,7 @@ def history(report, world):
     # B: responded in time; rated dissatisfied and reopened; resolved again; follow-up solved.
     b = report(now=at(11, 5, 9))
     services.case_accept(case=b, actor=m, now=at(11, 5, 9, 10))
-    services.case_first_contact(case=b, actor=m, now=at(11, 5, 9, 20))
+    services.case_first_response(case=b, actor=m, now=at(11, 5, 9, 20))
     services.case_resolve(case=b, actor=m, note="ok", now=at(11, 6, 9))
     services.case_rate(
         case=b, user=world.resident_user, rating="dissatisfied", reopen=True, now=at(11, 6, 12)
@@ -50,7 +50,7 @@ def history(report, world):
     # E: submitted late on 30 November, responded in time just after midnight.
     e = report(now=at(11, 30, 23))
     services.case_accept(case=e, actor=m, now=at(12, 1, 0, 30))
-    services.case_first_contact(case=e, actor=m, now=at(12, 1, 0, 40))
+    services.case_first_response(case=e, actor=m, now=at(12, 1, 0, 40))
     # F: a duplicate of C, merged.
     f = report(now=at(11, 15, 9))
     services.case_merge(case=f, into=c, actor=sec, now=at(11, 15, 10))

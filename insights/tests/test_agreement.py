@@ -51,10 +51,10 @@ def test_dashboard_breakdowns_count_what_the_inbox_lists(demo, username):
 
     assert by["estate"] and by["item"]
     for estate_id, figures in by["estate"].items():
-        assert figures.counts["dispatched"] == _listed(user, period, estate_id=estate_id)
+        assert figures.counts["received"] == _listed(user, period, estate_id=estate_id)
     for item_id, figures in by["item"].items():
-        assert figures.counts["dispatched"] == _listed(user, period, item_id=item_id)
-    total = selectors.figures(cases=cases, period=period).counts["dispatched"]
+        assert figures.counts["received"] == _listed(user, period, item_id=item_id)
+    total = selectors.figures(cases=cases, period=period).counts["received"]
     assert total == _listed(user, period)
 
 
@@ -67,5 +67,5 @@ def test_monthly_report_lists_each_unit_once_and_its_grids_add_up(demo):
     assert len(names) == len(set(names)), names
     (community, total), *parts = report.by_unit
     assert str(community) == "方城路社区"
-    assert sum(f.counts["dispatched"] for _unit, f in parts) == total.counts["dispatched"]
+    assert sum(f.counts["received"] for _unit, f in parts) == total.counts["received"]
     assert "方城路社区（社区本级）" in names

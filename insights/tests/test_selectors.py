@@ -31,7 +31,7 @@ def test_figures_for_a_month_match_the_hand_count(sliced_cases, history, world):
     fig = figures(cases=sliced_cases(user=world.secretary), period=NOVEMBER)
 
     assert fig.counts == {
-        "dispatched": 5,
+        "received": 5,
         "responded": 2,
         "followed_up": 2,
         "solved": 2,
@@ -56,19 +56,17 @@ def test_figures_attribute_each_fact_to_its_own_month(sliced_cases, history, wor
     october = figures(cases=sliced_cases(user=world.secretary), period=Period.month(2026, 10))
     december = figures(cases=sliced_cases(user=world.secretary), period=Period.month(2026, 12))
 
-    assert (october.counts["dispatched"], october.counts["resolved"]) == (1, 0)
+    assert (october.counts["received"], october.counts["resolved"]) == (1, 0)
     assert october.response_rate == 0.0  # A was accepted after its response clock
-    assert december.counts["dispatched"] == 0 and december.response_rate is None
+    assert december.counts["received"] == 0 and december.response_rate is None
 
 
 def test_figures_follow_the_scope(sliced_cases, history, world):
     assert (
-        figures(cases=sliced_cases(user=world.other_manager), period=NOVEMBER).counts["dispatched"]
+        figures(cases=sliced_cases(user=world.other_manager), period=NOVEMBER).counts["received"]
         == 0
     )
-    assert (
-        figures(cases=sliced_cases(user=world.manager), period=NOVEMBER).counts["dispatched"] == 5
-    )
+    assert figures(cases=sliced_cases(user=world.manager), period=NOVEMBER).counts["received"] == 5
 
 
 def test_figures_by_company_and_community(sliced_cases, history, world):
@@ -134,7 +132,7 @@ def test_the_monthly_trend_counts_what_each_month_counts_on_its_own(sliced_cases
         assert {name: monthly.counts[name] for name in TREND} == {
             name: alone.counts[name] for name in TREND
         }
-    assert sum(f.counts["dispatched"] for _l, f in trend) > 0
+    assert sum(f.counts["received"] for _l, f in trend) > 0
 
 
 def test_several_groupings_in_one_pass_match_each_grouping_alone(sliced_cases, history, world):

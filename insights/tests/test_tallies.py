@@ -6,7 +6,7 @@ import math
 from datetime import date
 
 import pytest
-from django.db import connection
+from django.db import connection, migrations, models
 from django.db.migrations.loader import MigrationLoader
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -70,6 +70,14 @@ def test_the_migration_counts_an_installations_cases_as_a_recount_does(demo):
     Tally.objects.all().delete()
 
     state = MigrationLoader(connection).project_state(("insights", "0002_tallies"))
+    # Two columns it reads and writes have been renamed since (cases 0020): its models keep
+    # their names of the time, on today's columns.
+    for app, model, name, column, field in (
+        ("cases", "case", "first_contact_at", "first_response_at", models.DateTimeField(null=True)),
+        ("insights", "tally", "dispatched", "received", models.IntegerField(default=0)),
+    ):
+        field.db_column = column
+        migrations.AlterField(model, name, field).state_forwards(app, state)
     tallies_migration.count_existing_cases(state.apps, None)
 
     assert _tallies() == kept
@@ -104,7 +112,7 @@ def test_figures_from_tallies_equal_figures_counted_from_cases(demo, period):
             b, b_by = selectors.figures_and_breakdown(cases=counted, period=period, groups=groups)
             assert a == b, (user.username, narrow)
             assert a_by == b_by, (user.username, narrow)
-            seen += b.counts["dispatched"]
+            seen += b.counts["received"]
     assert seen > 0
 
 
@@ -118,7 +126,7 @@ def test_the_trend_from_tallies_equals_the_trend_counted_from_cases(demo):
             assert {n: a.counts[n] for n in selectors.TREND} == {
                 n: b.counts[n] for n in selectors.TREND
             }, (username, label)
-    assert sum(f.counts["dispatched"] for _label, f in tallied) > 0
+    assert sum(f.counts["received"] for _label, f in tallied) > 0
 
 
 @pytest.mark.parametrize("period", PERIODS.values(), ids=PERIODS.keys())

@@ -41,7 +41,7 @@ def test_dashboard_for_another_company_counts_nothing(history, world, client_for
         .content.decode()
     )
 
-    assert _figure(html, "dispatched") == "0"
+    assert _figure(html, "received") == "0"
 
 
 def test_click_through_lists_the_cases_behind_the_figure(history, world, client_for):
@@ -54,6 +54,18 @@ def test_click_through_lists_the_cases_behind_the_figure(history, world, client_
     assert 'data-count="2"' in html
     assert history["b"].tracking_no in html and history["e"].tracking_no in html
     assert history["c"].tracking_no not in html
+
+
+def test_a_link_saved_under_the_figures_old_name_still_lists_its_cases(history, world, client_for):
+    client = client_for(world.secretary)
+
+    old = client.get("/insights/cases/dispatched/", NOVEMBER)
+
+    assert old.status_code == 302
+    assert old["Location"] == (
+        "/insights/cases/received/?period=custom&since=2026-11-01&until=2026-11-30"
+    )
+    assert 'data-count="5"' in client.get(old["Location"]).content.decode()
 
 
 def test_dashboard_bad_input_never_fails(history, world, client_for):
@@ -85,7 +97,7 @@ def test_a_bad_filter_is_named_and_the_others_still_apply(history, world, client
 
     assert 'data-error="unit"' in with_bad_unit and 'data-error="unit"' not in good
     assert "2026-10-01 至 2026-11-30" in good and "2026-10-01 至 2026-11-30" in with_bad_unit
-    assert _figure(with_bad_unit, "dispatched") == _figure(good, "dispatched") != "0"
+    assert _figure(with_bad_unit, "received") == _figure(good, "received") != "0"
     assert "开始日期须早于结束日期" in inverted and "2026-10-01 至" not in inverted
 
 
@@ -202,9 +214,9 @@ def test_dashboard_slices_by_item_channel_and_micro_grid(history, world, client_
         reverse("insights:dashboard"), {**NOVEMBER, "unit": world.M1.pk}
     ).content.decode()
 
-    assert _figure(by_item, "dispatched") == "0"
-    assert _figure(by_channel, "dispatched") == "0"
-    assert _figure(by_microgrid, "dispatched") == "5"
+    assert _figure(by_item, "received") == "0"
+    assert _figure(by_channel, "received") == "0"
+    assert _figure(by_microgrid, "received") == "5"
 
 
 def test_a_monthly_topic_outside_the_scope_is_neither_shown_nor_noted(world, catalogue, client_for):
