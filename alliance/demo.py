@@ -107,58 +107,62 @@ def seed_alliance(*, now=None) -> int:
     if community is None or secretary is None or Partner.objects.exists():
         return 0
     members = list(User.objects.filter(username="hehuoren"))
-    year = timezone.localdate(now).year
     with transaction.atomic():
-        for kind, name, branch, sec, party, contact, text, pledges, titles in PARTNERS:
-            company = None
-            if kind == "property_company":
-                company = PropertyCompany.objects.filter(short_name=name).first()
-                if company is None:
-                    continue
-            partner = services.partner_create(
-                actor=secretary,
-                kind=kind,
-                name="" if company else name,
-                company=company,
-                communities=[community],
-                members=members if kind == "social_organisation" else [],
-                joined_on=date(year - 1, 7, 1),
-                party_branch=branch,
-                branch_secretary=sec,
-                party_members=party,
-                contact_name=contact[0],
-                contact_phone=contact[1],
-                description=text,
-            )
-            agreement = services.agreement_create(
+        for spec in PARTNERS:
+            _partner(spec, community=community, secretary=secretary, members=members, now=now)
+    return Partner.objects.count()
+
+
+def _partner(spec, *, community, secretary, members, now) -> None:
+    """One partner of PARTNERS, its agreement, its pledges and the activities it ran."""
+    kind, name, branch, sec, party, contact, text, pledges, titles = spec
+    year = timezone.localdate(now).year
+    company = None
+    if kind == "property_company":
+        company = PropertyCompany.objects.filter(short_name=name).first()
+        if company is None:
+            return
+    partner = services.partner_create(
+        actor=secretary,
+        kind=kind,
+        name="" if company else name,
+        company=company,
+        communities=[community],
+        members=members if kind == "social_organisation" else [],
+        joined_on=date(year - 1, 7, 1),
+        party_branch=branch,
+        branch_secretary=sec,
+        party_members=party,
+        contact_name=contact[0],
+        contact_phone=contact[1],
+        description=text,
+    )
+    agreement = services.agreement_create(
+        actor=secretary,
+        partner=partner,
+        community=community,
+        title=f"红色物业联盟共建协议（{partner.name}）",
+        other_parties="开平路街道党工委",
+        signed_on=date(year, 1, 10),
+        starts_on=date(year, 1, 10),
+        ends_on=date(year + 1, 1, 9),
+        commitments="\n".join(commitment for _code, commitment, _n in pledges),
+        upload=SimpleUploadedFile(f"{partner.name}共建协议.pdf", _pdf(f"Agreement {partner.pk}")),
+        now=now,
+    )
+    for code, commitment, times in pledges:
+        item = Item.objects.filter(code=code).first()
+        if item:
+            services.pledge_create(
                 actor=secretary,
                 partner=partner,
-                community=community,
-                title=f"红色物业联盟共建协议（{partner.name}）",
-                other_parties="开平路街道党工委",
-                signed_on=date(year, 1, 10),
-                starts_on=date(year, 1, 10),
-                ends_on=date(year + 1, 1, 9),
-                commitments="\n".join(commitment for _code, commitment, _n in pledges),
-                upload=SimpleUploadedFile(
-                    f"{partner.name}共建协议.pdf", _pdf(f"Agreement {partner.pk}")
-                ),
+                item=item,
+                commitment=commitment,
+                times_per_year=times,
+                agreement=agreement,
                 now=now,
             )
-            for code, commitment, times in pledges:
-                item = Item.objects.filter(code=code).first()
-                if item:
-                    services.pledge_create(
-                        actor=secretary,
-                        partner=partner,
-                        item=item,
-                        commitment=commitment,
-                        times_per_year=times,
-                        agreement=agreement,
-                        now=now,
-                    )
-            for activity in Activity.objects.filter(
-                venue__community=community, title__in=titles
-            ).select_related("venue"):
-                services.activity_link(actor=secretary, partner=partner, activity=activity)
-    return Partner.objects.count()
+    for activity in Activity.objects.filter(
+        venue__community=community, title__in=titles
+    ).select_related("venue"):
+        services.activity_link(actor=secretary, partner=partner, activity=activity)

@@ -237,42 +237,56 @@ def intake(*, workers: int, client_counts, runs: int, requests: int, seconds: fl
     try:
         report = {"workers": workers}
         for clients in client_counts:
-            cases, noop = [], []
-            for _ in range(runs):
-                cases.append(
-                    load(
-                        port=server.port,
-                        clients=clients,
-                        requests=requests,
-                        seconds=seconds,
-                        method="POST",
-                        path="/api/v1/cases",
-                        body=body,
-                        headers=headers,
-                    )
-                )
-                noop.append(
-                    load(
-                        port=server.port,
-                        clients=clients,
-                        requests=requests * 3,
-                        seconds=seconds,
-                        method="GET",
-                        path="/api/v1/ping",
-                    )
-                )
-            best = statistics.median(r["per_second"] for r in cases)
-            ceiling = statistics.median(r["per_second"] for r in noop)
-            report[f"clients_{clients}"] = {
-                "cases_per_second": median_of(cases, "per_second"),
-                "p50_ms": median_of(cases, "p50"),
-                "p99_ms": median_of(cases, "p99"),
-                "errors": sum(r["errors"] for r in cases),
-                "noop_per_second": median_of(noop, "per_second"),
-                "share_of_noop": round(best / ceiling, 3) if ceiling else None,
-                "runs": cases,
-            }
+            report[f"clients_{clients}"] = _intake_runs(
+                server,
+                clients,
+                runs=runs,
+                requests=requests,
+                seconds=seconds,
+                body=body,
+                headers=headers,
+            )
         report["server_worker_peak_rss_mb"] = server.worker_peak_rss_mb()
         return report
     finally:
         server.stop()
+
+
+def _intake_runs(server, clients: int, *, runs, requests, seconds, body, headers) -> dict:
+    """`runs` runs of intake by `clients` clients, each followed by one of the no-op endpoint
+    (the ceiling of the server)."""
+    cases, noop = [], []
+    for _ in range(runs):
+        cases.append(
+            load(
+                port=server.port,
+                clients=clients,
+                requests=requests,
+                seconds=seconds,
+                method="POST",
+                path="/api/v1/cases",
+                body=body,
+                headers=headers,
+            )
+        )
+        noop.append(
+            load(
+                port=server.port,
+                clients=clients,
+                requests=requests * 3,
+                seconds=seconds,
+                method="GET",
+                path="/api/v1/ping",
+            )
+        )
+    best = statistics.median(r["per_second"] for r in cases)
+    ceiling = statistics.median(r["per_second"] for r in noop)
+    return {
+        "cases_per_second": median_of(cases, "per_second"),
+        "p50_ms": median_of(cases, "p50"),
+        "p99_ms": median_of(cases, "p99"),
+        "errors": sum(r["errors"] for r in cases),
+        "noop_per_second": median_of(noop, "per_second"),
+        "share_of_noop": round(best / ceiling, 3) if ceiling else None,
+        "runs": cases,
+    }

@@ -110,59 +110,80 @@ def seed_care(*, seed: int = 20261126, now: datetime | None = None) -> int:
     today = local_today(now)
     with transaction.atomic():
         for n, resident in enumerate(residents):
-            risk, extra = PROFILES[n % len(PROFILES)]
-            enrolled = now - timedelta(days=200 - n)
-            recipient = services.recipient_enroll(
-                actor=worker, resident=resident, consent=ConsentGiven(), now=enrolled
+            recipient, risk = _enrol(
+                n,
+                resident,
+                worker=worker,
+                secretary=secretary,
+                volunteers=volunteers,
+                partner=partner,
+                now=now,
             )
-            if n % 3 == 0:  # an earlier assessment: the history shows the change
-                services.assessment_record(
-                    actor=worker, recipient=recipient, answers=_answers({}), now=enrolled
-                )
-            # Most were assessed two months ago; one high-risk person is due a reassessment.
-            assessed = now - timedelta(days=100 if n == 0 else 60 - n)
-            services.assessment_record(
-                actor=secretary if n % 2 else worker,
-                recipient=recipient,
-                answers=_answers(extra),
-                notes="子女在外地，电话联系每周一次。" if risk == "high" else "",
-                now=assessed,
+            _visits(
+                n, recipient, risk, worker=worker, partner_user=partner_user, rng=rng, today=today
             )
-            risk = recipient.risk_level  # as scored, whatever the profile's label says
-            services.plan_update(
-                actor=secretary,
-                recipient=recipient,
-                visit_every_days=VISIT_EVERY_DAYS[risk],
-                needs=["助餐送餐、代买药品", "陪同就医", "聊天陪伴", "安装一键呼叫设备"][n % 4],
-                responsible=worker,
-                volunteers=volunteers[n % len(volunteers) :][:1] if volunteers else [],
-                partner=partner if n % 3 == 1 else None,
-                now=assessed,
-            )
-            every = VISIT_EVERY_DAYS[risk]
-            gap = {"overdue": every + 2 + n % 4, "today": every, "later": rng.randint(1, every - 1)}
-            last = today - timedelta(days=gap[SCHEDULE[n]])
-            for when in (last - timedelta(days=every), last):
-                wellbeing = rng.choice(
-                    ["good", "good", "fair", "poor"] if risk == "high" else ["good", "good", "fair"]
-                )
-                by_partner = partner_user and n % 3 == 1 and when == last
-                services.visit_log(
-                    actor=partner_user if by_partner else worker,
-                    recipient=recipient,
-                    visited_at=_at(when, 9 + n % 8),
-                    kind="home" if when == last or n % 2 else "phone",
-                    visitors=partner_user.full_name
-                    if by_partner
-                    else f"{worker.full_name}、志愿者",
-                    wellbeing=wellbeing,
-                    findings=rng.choice(FINDINGS[wellbeing]),
-                    follow_up="下次带血压计。" if risk == "high" else "",
-                    now=_at(when, 18),
-                )
         _finding_to_case(worker=worker, now=now)
         alerts_due(now=now)
     return len(residents)
+
+
+def _enrol(n, resident, *, worker, secretary, volunteers, partner, now):
+    """Enrol the `n`th person with the `n`th profile, assess and plan; returns the recipient
+    and the risk level as scored."""
+    risk, extra = PROFILES[n % len(PROFILES)]
+    enrolled = now - timedelta(days=200 - n)
+    recipient = services.recipient_enroll(
+        actor=worker, resident=resident, consent=ConsentGiven(), now=enrolled
+    )
+    if n % 3 == 0:  # an earlier assessment: the history shows the change
+        services.assessment_record(
+            actor=worker, recipient=recipient, answers=_answers({}), now=enrolled
+        )
+    # Most were assessed two months ago; one high-risk person is due a reassessment.
+    assessed = now - timedelta(days=100 if n == 0 else 60 - n)
+    services.assessment_record(
+        actor=secretary if n % 2 else worker,
+        recipient=recipient,
+        answers=_answers(extra),
+        notes="子女在外地，电话联系每周一次。" if risk == "high" else "",
+        now=assessed,
+    )
+    risk = recipient.risk_level  # as scored, whatever the profile's label says
+    services.plan_update(
+        actor=secretary,
+        recipient=recipient,
+        visit_every_days=VISIT_EVERY_DAYS[risk],
+        needs=["助餐送餐、代买药品", "陪同就医", "聊天陪伴", "安装一键呼叫设备"][n % 4],
+        responsible=worker,
+        volunteers=volunteers[n % len(volunteers) :][:1] if volunteers else [],
+        partner=partner if n % 3 == 1 else None,
+        now=assessed,
+    )
+    return recipient, risk
+
+
+def _visits(n, recipient, risk, *, worker, partner_user, rng, today) -> None:
+    """The last two visits, the last one placed by SCHEDULE so the next is overdue, due today
+    or not yet due."""
+    every = VISIT_EVERY_DAYS[risk]
+    gap = {"overdue": every + 2 + n % 4, "today": every, "later": rng.randint(1, every - 1)}
+    last = today - timedelta(days=gap[SCHEDULE[n]])
+    for when in (last - timedelta(days=every), last):
+        wellbeing = rng.choice(
+            ["good", "good", "fair", "poor"] if risk == "high" else ["good", "good", "fair"]
+        )
+        by_partner = partner_user and n % 3 == 1 and when == last
+        services.visit_log(
+            actor=partner_user if by_partner else worker,
+            recipient=recipient,
+            visited_at=_at(when, 9 + n % 8),
+            kind="home" if when == last or n % 2 else "phone",
+            visitors=partner_user.full_name if by_partner else f"{worker.full_name}、志愿者",
+            wellbeing=wellbeing,
+            findings=rng.choice(FINDINGS[wellbeing]),
+            follow_up="下次带血压计。" if risk == "high" else "",
+            now=_at(when, 18),
+        )
 
 
 def _finding_to_case(*, worker, now) -> None:

@@ -31,7 +31,7 @@ class CareRecipient(models.Model):
         PASSED_AWAY = "passed_away", _("Passed away")
         CONSENT_WITHDRAWN = "consent_withdrawn", _("Withdrew their consent")
 
-    # Both empty once the records are anonymised (`care.services.recipients_anonymise`).
+    # Both empty once the records are anonymised (`care.services.recipient_anonymise`).
     resident = models.OneToOneField(
         "residents.Resident",
         verbose_name=_("resident"),

@@ -2,9 +2,9 @@
 of people who left care are anonymised after `CARE_RETENTION_DAYS`.
 
 Added to the worker's round in `CareConfig.ready` (`cases.hooks.SWEEPS`). For every recipient
-whose next visit was due before today (or whose reassessment is due), each responsible person gets one `CareAlert` per due date, shown
-on their home page, and one outbox message through the staff notification channel, written in
-the same transaction. Rerunning changes nothing: the alert row is unique per person, recipient,
+whose next visit or reassessment was due before today, each responsible person gets one
+`CareAlert` per due date, shown on their home page, and one outbox message on the staff
+notification channel, written in the same transaction. Rerunning changes nothing: the alert row is unique per person, recipient,
 kind and due date.
 """
 

@@ -1,7 +1,8 @@
 """What the apps above cases add to the worker and hear of intake, without cases importing them.
 
-Cases sits below insights, triage, engagement, care and alliance: each fills these plain
-registries in its `AppConfig.ready()`, as the apps above residents fill `residents.hooks`.
+Cases sits below insights, triage, engagement, care and alliance: those with work for the
+worker or news of intake to hear (engagement, care, triage) fill these plain registries in their
+`AppConfig.ready()`, as the apps above residents fill `residents.hooks`.
 """
 
 from collections.abc import Callable

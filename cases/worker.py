@@ -1,5 +1,5 @@
 """The one worker's round: the sweeps of cases (the escalation ladder, auto-close, provisional
-clocks, outbox delivery, retention of closed cases and old messages) and those the apps above
+clocks, outbox delivery, retention of closed cases, old messages and rate counters) and those the apps above
 add to `cases.hooks.SWEEPS` (care alerts and care retention, activity reminders, triage
 retraining), run stage by stage (`cases.hooks.Stage`).
 

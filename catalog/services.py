@@ -73,6 +73,24 @@ def catalogue_load_seed(*, path: Path = SEED_PATH) -> int:
     emergency words.
     """
     data = json.loads(Path(path).read_text(encoding="utf-8"))
+    _lists_load(data)
+    _items_load(data)
+    RoutingRule.objects.get_or_create(
+        item=None,
+        domain=None,
+        estate=None,
+        defaults={
+            "lead": RoutingRule.Party.COMMUNITY,
+            "co_handle": True,
+            "emergency_words": DEFAULT_EMERGENCY_WORDS,
+            "note": "默认规则",
+        },
+    )
+    return len(data["items"])
+
+
+def _lists_load(data: dict) -> None:
+    """The colour domains, the published lists and their categories."""
     for sort, row in enumerate(data["domains"]):
         Domain.objects.update_or_create(
             code=row["code"],
@@ -105,6 +123,11 @@ def catalogue_load_seed(*, path: Path = SEED_PATH) -> int:
                 "sort": row["sort"],
             },
         )
+
+
+def _items_load(data: dict) -> None:
+    """The items; an appeal without a routing rule gets one, led by its provider's side."""
+    lists = {s.code: s for s in ServiceList.objects.all()}
     categories = {c.code: c for c in Category.objects.all()}
     domains = {d.code: d for d in Domain.objects.all()}
     policies = {p.code: p for p in SlaPolicy.objects.all()}
@@ -137,15 +160,3 @@ def catalogue_load_seed(*, path: Path = SEED_PATH) -> int:
                 else RoutingRule.Party.COMMUNITY
             )
             RoutingRule.objects.create(item=item, lead=lead, co_handle=True)
-    RoutingRule.objects.get_or_create(
-        item=None,
-        domain=None,
-        estate=None,
-        defaults={
-            "lead": RoutingRule.Party.COMMUNITY,
-            "co_handle": True,
-            "emergency_words": DEFAULT_EMERGENCY_WORDS,
-            "note": "默认规则",
-        },
-    )
-    return len(data["items"])

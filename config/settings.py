@@ -257,7 +257,7 @@ CASE_PHOTOS_MAX = 9
 # correction or deletion request is answered (working days on the one calendar).
 CASE_RETENTION_DAYS = env_int("CASE_RETENTION_DAYS", 3 * 365)  # after a case is closed
 CARE_RETENTION_DAYS = env_int("CARE_RETENTION_DAYS", 365)  # after the person leaves care
-MESSAGE_RETENTION_DAYS = env_int("MESSAGE_RETENTION_DAYS", 180)  # text messages sent
+MESSAGE_RETENTION_DAYS = env_int("MESSAGE_RETENTION_DAYS", 180)  # delivered outbox messages
 RIGHTS_REQUEST_WORKING_DAYS = env_int("RIGHTS_REQUEST_WORKING_DAYS", 15)
 for _name in (
     "CASE_RETENTION_DAYS",

@@ -113,11 +113,18 @@ def monthly_workbook(report: MonthlyReport) -> bytes:
         sheet.append([subject, *headers])
         for obj, figures in rows:
             sheet.append([str(obj), *row(figures)])
+    _overdue_sheet(workbook, report.overdue)
+    out = BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _overdue_sheet(workbook, cases) -> None:
     overdue = workbook.create_sheet(_("Overdue"))
     overdue.append(
         [_("Tracking number"), _("Item"), _("Estate"), _("Owning level"), _("Resolve by")]
     )
-    for case in report.overdue:
+    for case in cases:
         overdue.append(
             [
                 case.tracking_no,
@@ -127,9 +134,6 @@ def monthly_workbook(report: MonthlyReport) -> bytes:
                 timezone.localtime(case.resolution_due).strftime("%Y-%m-%d %H:%M"),
             ]
         )
-    out = BytesIO()
-    workbook.save(out)
-    return out.getvalue()
 
 
 def public_figures(*, community: OrgUnit) -> dict:

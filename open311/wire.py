@@ -147,25 +147,7 @@ def new_request(params: Params, *, headers) -> NewRequest:
             _("description may have at most %(max)d characters.") % {"max": DESCRIPTION_MAX}
         )
 
-    lat, long = params.get("lat"), params.get("long")
-    latitude = longitude = None
-    if bool(lat) != bool(long):
-        errors.append(_("lat and long must be sent together."))
-    elif lat:
-        try:
-            latitude = parse_coordinate(lat, limit=90)
-        except (ValueError, InvalidOperation):
-            errors.append(_("lat must be a number of degrees between -90 and 90."))
-        try:
-            longitude = parse_coordinate(long, limit=180)
-        except (ValueError, InvalidOperation):
-            errors.append(_("long must be a number of degrees between -180 and 180."))
-    address_id = params.get("address_id")
-    address_string = params.get("address_string")
-    if not (lat or long or address_id or address_string):
-        errors.append(_("A location is missing: send lat and long, address_string or address_id."))
-    if address_string and len(address_string) > 200:
-        errors.append(_("address_string may have at most %(max)d characters.") % {"max": 200})
+    latitude, longitude, address_id, address_string = _location(params, errors)
 
     media_urls = params.getlist("media_url")
     if len(media_urls) > MEDIA_URLS_MAX:
@@ -198,6 +180,31 @@ def new_request(params: Params, *, headers) -> NewRequest:
             headers.get("Idempotency-Key", "").strip() or params.get("idempotency_key")
         ),
     )
+
+
+def _location(params: Params, errors: list) -> tuple:
+    """Where, as sent: lat and long together, an address_string or an address_id (or several);
+    problems are added to `errors`."""
+    lat, long = params.get("lat"), params.get("long")
+    latitude = longitude = None
+    if bool(lat) != bool(long):
+        errors.append(_("lat and long must be sent together."))
+    elif lat:
+        try:
+            latitude = parse_coordinate(lat, limit=90)
+        except (ValueError, InvalidOperation):
+            errors.append(_("lat must be a number of degrees between -90 and 90."))
+        try:
+            longitude = parse_coordinate(long, limit=180)
+        except (ValueError, InvalidOperation):
+            errors.append(_("long must be a number of degrees between -180 and 180."))
+    address_id = params.get("address_id")
+    address_string = params.get("address_string")
+    if not (lat or long or address_id or address_string):
+        errors.append(_("A location is missing: send lat and long, address_string or address_id."))
+    if address_string and len(address_string) > 200:
+        errors.append(_("address_string may have at most %(max)d characters.") % {"max": 200})
+    return latitude, longitude, address_id, address_string
 
 
 _url_validator = URLValidator(schemes=["http", "https"])

@@ -155,54 +155,59 @@ def seed_structure() -> dict:
         )
     }
     created_households = 0
-    for community_name, abbr, c_code, grids, estates in COMMUNITIES:
-        community = _unit(
-            kind=OrgUnit.Kind.COMMUNITY,
-            name=community_name,
-            parent=units["subdistrict"],
-            grid_code=f"{AREA_CODE}{sub_code}{c_code}000",
-            abbr=abbr,
-        )
-        units[f"community:{c_code}"] = community
-        microgrids = []
-        for g, microgrid_count in enumerate(grids, start=1):
-            grid = _unit(
-                kind=OrgUnit.Kind.GRID,
-                name=f"{community_name[:-2]}第{g}网格",
-                parent=community,
-                grid_code=f"{AREA_CODE}{sub_code}{c_code}{g:03d}",
-            )
-            units[f"grid:{c_code}:{g}"] = grid
-            for m in range(1, microgrid_count + 1):
-                # Micro-grids have no official code of their own: keyed by name under the grid.
-                microgrid = OrgUnit.objects.filter(
-                    parent=grid, name=f"{grid.name}{m}号微网格"
-                ).first()
-                microgrid = microgrid or services.org_unit_create(
-                    kind=OrgUnit.Kind.MICROGRID,
-                    name=f"{grid.name}{m}号微网格",
-                    parent=grid,
-                )
-                units[f"microgrid:{c_code}:{g}:{m}"] = microgrid
-                microgrids.append(microgrid)
-        # Estates take the community's micro-grids in order.
-        per_estate = len(microgrids) // len(estates)
-        for i, spec in enumerate(estates):
-            estate, _created = Estate.objects.get_or_create(
-                code=spec.code,
-                defaults={
-                    "name": spec.name,
-                    "community": community,
-                    "company": companies[spec.company],
-                    "address": spec.address,
-                },
-            )
-            created_households += _households(
-                estate, spec, microgrids[i * per_estate : (i + 1) * per_estate]
-            )
+    for row in COMMUNITIES:
+        created_households += _community(row, units=units, companies=companies, sub_code=sub_code)
 
     staff = _staff(units, companies)
     return {"households": created_households, "staff": staff}
+
+
+def _community(row, *, units: dict, companies, sub_code: str) -> int:
+    """A community of COMMUNITIES: its grids and micro-grids (into `units`), its estates and
+    their households; returns how many households were created."""
+    community_name, abbr, c_code, grids, estates = row
+    community = _unit(
+        kind=OrgUnit.Kind.COMMUNITY,
+        name=community_name,
+        parent=units["subdistrict"],
+        grid_code=f"{AREA_CODE}{sub_code}{c_code}000",
+        abbr=abbr,
+    )
+    units[f"community:{c_code}"] = community
+    microgrids = []
+    for g, microgrid_count in enumerate(grids, start=1):
+        grid = _unit(
+            kind=OrgUnit.Kind.GRID,
+            name=f"{community_name[:-2]}第{g}网格",
+            parent=community,
+            grid_code=f"{AREA_CODE}{sub_code}{c_code}{g:03d}",
+        )
+        units[f"grid:{c_code}:{g}"] = grid
+        for m in range(1, microgrid_count + 1):
+            # Micro-grids have no official code of their own: keyed by name under the grid.
+            microgrid = OrgUnit.objects.filter(parent=grid, name=f"{grid.name}{m}号微网格").first()
+            microgrid = microgrid or services.org_unit_create(
+                kind=OrgUnit.Kind.MICROGRID,
+                name=f"{grid.name}{m}号微网格",
+                parent=grid,
+            )
+            units[f"microgrid:{c_code}:{g}:{m}"] = microgrid
+            microgrids.append(microgrid)
+    # Estates take the community's micro-grids in order.
+    per_estate = len(microgrids) // len(estates)
+    created = 0
+    for i, spec in enumerate(estates):
+        estate, _created = Estate.objects.get_or_create(
+            code=spec.code,
+            defaults={
+                "name": spec.name,
+                "community": community,
+                "company": companies[spec.company],
+                "address": spec.address,
+            },
+        )
+        created += _households(estate, spec, microgrids[i * per_estate : (i + 1) * per_estate])
+    return created
 
 
 def _staff(units: dict, companies: list[PropertyCompany]) -> list[tuple[str, str, str]]:

@@ -22,101 +22,117 @@ def local(moment) -> str:
 
 def _own_sections() -> dict[str, hooks.DataSection]:
     return {
-        "households": hooks.DataSection(
-            _("My households"),
-            lambda r: [
-                {
-                    "estate": t.household.unit.building.estate.name,
-                    "building": t.household.unit.building.name,
-                    "unit": t.household.unit.name,
-                    "number": t.household.number,
-                    "relation": t.get_relation_display(),
-                }
-                for t in r.ties.select_related("household__unit__building__estate")
-            ],
-            {
-                "estate": _("Estate"),
-                "building": _("Building"),
-                "unit": _("Unit"),
-                "number": _("Door number"),
-                "relation": _("Relation"),
-            },
-        ),
-        "consents": hooks.DataSection(
-            _("Separate consents"),
-            lambda r: [
-                {
-                    "purpose": c.get_purpose_display(),
-                    "rules_version": c.rules_version,
-                    "given_by": c.get_given_by_display(),
-                    "guardian": c.guardian_name,
-                    "given_at": local(c.given_at),
-                    "recorded_by": str(c.recorded_by or ""),
-                    "withdrawn_at": local(c.withdrawn_at),
-                    "withdrawal_note": c.withdrawal_note,
-                }
-                for c in consents_of(r)
-            ],
-            {
-                "purpose": _("For"),
-                "rules_version": _("Rules version"),
-                "given_by": _("Given by"),
-                "guardian": _("Guardian"),
-                "given_at": _("Given at"),
-                "recorded_by": _("Recorded by"),
-                "withdrawn_at": _("Withdrawn at"),
-                "withdrawal_note": _("Withdrawal note"),
-            },
-        ),
-        "access_log": hooks.DataSection(
-            _("Who saw my data"),
-            lambda r: [
-                {
-                    "at": local(a.at),
-                    "by": str(a.actor),
-                    "unit_or_company": a.actor_org,
-                    "where": a.get_context_display(),
-                    "record": a.context_label,
-                    "what": "、".join(a.field_labels()),
-                }
-                for a in access_log_of(r)
-            ],
-            {
-                "at": _("When"),
-                "by": _("Who"),
-                "unit_or_company": _("Unit or company"),
-                "where": _("Where"),
-                "record": _("Record"),
-                "what": _("What"),
-            },
-        ),
-        "requests": hooks.DataSection(
-            _("Correction and deletion requests"),
-            lambda r: [
-                {
-                    "kind": q.get_kind_display(),
-                    "text": q.text,
-                    "submitted_at": local(q.submitted_at),
-                    "due_at": local(q.due_at),
-                    "state": q.get_state_display(),
-                    "answered_at": local(q.answered_at),
-                    "answered_by": str(q.answered_by or ""),
-                    "answer": q.answer,
-                }
-                for q in rights_requests_of(r)
-            ],
-            {
-                "kind": _("Request"),
-                "text": _("What I asked"),
-                "submitted_at": _("Submitted at"),
-                "due_at": _("Answer by"),
-                "state": _("State"),
-                "answered_at": _("Answered at"),
-                "answered_by": _("Answered by"),
-                "answer": _("Answer"),
-            },
-        ),
+        "households": _households_section(),
+        "consents": _consents_section(),
+        "access_log": _access_log_section(),
+        "requests": _requests_section(),
     }
+
+
+def _households_section() -> hooks.DataSection:
+    return hooks.DataSection(
+        _("My households"),
+        lambda r: [
+            {
+                "estate": t.household.unit.building.estate.name,
+                "building": t.household.unit.building.name,
+                "unit": t.household.unit.name,
+                "number": t.household.number,
+                "relation": t.get_relation_display(),
+            }
+            for t in r.ties.select_related("household__unit__building__estate")
+        ],
+        {
+            "estate": _("Estate"),
+            "building": _("Building"),
+            "unit": _("Unit"),
+            "number": _("Door number"),
+            "relation": _("Relation"),
+        },
+    )
+
+
+def _consents_section() -> hooks.DataSection:
+    return hooks.DataSection(
+        _("Separate consents"),
+        lambda r: [
+            {
+                "purpose": c.get_purpose_display(),
+                "rules_version": c.rules_version,
+                "given_by": c.get_given_by_display(),
+                "guardian": c.guardian_name,
+                "given_at": local(c.given_at),
+                "recorded_by": str(c.recorded_by or ""),
+                "withdrawn_at": local(c.withdrawn_at),
+                "withdrawal_note": c.withdrawal_note,
+            }
+            for c in consents_of(r)
+        ],
+        {
+            "purpose": _("For"),
+            "rules_version": _("Rules version"),
+            "given_by": _("Given by"),
+            "guardian": _("Guardian"),
+            "given_at": _("Given at"),
+            "recorded_by": _("Recorded by"),
+            "withdrawn_at": _("Withdrawn at"),
+            "withdrawal_note": _("Withdrawal note"),
+        },
+    )
+
+
+def _access_log_section() -> hooks.DataSection:
+    return hooks.DataSection(
+        _("Who saw my data"),
+        lambda r: [
+            {
+                "at": local(a.at),
+                "by": str(a.actor),
+                "unit_or_company": a.actor_org,
+                "where": a.get_context_display(),
+                "record": a.context_label,
+                "what": "、".join(a.field_labels()),
+            }
+            for a in access_log_of(r)
+        ],
+        {
+            "at": _("When"),
+            "by": _("Who"),
+            "unit_or_company": _("Unit or company"),
+            "where": _("Where"),
+            "record": _("Record"),
+            "what": _("What"),
+        },
+    )
+
+
+def _requests_section() -> hooks.DataSection:
+    return hooks.DataSection(
+        _("Correction and deletion requests"),
+        lambda r: [
+            {
+                "kind": q.get_kind_display(),
+                "text": q.text,
+                "submitted_at": local(q.submitted_at),
+                "due_at": local(q.due_at),
+                "state": q.get_state_display(),
+                "answered_at": local(q.answered_at),
+                "answered_by": str(q.answered_by or ""),
+                "answer": q.answer,
+            }
+            for q in rights_requests_of(r)
+        ],
+        {
+            "kind": _("Request"),
+            "text": _("What I asked"),
+            "submitted_at": _("Submitted at"),
+            "due_at": _("Answer by"),
+            "state": _("State"),
+            "answered_at": _("Answered at"),
+            "answered_by": _("Answered by"),
+            "answer": _("Answer"),
+        },
+    )
 
 
 PROFILE_LABELS = {

@@ -146,28 +146,9 @@ def evaluate_duplicates(*, limit: int = 200, seed: int = 7) -> dict:
         else:
             fn += 1
         extra += len(ids - {case.pk})  # other open cases of the same item and place: unlabelled
-        elsewhere = next((b for e, b in buildings.items() if e != case.estate_id), None)
-        if elsewhere is not None:  # the same words, reported at a building of another estate
-            probes_negative += 1
-            wrong = duplicates_find(
-                item=case.item,
-                estate=elsewhere.estate,
-                building=elsewhere,
-                text=case.description,
-                now=when,
-            )
-            fp += len(wrong)  # strict: any hit for these words elsewhere counts against
-        other = next((c for c in open_cases if c.item_id != case.item_id and c.description), None)
-        if other is not None:
-            probes_negative += 1
-            wrong = duplicates_find(
-                item=case.item,
-                estate=case.estate,
-                building=case.building,
-                text=other.description,
-                now=when,
-            )
-            fp += len(wrong)  # another problem's words never make a duplicate
+        probes, wrong = _negative_probes(case, when, open_cases=open_cases, buildings=buildings)
+        probes_negative += probes
+        fp += wrong
     found_total = tp + fp
     return {
         "injected_duplicates": len(open_cases),
@@ -179,3 +160,31 @@ def evaluate_duplicates(*, limit: int = 200, seed: int = 7) -> dict:
         "recall": round(tp / (tp + fn), 4) if (tp + fn) else None,
         "other_same_place_hits": extra,
     }
+
+
+def _negative_probes(case, when, *, open_cases, buildings) -> tuple[int, int]:
+    """Reports that are not duplicates of `case`; returns how many, and how many hits they got."""
+    probes = found = 0
+    elsewhere = next((b for e, b in buildings.items() if e != case.estate_id), None)
+    if elsewhere is not None:  # the same words, reported at a building of another estate
+        probes += 1
+        wrong = duplicates_find(
+            item=case.item,
+            estate=elsewhere.estate,
+            building=elsewhere,
+            text=case.description,
+            now=when,
+        )
+        found += len(wrong)  # strict: any hit for these words elsewhere counts against
+    other = next((c for c in open_cases if c.item_id != case.item_id and c.description), None)
+    if other is not None:
+        probes += 1
+        wrong = duplicates_find(
+            item=case.item,
+            estate=case.estate,
+            building=case.building,
+            text=other.description,
+            now=when,
+        )
+        found += len(wrong)  # another problem's words never make a duplicate
+    return probes, found

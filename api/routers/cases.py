@@ -194,22 +194,7 @@ def create_case(
         if resident is None:
             raise NotFound()
         households, buildings = homes_of(resident=resident)
-    household = building = None
-    if payload.household_id:
-        household = (
-            households.filter(pk=payload.household_id)
-            .select_related(*(f"unit__building__{name}" for name in PLACE))
-            .first()
-        )
-        building = household.unit.building if household else None
-    elif payload.building_id:
-        building = buildings.filter(pk=payload.building_id).select_related(*PLACE).first()
-    if building is None:
-        raise ApplicationError(
-            "Say where: a household or building in your area.",
-            code="invalid",
-            data={"fields": {"building_id": ["unknown or out of scope"]}},
-        )
+    household, building = _place(payload, households=households, buildings=buildings)
     case = services.case_submit(
         item=item,
         description=payload.description,
@@ -226,6 +211,27 @@ def create_case(
         preferred_time=payload.preferred_time,
     )
     return Status(201, _out(case))  # as stored: item, domain and unit are the ones it was given
+
+
+def _place(payload: CaseIn, *, households, buildings):
+    """The household or building the case is about, among those the caller may report for."""
+    household = building = None
+    if payload.household_id:
+        household = (
+            households.filter(pk=payload.household_id)
+            .select_related(*(f"unit__building__{name}" for name in PLACE))
+            .first()
+        )
+        building = household.unit.building if household else None
+    elif payload.building_id:
+        building = buildings.filter(pk=payload.building_id).select_related(*PLACE).first()
+    if building is None:
+        raise ApplicationError(
+            "Say where: a household or building in your area.",
+            code="invalid",
+            data={"fields": {"building_id": ["unknown or out of scope"]}},
+        )
+    return household, building
 
 
 @router.get("/{tracking_no}", response=CaseDetailOut)

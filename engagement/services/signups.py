@@ -50,13 +50,8 @@ def normalise_code(code: str) -> str:
     return "".join(code.split()).upper()
 
 
-@transaction.atomic
-def signup_create(
-    *, activity: Activity, resident: Resident, user, as_volunteer=False, now=None
-) -> Signup:
-    """A resident signs up themselves or a household member; when full, onto the waitlist."""
-    now = now or timezone.now()
-    me = resident_for_user(user=user)
+def _check_sign_up(*, activity, resident, me, as_volunteer, now) -> None:
+    """Refuse unless `me` (the resident signed in, or None) may sign `resident` up now."""
     if me is None:
         raise Forbidden(_("Only residents can sign up. Please sign in with your mobile number."))
     if not household_members(me).filter(pk=resident.pk).exists():
@@ -74,6 +69,16 @@ def signup_create(
     )
     if active.exists():
         refuse(_("%(name)s is already signed up.") % {"name": resident}, code="duplicate")
+
+
+@transaction.atomic
+def signup_create(
+    *, activity: Activity, resident: Resident, user, as_volunteer=False, now=None
+) -> Signup:
+    """A resident signs up themselves or a household member; when full, onto the waitlist."""
+    now = now or timezone.now()
+    me = resident_for_user(user=user)
+    _check_sign_up(activity=activity, resident=resident, me=me, as_volunteer=as_volunteer, now=now)
     won = _claim_place(activity, as_volunteer)
     signup = Signup(
         activity=activity,

@@ -68,6 +68,35 @@ def _children(resident):
     return selectors.household_members(resident).exclude(pk=resident.pk)
 
 
+def _enrol_form(request, *, can_manage, resident):
+    """Staff who manage enrol by the guardian's mobile, a guardian enrols their own child;
+    bound on POST, which nobody else may send."""
+    data = request.POST if request.method == "POST" else None
+    if can_manage:
+        return StaffEnrolForm(data)
+    if resident is not None:
+        return GuardianEnrolForm(data, children=_children(resident))
+    if data is not None:
+        raise NotFound()
+    return None
+
+
+def _enrol(request, programme, form):
+    if isinstance(form, StaffEnrolForm):
+        return services.enrol_by_staff(
+            actor=request.user,
+            programme=programme,
+            guardian_mobile=form.cleaned_data["guardian_mobile"],
+            child_name=form.cleaned_data["child_name"],
+        )
+    return services.enrol_by_guardian(
+        user=request.user,
+        programme=programme,
+        child=form.cleaned_data["child"],
+        consent=form.cleaned_data["consent"],
+    )
+
+
 @login_required
 def programme_detail(request, programme_id):
     programme = selectors.programme_get_for(user=request.user, programme_id=programme_id)
@@ -75,45 +104,15 @@ def programme_detail(request, programme_id):
     staff = scope.is_staff
     can_manage = staff and selectors.can_manage(request.user)
     resident = None if staff else resident_for_user(user=request.user)
-    form = None
-    if request.method == "POST":
-        if can_manage:
-            form = StaffEnrolForm(request.POST)
-            if form.is_valid():
-                try:
-                    enrolment = services.enrol_by_staff(
-                        actor=request.user,
-                        programme=programme,
-                        guardian_mobile=form.cleaned_data["guardian_mobile"],
-                        child_name=form.cleaned_data["child_name"],
-                    )
-                except ApplicationError as error:
-                    form.add_error(None, error.message)
-                else:
-                    messages.success(request, _("Enrolled: %(name)s.") % {"name": enrolment.child})
-                    return redirect("engagement:programme", programme_id=programme.pk)
-        elif resident is not None:
-            form = GuardianEnrolForm(request.POST, children=_children(resident))
-            if form.is_valid():
-                try:
-                    enrolment = services.enrol_by_guardian(
-                        user=request.user,
-                        programme=programme,
-                        child=form.cleaned_data["child"],
-                        consent=form.cleaned_data["consent"],
-                    )
-                except ApplicationError as error:
-                    form.add_error(None, error.message)
-                else:
-                    messages.success(request, _("Enrolled: %(name)s.") % {"name": enrolment.child})
-                    return redirect("engagement:programme", programme_id=programme.pk)
+    form = _enrol_form(request, can_manage=can_manage, resident=resident)
+    if request.method == "POST" and form.is_valid():
+        try:
+            enrolment = _enrol(request, programme, form)
+        except ApplicationError as error:
+            form.add_error(None, error.message)
         else:
-            raise NotFound()
-    if form is None:
-        if can_manage:
-            form = StaffEnrolForm()
-        elif resident is not None:
-            form = GuardianEnrolForm(children=_children(resident))
+            messages.success(request, _("Enrolled: %(name)s.") % {"name": enrolment.child})
+            return redirect("engagement:programme", programme_id=programme.pk)
     enrolments = []
     if staff:
         enrolments = list(selectors.enrolments_active(programme).order_by("child__name", "id"))

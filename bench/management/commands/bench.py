@@ -54,34 +54,9 @@ class Command(BaseCommand):
             ).count(),
         )
 
-        repeat = o["repeat"]
-        report["inbox"] = {
-            who: {
-                "first_page": measure.page_timings(
-                    username=user, url="/cases/inbox/", repeat=repeat
-                ),
-                "filtered": measure.page_timings(
-                    username=user, url="/cases/inbox/?tab=active&status=in_progress", repeat=repeat
-                ),
-            }
-            for who, user in [
-                ("grid_worker", "wanggeyuan"),
-                ("community", "shequ"),
-                ("property_company", "wuye_kefu"),
-            ]
-        }
+        report["inbox"] = _inbox_timings(o["repeat"])
         self._log("inbox measured")
-        report["dashboard"] = {
-            "subdistrict_30d": measure.page_timings(
-                username="jiedao", url="/insights/?period=30d", repeat=max(5, repeat // 4)
-            ),
-            "subdistrict_12m": measure.page_timings(
-                username="jiedao", url="/insights/?period=12m", repeat=max(5, repeat // 4)
-            ),
-            "rankings_12m": measure.page_timings(
-                username="jiedao", url="/insights/rankings/?period=12m", repeat=max(5, repeat // 4)
-            ),
-        }
+        report["dashboard"] = _dashboard_timings(o["repeat"])
         self._log("dashboard measured")
         report["worker"] = measure.sweep_in_child(now_iso=now.isoformat(), empty_runs=20)
         self._log(f"worker measured: {report['worker']}")
@@ -142,6 +117,38 @@ class Command(BaseCommand):
 
     def _log(self, message: str) -> None:
         self.stderr.write(f"[bench {datetime.now():%H:%M:%S}] {message}")
+
+
+def _inbox_timings(repeat: int) -> dict:
+    """The inbox of each side, its first page and a filtered one."""
+    return {
+        who: {
+            "first_page": measure.page_timings(username=user, url="/cases/inbox/", repeat=repeat),
+            "filtered": measure.page_timings(
+                username=user, url="/cases/inbox/?tab=active&status=in_progress", repeat=repeat
+            ),
+        }
+        for who, user in [
+            ("grid_worker", "wanggeyuan"),
+            ("community", "shequ"),
+            ("property_company", "wuye_kefu"),
+        ]
+    }
+
+
+def _dashboard_timings(repeat: int) -> dict:
+    """The subdistrict's dashboard over 30 days and 12 months, and its rankings."""
+    return {
+        "subdistrict_30d": measure.page_timings(
+            username="jiedao", url="/insights/?period=30d", repeat=max(5, repeat // 4)
+        ),
+        "subdistrict_12m": measure.page_timings(
+            username="jiedao", url="/insights/?period=12m", repeat=max(5, repeat // 4)
+        ),
+        "rankings_12m": measure.page_timings(
+            username="jiedao", url="/insights/rankings/?period=12m", repeat=max(5, repeat // 4)
+        ),
+    }
 
 
 def _machine() -> dict:
