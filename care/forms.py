@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from care.models import CareRecipient, CareVisit, RiskLevel
 from care.questionnaire import DIMENSIONS, QUESTIONS
 from core.forms import StyledForm
-from engagement.forms import DATETIME_FORMATS, VisitCaseForm  # noqa: F401  (re-exported)
+from engagement.forms import VisitCaseForm  # noqa: F401  (re-exported)
+from engagement.forms.fields import datetime_field
 from residents.forms import SeparateConsentForm
 from residents.models import Purpose, Resident
 
@@ -107,11 +108,7 @@ class PlanForm(StyledForm):
 
 
 class CareVisitForm(StyledForm):
-    visited_at = forms.DateTimeField(
-        label=_("Visited at"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMATS[0]),
-        input_formats=DATETIME_FORMATS,
-    )
+    visited_at = datetime_field(_("Visited at"))
     kind = forms.ChoiceField(
         label=_("How"), choices=CareVisit.Kind.choices, widget=forms.RadioSelect
     )

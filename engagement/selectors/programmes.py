@@ -53,6 +53,28 @@ def guardian_enrolments(*, user, programme) -> QuerySet:
     return enrolments_active(programme).filter(guardian=resident)
 
 
+def enrolment_get_for(*, user, enrolment_id):
+    """An enrolment of a programme the user sees (staff of its area, residents of its
+    community); the service decides who may change it."""
+    from engagement.models import Enrolment
+
+    enrolment = (
+        Enrolment.objects.select_related("programme", "guardian", "child")
+        .filter(pk=enrolment_id, programme__in=programmes_for(user=user))
+        .first()
+    )
+    if enrolment is None:
+        raise NotFound()
+    return enrolment
+
+
+def attendance_on(*, enrolment, day: date):
+    """The child's mark on the day, if any (for an enrolment already read through scope)."""
+    from engagement.models import Attendance
+
+    return Attendance.objects.filter(enrolment=enrolment, day=day).first()
+
+
 def enrolment_get_for_staff(*, user, enrolment_id):
     from engagement.models import Enrolment
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError, NotFound
 from core.http import is_htmx
-from engagement import access, selectors, services
+from engagement import selectors, services
 from engagement.forms import (
     FollowUpForm,
     GuardianEnrolForm,
@@ -141,7 +141,7 @@ def programme_detail(request, programme_id):
 @login_required
 @require_POST
 def enrolment_withdraw(request, enrolment_id):
-    enrolment = access.enrolment_get_for(user=request.user, enrolment_id=enrolment_id)
+    enrolment = selectors.enrolment_get_for(user=request.user, enrolment_id=enrolment_id)
     try:
         services.enrolment_withdraw(actor=request.user, enrolment=enrolment)
     except NotFound:
@@ -238,7 +238,7 @@ def attendance_mark(request, enrolment_id):
         raise  # missing and out of scope: the one 404 answer
     except ApplicationError as error:
         error_message = error.message
-        enrolment.attendance = access.attendance_on(enrolment=enrolment, day=day)
+        enrolment.attendance = selectors.attendance_on(enrolment=enrolment, day=day)
     if is_htmx(request):  # the row, and the day's counts swapped in out of band
         context = {
             "row": enrolment,
