@@ -10,7 +10,7 @@ from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import APIKeyHeader, HttpBearer, django_auth
+from ninja.security import APIKeyCookie, APIKeyHeader, HttpBearer
 
 from api.services import token_user
 from core.errors import ApplicationError
@@ -39,7 +39,34 @@ class TokenHeader(APIKeyHeader):
         return user
 
 
-AUTH = [BearerToken(), TokenHeader(), django_auth]
+class CsrfRefused(ApplicationError):
+    code = "csrf"
+    status = 403
+    default_message = "The CSRF token is missing or wrong: reload the page and try again."
+
+
+class SiteSession(APIKeyCookie):
+    """The site's own session (its pages' scripts, the interactive docs). A request that
+    carries a token is judged by its token alone, and one without a signed-in session is
+    simply not authenticated (401): only a signed-in session must show the CSRF token on a
+    write, as every form of the site does."""
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def _get_key(self, request):
+        carries_token = "Authorization" in request.headers or "X-API-Key" in request.headers
+        if carries_token or not request.user.is_authenticated:
+            return None
+        try:
+            return super()._get_key(request)
+        except HttpError:  # ninja's own refusal of a missing or wrong CSRF token
+            raise CsrfRefused() from None
+
+    def authenticate(self, request, key):
+        return request.user if key else None
+
+
+AUTH = [BearerToken(), TokenHeader(), SiteSession()]
 
 api = NinjaAPI(
     title="Hongguanjia API",
