@@ -1,13 +1,14 @@
 """Cases over REST: the same services, selectors, forms and scope rules as the web pages."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 from django.http import QueryDict
-from ninja import Body, Field, Header, Router, Schema, Status
+from ninja import Body, Field, Header, Query, Router, Schema, Status
+from pydantic import AfterValidator, AwareDatetime
 
 from api.api import limit_writes
-from api.paging import NEXT_CURSOR, cursor_page
+from api.paging import FEED_CURSOR, NEXT_CURSOR, cursor_page, feed_page
 from cases import selectors, services
 from cases.actions import ACTIONS
 from cases.models import Case, Channel
@@ -19,6 +20,17 @@ from residents.selectors import homes_of, resident_by_mobile, resident_for_user
 router = Router(tags=["cases"])
 MAX_LIMIT = 100
 Id = Annotated[int, Field(ge=1, le=2**62)]  # database ids: larger numbers cannot exist
+Limit = Annotated[int, Field(ge=1, le=MAX_LIMIT)]
+
+
+def _in_utc(value: datetime) -> datetime:
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+14:00 is before the first instant there is
+        raise ValueError("out of range") from None
+
+
+Instant = Annotated[AwareDatetime, AfterValidator(_in_utc)]
 
 
 class EventOut(Schema):
@@ -55,6 +67,17 @@ class CaseOut(Schema):
 
 class CaseDetailOut(CaseOut):
     timeline: list[EventOut]
+
+
+class FeedEventOut(EventOut):
+    id: int
+    tracking_no: str
+
+
+class EventPage(Schema):
+    items: list[FeedEventOut]
+    next_cursor: str = Field(..., description=FEED_CURSOR)
+    has_more: bool = Field(..., description="More events wait already: read on at once.")
 
 
 class CasePage(Schema):
@@ -130,22 +153,27 @@ def _case_for(request, tracking_no: str) -> tuple[Case, bool]:
 @router.get("", response=CasePage)
 def list_cases(
     request,
-    tab: str = "pending",
+    tab: str = "",
     status: str = "",
     item: str = "",
     domain: str = "",
     estate_id: Id | None = None,
     channel: str = "",
     q: str = "",
+    updated_since: Instant | None = Query(
+        None,
+        description="Only the cases changed at or after this instant (ISO 8601 with its time "
+        "zone), oldest change first: sync by passing the time of your last read.",
+    ),
     cursor: str = "",
-    limit: Annotated[int, Field(ge=1, le=MAX_LIMIT)] = 50,
+    limit: Limit = 50,
 ):
-    """Staff: the inbox (tabs and filters as on the web), newest first, cursor-paginated.
-    Residents: their own cases."""
+    """Staff: the inbox (tabs and filters as on the web; with `updated_since`, every tab unless
+    one is named), newest first, cursor-paginated. Residents: their own cases."""
     if scope_for(request.user).is_staff:
         item_obj = Item.objects.filter(code=item).first() if item else None
         filters = selectors.InboxFilters(
-            tab=tab if tab in selectors.TABS else "pending",
+            tab=tab if tab in selectors.TABS else ("all" if updated_since else "pending"),
             status=status,
             item_id=item_obj.pk if item_obj else (0 if item else None),
             domain_code=domain,
@@ -156,8 +184,35 @@ def list_cases(
         cases = selectors.inbox(user=request.user, filters=filters)
     else:
         cases = selectors.resident_cases(user=request.user).select_related("domain", "owner_unit")
-    rows, next_cursor = cursor_page(cases, order=("-pk",), cursor=cursor, limit=limit)
+    order = ("-pk",)
+    if updated_since:
+        cases, order = cases.filter(updated_at__gte=updated_since), ("updated_at", "pk")
+    rows, next_cursor = cursor_page(cases, order=order, cursor=cursor, limit=limit)
     return {"items": [_out(c) for c in rows], "next_cursor": next_cursor}
+
+
+@router.get("/events", response=EventPage)
+def list_events(request, cursor: str = "", limit: Limit = 50):
+    """The timeline events of the cases you see, oldest first, each as the case page shows it
+    to you (staff: internal notes too, community-only ones on the community side; residents:
+    the public events of their own cases). Keep the last `next_cursor` to read only what came
+    since."""
+    events = selectors.events_in_scope(user=request.user)
+    rows, next_cursor, more = feed_page(events, order=("pk",), cursor=cursor, limit=limit)
+    staff = scope_for(request.user).is_staff
+    items = [{**_event_out(e, staff), "id": e.pk, "tracking_no": e.case.tracking_no} for e in rows]
+    return {"items": items, "next_cursor": next_cursor, "has_more": more}
+
+
+def _event_out(event, staff: bool) -> dict:
+    return {
+        "at": event.at,
+        "action": event.action,
+        "party": event.party,
+        "note": event.note,
+        "public": event.public,
+        "actor": str(event.actor) if event.actor and staff else None,
+    }
 
 
 # What intake reads of a building: its estate's community (the tracking-number prefix) and
@@ -232,20 +287,7 @@ def create_case(
 def case_detail(request, tracking_no: str):
     case, staff = _case_for(request, tracking_no)
     events = selectors.timeline(case=case, public_only=not staff, user=request.user)
-    return {
-        **_out(case),
-        "timeline": [
-            {
-                "at": e.at,
-                "action": e.action,
-                "party": e.party,
-                "note": e.note,
-                "public": e.public,
-                "actor": str(e.actor) if e.actor and staff else None,
-            }
-            for e in events
-        ],
-    }
+    return {**_out(case), "timeline": [_event_out(e, staff) for e in events]}
 
 
 @router.post("/{tracking_no}/actions/{action}", response=CaseOut)
