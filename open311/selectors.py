@@ -6,7 +6,6 @@ case. A community with neither has no id: calls about it send no ``jurisdiction_
 """
 
 import re
-from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -19,7 +18,8 @@ from cases.selectors import PUBLIC_CASES, published_photos
 from catalog.models import Item
 from core.errors import NotFound
 from open311.wire import RequestQuery
-from orgs.models import Building, Estate, Household, OrgUnit, Unit
+from orgs.models import Building, Household, OrgUnit, Unit
+from orgs.selectors import Place, place_in_text
 
 # The date this endpoint's discovery document last changed (bump it with the document).
 DISCOVERY_CHANGED = datetime(2026, 11, 26, 0, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -89,13 +89,6 @@ def service_get(*, code: str) -> Item:
 # Places: where in the client's community a request is
 
 
-@dataclass(frozen=True)
-class Place:
-    estate: Estate
-    building: Building | None = None
-    household: Household | None = None
-
-
 ADDRESS_ID = re.compile(r"([BUH])-?(\d{1,18})", re.IGNORECASE)
 
 
@@ -131,53 +124,13 @@ def place_from_address_id(*, community: OrgUnit, address_id: str) -> Place | Non
     return Place(estate=building.estate, building=building, household=household)
 
 
-def _compact(text: str) -> str:
-    return re.sub(r"\s+", "", text)
-
-
-def _name_pattern(name: str) -> re.Pattern:
-    """A name found in text, so that "1号楼" is not found inside "11号楼"."""
-    before = r"(?<![0-9０-９])" if name[:1].isdigit() else ""
-    after = r"(?![0-9０-９])" if name[-1:].isdigit() else ""
-    return re.compile(before + re.escape(name) + after)
-
-
-def building_in_text(*, buildings, text: str) -> Building | None:
-    """The building whose name the text mentions (the longest name wins); None if none or
-    if two equally long names are mentioned."""
-    compact = _compact(text)
-    found = [
-        b for b in buildings if _compact(b.name) and _name_pattern(_compact(b.name)).search(compact)
-    ]
-    if not found:
-        return None
-    found.sort(key=lambda b: len(_compact(b.name)), reverse=True)
-    if len(found) > 1 and len(_compact(found[0].name)) == len(_compact(found[1].name)):
-        return None
-    return found[0]
-
-
 def place_from_address_string(*, community: OrgUnit, address_string: str) -> Place | None:
-    """Match the text against the names (and street addresses) of the community's estates,
-    then against the names of that estate's buildings, e.g. "方城路小区 3号楼 2单元".
-    Without an estate name, a building name that exists once in the community is enough."""
-    compact = _compact(address_string)
-    estates = list(community.estates.all())
-    matches = []
-    for estate in estates:
-        for label in (estate.name, estate.address):
-            label = _compact(label or "")
-            if label and label in compact:
-                matches.append((len(label), estate, label))
-    if matches:
-        matches.sort(key=lambda m: m[0], reverse=True)
-        _length, estate, label = matches[0]
-        rest = compact.replace(label, " ", 1)
-        building = building_in_text(buildings=estate.buildings.all(), text=rest)
-        return Place(estate=estate, building=building)
-    buildings = Building.objects.filter(estate__community=community).select_related("estate")
-    building = building_in_text(buildings=buildings, text=compact)
-    return Place(estate=building.estate, building=building) if building else None
+    """The community's estate (and building) the text names (`orgs.selectors.place_in_text`)."""
+    return place_in_text(
+        estates=community.estates.all(),
+        buildings=Building.objects.filter(estate__community=community),
+        text=address_string,
+    )
 
 
 def place_default(*, community: OrgUnit) -> Place | None:

@@ -17,6 +17,7 @@ from open311 import selectors
 from open311.definitions import attributes_clean
 from open311.models import ClientApp, key_hash
 from open311.wire import InvalidRequest, NewRequest
+from orgs.selectors import building_in_text
 
 KEY_PREFIX = "o311_"
 CASE_DESCRIPTION_MAX = 2000  # Case.description
@@ -116,9 +117,7 @@ def request_submit(*, client: ClientApp, request: NewRequest, photos=()) -> Case
 
     building = place.building
     if building is None and values.building:
-        building = selectors.building_in_text(
-            buildings=place.estate.buildings.all(), text=values.building
-        )
+        building = building_in_text(buildings=place.estate.buildings.all(), text=values.building)
     location_text = " ".join(p for p in (request.address_string, values.building) if p)
     return case_submit(
         item=item,
