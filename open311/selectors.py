@@ -6,18 +6,18 @@ case. A community with neither has no id: calls about it send no ``jurisdiction_
 """
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib.admin.models import LogEntry
 from django.db.models import Max, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from cases.models import OPEN_STATUSES, Case, Participant
+from cases.models import OPEN_STATUSES, Action, Case, CaseEvent, Participant, Party
 from cases.selectors import PUBLIC_CASES, published_photos
 from catalog.models import Item
 from core.errors import NotFound
-from open311.wire import RequestQuery
+from open311.wire import RequestQuery, UpdateQuery
 from orgs.models import Building, Household, OrgUnit, Unit
 from orgs.selectors import Place, place_in_text
 
@@ -187,3 +187,50 @@ def request_get(*, community: OrgUnit | None, tracking_no: str) -> Case:
     if case is None:
         raise NotFound(_("Unknown service_request_id."))
     return case
+
+
+# ---------------------------------------------------------------------------------------------
+# Updates: what the handlers and the system made public of a request, one timeline event each
+
+# The public events, but the submission (the request itself) and the resident's own words;
+# and the approval of the resident's photos, which makes them public (the update's media_url).
+UPDATES = (Q(public=True) & ~Q(action=Action.SUBMIT) & ~Q(party=Party.RESIDENT)) | Q(
+    action=Action.PUBLISH_PHOTOS
+)
+
+
+def request_updates(*, community: OrgUnit, query: UpdateQuery) -> list[CaseEvent]:
+    """The updates of the community's public requests in the window, oldest first; each with
+    `public_photo`, the first photo it made public that still is (or None)."""
+    # An update is shown to the second: it is in the window when the second it shows is (or
+    # one at 10:00:05.3, written 10:00:05, would be missed by a window ending then).
+    end = query.end
+    until = Q(at__lt=end + timedelta(seconds=1)) if not end.microsecond else Q(at__lte=end)
+    events = (
+        CaseEvent.objects.filter(UPDATES, until, at__gte=query.start)
+        .filter(case__in=requests_public(community=community).values("pk"))
+        .select_related("case")
+        .order_by("at", "id")
+    )
+    offset = (query.page - 1) * query.page_size
+    events = list(events[offset : offset + query.page_size])
+    published = published_photos().in_bulk({pk for event in events for pk in _photo_ids(event)})
+    for event in events:
+        photos = [published[pk] for pk in _photo_ids(event) if pk in published]
+        event.public_photo = photos[0] if photos else None
+    return events
+
+
+def _photo_ids(event: CaseEvent) -> list[int]:
+    if event.action != Action.PUBLISH_PHOTOS:
+        return []
+    return [pk for pk in event.data.get("photos", []) if isinstance(pk, int)]
+
+
+def relayed_reply(*, client, case: Case, update_id: str) -> CaseEvent | None:
+    """The reply the client already relayed under its own id of the update, if any."""
+    return (
+        case.events.filter(action=Action.RESIDENT_REPLY, actor=client.user)
+        .filter(data__open311_update_id=update_id)
+        .first()
+    )
