@@ -3,11 +3,11 @@
 from datetime import UTC, datetime
 from typing import Annotated
 
-from django.http import QueryDict
-from ninja import Body, Field, Header, Query, Router, Schema, Status
+from ninja import Field, Header, Query, Router, Schema, Status
 from pydantic import AfterValidator, AwareDatetime
 
-from api.api import limit_writes
+from api.api import errors, limit_writes
+from api.formschema import Id, form_data, form_schema
 from api.paging import FEED_CURSOR, NEXT_CURSOR, cursor_page, feed_page
 from cases import selectors, services
 from cases.actions import ACTIONS
@@ -19,7 +19,6 @@ from residents.selectors import homes_of, resident_by_mobile, resident_for_user
 
 router = Router(tags=["cases"])
 MAX_LIMIT = 100
-Id = Annotated[int, Field(ge=1, le=2**62)]  # database ids: larger numbers cannot exist
 Limit = Annotated[int, Field(ge=1, le=MAX_LIMIT)]
 
 
@@ -150,7 +149,7 @@ def _case_for(request, tracking_no: str) -> tuple[Case, bool]:
     return selectors.resident_case_get(user=request.user, tracking_no=tracking_no), False
 
 
-@router.get("", response=CasePage)
+@router.get("", response={200: CasePage, **errors(401, 422)})
 def list_cases(
     request,
     tab: str = "",
@@ -191,7 +190,7 @@ def list_cases(
     return {"items": [_out(c) for c in rows], "next_cursor": next_cursor}
 
 
-@router.get("/events", response=EventPage)
+@router.get("/events", response={200: EventPage, **errors(401, 422)})
 def list_events(request, cursor: str = "", limit: Limit = 50):
     """The timeline events of the cases you see, oldest first, each as the case page shows it
     to you (staff: internal notes too, community-only ones on the community side; residents:
@@ -220,7 +219,7 @@ def _event_out(event, staff: bool) -> dict:
 PLACE = ("estate__community", "estate__company", "microgrid")
 
 
-@router.post("", response={201: CaseOut})
+@router.post("", response={201: CaseOut, **errors(401, 403, 404, 422, 429)})
 def create_case(
     request, payload: CaseIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")
 ):
@@ -283,31 +282,21 @@ def create_case(
     return Status(201, _out(case))  # as stored: item, domain and unit are the ones it was given
 
 
-@router.get("/{tracking_no}", response=CaseDetailOut)
+@router.get("/{tracking_no}", response={200: CaseDetailOut, **errors(401, 404)})
 def case_detail(request, tracking_no: str):
     case, staff = _case_for(request, tracking_no)
     events = selectors.timeline(case=case, public_only=not staff, user=request.user)
     return {**_out(case), "timeline": [_event_out(e, staff) for e in events]}
 
 
-@router.post("/{tracking_no}/actions/{action}", response=CaseOut)
-def case_action(request, tracking_no: str, action: str, payload: dict = Body(...)):
-    """A staff action (accept, first_contact, reply, note, assign, transfer, return,
-    rule_return, whistle, extension, decide_extension, supervise, resolve, follow_up, merge,
-    reopen, close). The body has the fields of the web form, including `version`, the case
-    version the caller saw: a stale version gets 409 and changes nothing."""
+def _act(request, tracking_no: str, action: str, payload: Schema):
+    """A staff action: the body through the action's web form, then its service."""
     limit_writes(request)
     case, staff = _case_for(request, tracking_no)
-    if not staff or action not in ACTIONS:
+    if not staff:
         raise NotFound()
     spec = ACTIONS[action]
-    data = QueryDict(mutable=True)
-    for key, value in payload.items():
-        if isinstance(value, list):
-            data.setlist(key, [str(v) for v in value])
-        elif value is not None:
-            data[key] = str(value).lower() if isinstance(value, bool) else str(value)
-    form = spec.form(data, **spec.form_kwargs(case, request.user))
+    form = spec.form(form_data(payload), **spec.form_kwargs(case, request.user))
     if not form.is_valid():
         raise ApplicationError(
             "The request is not valid.",
@@ -318,7 +307,33 @@ def case_action(request, tracking_no: str, action: str, payload: dict = Body(...
     return _out(selectors.case_as_stored(case=case))
 
 
-@router.post("/{tracking_no}/rate", response=CaseOut)
+def _action_operation(action: str, spec) -> None:
+    body = form_schema(spec.form, name="".join(w.title() for w in action.split("_")) + "In")
+
+    def operation(request, tracking_no: str, payload: body):
+        return _act(request, tracking_no, action, payload)
+
+    router.post(
+        f"/{{tracking_no}}/actions/{action}",
+        response={200: CaseOut, **errors(401, 403, 404, 409, 422, 429)},
+        operation_id=f"case_action_{action}",
+        summary=spec.label,
+        description="A staff action with the fields of its web form. `version` is the case "
+        "version the caller saw: a stale version gets 409 and changes nothing.",
+    )(operation)
+
+
+for _name, _spec in ACTIONS.items():
+    _action_operation(_name, _spec)
+
+
+@router.post("/{tracking_no}/actions/{action}", include_in_schema=False)
+def unknown_action(request, tracking_no: str, action: str):
+    """No such action: as missing as a case out of scope."""
+    raise NotFound()
+
+
+@router.post("/{tracking_no}/rate", response={200: CaseOut, **errors(401, 403, 404, 409, 422, 429)})
 def rate(request, tracking_no: str, payload: RateIn):
     """The resident rates their resolved case: satisfied, basic or dissatisfied."""
     limit_writes(request)
@@ -333,7 +348,9 @@ def rate(request, tracking_no: str, payload: RateIn):
     return _out(selectors.case_as_stored(case=case))
 
 
-@router.post("/{tracking_no}/reply", response=CaseOut)
+@router.post(
+    "/{tracking_no}/reply", response={200: CaseOut, **errors(401, 403, 404, 409, 422, 429)}
+)
 def resident_reply(request, tracking_no: str, payload: TextIn):
     limit_writes(request)
     case, staff = _case_for(request, tracking_no)

@@ -2,6 +2,7 @@ from typing import Annotated
 
 from ninja import Field, Query, Router, Schema
 
+from api.api import errors
 from orgs.selectors import (
     addresses_search,
     building_get_for,
@@ -49,13 +50,13 @@ class AddressOut(Schema):
     household: NamedOut | None
 
 
-@router.get("/units", response=list[OrgUnitOut])
+@router.get("/units", response={200: list[OrgUnitOut], **errors(401)})
 def units(request):
     """The org units in the caller's scope."""
     return org_unit_tree_for(user=request.user)
 
 
-@router.get("/estates", response=list[EstateOut])
+@router.get("/estates", response={200: list[EstateOut], **errors(401)})
 def estates(request):
     return [
         EstateOut(
@@ -69,21 +70,25 @@ def estates(request):
     ]
 
 
-@router.get("/estates/{estate_id}/buildings", response=list[NamedOut])
+@router.get(
+    "/estates/{estate_id}/buildings", response={200: list[NamedOut], **errors(401, 404, 422)}
+)
 def estate_buildings(request, estate_id: Id):
     """The buildings of an estate in your scope."""
     estate = estate_get_for(user=request.user, estate_id=estate_id)
     return [_named(b) for b in estate_buildings_for(user=request.user, estate=estate)]
 
 
-@router.get("/buildings/{building_id}/units", response=list[NamedOut])
+@router.get(
+    "/buildings/{building_id}/units", response={200: list[NamedOut], **errors(401, 404, 422)}
+)
 def building_units(request, building_id: Id):
     """The units (stairways, 单元) of a building in your scope."""
     building = building_get_for(user=request.user, building_id=building_id)
     return [_named(u) for u in units_of(building=building)]
 
 
-@router.get("/units/{unit_id}/households", response=list[NamedOut])
+@router.get("/units/{unit_id}/households", response={200: list[NamedOut], **errors(401, 404, 422)})
 def unit_households(request, unit_id: Id):
     """The households of a unit (stairway, 单元) in your scope; a household's name is its
     door number."""
@@ -91,7 +96,7 @@ def unit_households(request, unit_id: Id):
     return [_named(h) for h in households_of(unit=unit)]
 
 
-@router.get("/addresses", response=list[AddressOut])
+@router.get("/addresses", response={200: list[AddressOut], **errors(401, 422)})
 def addresses(request, q: str = Query(..., min_length=1, max_length=200)):
     """The places in your scope that an address text names ("方城路小区 3号楼"): the estate
     and, as far as the text says, its building, unit and household."""
