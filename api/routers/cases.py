@@ -167,8 +167,9 @@ def list_cases(
     cursor: str = "",
     limit: Limit = 50,
 ):
-    """Staff: the inbox (tabs and filters as on the web; with `updated_since`, every tab unless
-    one is named), newest first, cursor-paginated. Residents: their own cases."""
+    """Staff: the inbox (tabs and filters as on the web), newest first, cursor-paginated.
+    Residents: their own cases. With `updated_since`: the cases changed since, oldest change
+    first, of every tab unless one is named."""
     if scope_for(request.user).is_staff:
         item_obj = Item.objects.filter(code=item).first() if item else None
         filters = selectors.InboxFilters(
