@@ -385,3 +385,37 @@ def test_posts_are_rate_limited_per_client(api, world, handled):
     codes = [_post(api, client, handled, update_id=str(n)).status_code for n in range(3)]
 
     assert codes == [200, 200, 429]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_same_update_posted_at_once_is_added_once(world, catalogue, start):
+    import threading
+
+    from django.db import connections
+    from django.test import Client
+
+    client, key = services.client_create(name="FixMyStreet", community=world.C1)
+    client.key = key
+    case = _submit(world, estate=world.E1, building=world.B1, at=start)
+    senders = 6
+    barrier = threading.Barrier(senders)
+    answers, errors = [], []
+
+    def send():
+        try:
+            barrier.wait()
+            answers.append(json_doc(_post(Client(), client, case)))
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=send) for _ in range(senders)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    (reply,) = case.events.filter(action=Action.RESIDENT_REPLY)
+    assert errors == []
+    assert answers == [[{"update_id": str(reply.pk)}]] * senders
