@@ -13,6 +13,8 @@ from api.services import token_create
 from cases import services
 from cases.actions import ACTIONS
 from cases.models import Case, Extension
+from core.testing import make_user
+from orgs.roles import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -220,3 +222,25 @@ def test_a_body_not_of_the_declared_type_is_422(world, case, body, fields):
         {"code": "invalid", "message": "The request is not valid.", "fields": fields},
     )
     assert Case.objects.get(pk=case.pk).version == 1
+
+
+def test_an_action_outside_ones_scope_looks_missing_and_changes_nothing(world, case):
+    other_community = make_user("c2-staff", role=Role.COMMUNITY_STAFF, org_unit=world.C2)
+
+    def answer(user):
+        response = _act(user, case, "accept", version=1)
+        return response.status_code, response.json()
+
+    seen = {
+        name: answer(user)
+        for name, user in [
+            ("other company", world.other_manager),
+            ("other community", other_community),
+            ("stranger", world.nobody),
+            ("the resident", world.resident_user),
+        ]
+    }
+
+    missing = (404, {"code": "not_found", "message": "Not found.", "fields": {}})
+    assert seen == dict.fromkeys(seen, missing)
+    assert Case.objects.get(pk=case.pk).status == "submitted"
