@@ -7,10 +7,10 @@ from functools import wraps
 
 from django.conf import settings
 from django.http import Http404
-from ninja import NinjaAPI
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import APIKeyHeader, HttpBearer, django_auth
+from ninja.security import APIKeyCookie, APIKeyHeader, HttpBearer
 
 from api.services import token_user
 from core.errors import ApplicationError
@@ -39,7 +39,34 @@ class TokenHeader(APIKeyHeader):
         return user
 
 
-AUTH = [BearerToken(), TokenHeader(), django_auth]
+class CsrfRefused(ApplicationError):
+    code = "csrf"
+    status = 403
+    default_message = "The CSRF token is missing or wrong: reload the page and try again."
+
+
+class SiteSession(APIKeyCookie):
+    """The site's own session (its pages' scripts, the interactive docs). A request that
+    carries a token is judged by its token alone, and one without a signed-in session is
+    simply not authenticated (401): only a signed-in session must show the CSRF token on a
+    write, as every form of the site does."""
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def _get_key(self, request):
+        carries_token = "Authorization" in request.headers or "X-API-Key" in request.headers
+        if carries_token or not request.user.is_authenticated:
+            return None
+        try:
+            return super()._get_key(request)
+        except HttpError:  # ninja's own refusal of a missing or wrong CSRF token
+            raise CsrfRefused() from None
+
+    def authenticate(self, request, key):
+        return request.user if key else None
+
+
+AUTH = [BearerToken(), TokenHeader(), SiteSession()]
 
 api = NinjaAPI(
     title="Hongguanjia API",
@@ -49,6 +76,25 @@ api = NinjaAPI(
     description="The REST API of Hongguanjia (红管家). Scope rules are the web's: "
     "nobody sees or changes anything outside their area.",
 )
+
+
+class Error(Schema):
+    """Every failure of the API, whatever its status."""
+
+    code: str = Field(..., description="What went wrong, for programs: invalid, not_found, …")
+    message: str = Field(..., description="What went wrong, in words")
+    fields: dict[str, list[str]] = Field(
+        ..., description="The problems of each field of the request (empty if none is to blame)"
+    )
+
+
+def errors(*statuses: int) -> dict[int, type[Error]]:
+    """An operation's error responses for its `response=`: 400, which any request can get (a
+    NUL character in it), and those named (401 without a valid token or session, 403 refused
+    or a session's write without its CSRF token, 404 missing or out of scope, 409 changed
+    meanwhile or not in that state, 422 parameters or body not as declared, 429 too many
+    writes)."""
+    return dict.fromkeys((400, *statuses), Error)
 
 
 def _error(request, status: int, code: str, message: str, fields: dict | None = None):
@@ -120,7 +166,7 @@ api.add_router("/notifications", "api.routers.notifications.router")
 api.add_router("/engagement", "api.routers.engagement.router")
 
 
-@api.get("/ping", auth=None, tags=["status"])
+@api.get("/ping", auth=None, tags=["status"], response={200: dict[str, str], **errors()})
 def ping(request):
     """Liveness of the API itself: no database, no sign-in (the benchmark's ceiling)."""
     return {"status": "ok"}

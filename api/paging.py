@@ -19,6 +19,10 @@ from django.db.models import Q, QuerySet
 from core.errors import ApplicationError
 
 NEXT_CURSOR = "Pass as `cursor` for the next page (opaque: send it back as it is)."
+FEED_CURSOR = (
+    "Pass as `cursor` to read on from here, now or later (opaque: send it back as it is); "
+    "never null."
+)
 MAX_CURSOR = 200  # characters: far more than a key of a few fields needs
 LARGEST_ID = 2**62  # larger numbers cannot be ids (and overflow SQLite)
 
@@ -29,26 +33,48 @@ def cursor_page(
     """The page of `rows` after `cursor` (the first page without one) in `order`, and the
     cursor of the next page (None on the last). `order` ends with "pk" or "-pk", so every row
     has a key of its own."""
+    page, more = _page(rows, order, cursor, limit)
+    return page, (_key(page[-1], order) if more else None)
+
+
+def feed_page(
+    rows: QuerySet, *, order: tuple[str, ...], cursor: str, limit: int
+) -> tuple[list, str, bool]:
+    """A page of a feed, which grows at its end: as `cursor_page`, but the next cursor is there
+    on the last page too (after its last row, or the cursor given when nothing came since), so
+    that a client reads on from where it stopped; and whether more rows wait already."""
+    page, more = _page(rows, order, cursor, limit)
+    return page, (_key(page[-1], order) if page else cursor), more
+
+
+def _page(rows: QuerySet, order, cursor: str, limit: int) -> tuple[list, bool]:
     if order[-1].lstrip("-") != "pk":
         raise ValueError("order must end with pk or -pk")
     if cursor:
         rows = rows.filter(_after(order, _decode(rows, order, cursor)))
     page = list(rows.order_by(*order)[: limit + 1])
-    if len(page) <= limit:
-        return page, None
-    page = page[:limit]
-    return page, _encode([_value(page[-1], field.lstrip("-")) for field in order])
+    return page[:limit], len(page) > limit
+
+
+def _key(row, order) -> str:
+    return _encode([_value(row, field.lstrip("-")) for field in order])
 
 
 def _after(order, values) -> Q:
-    """Rows whose key sorts after `values`: first field beyond, or equal and the next beyond…"""
+    """Rows whose key sorts after `values`: first field beyond, or equal and the next beyond…
+    The first field's own bound comes first, so that the database walks an index on the order
+    from the cursor on (of the alternatives alone, PostgreSQL reads every row and sorts)."""
     conditions, same = [], Q()
     for field, value in zip(order, values, strict=True):
         name = field.lstrip("-")
         beyond = "lt" if field.startswith("-") else "gt"
         conditions.append(same & Q(**{f"{name}__{beyond}": value}))
         same &= Q(**{name: value})
-    return reduce(or_, conditions)
+    if len(order) == 1:
+        return conditions[0]
+    first = order[0].lstrip("-")
+    bound = Q(**{f"{first}__{'lte' if order[0].startswith('-') else 'gte'}": values[0]})
+    return bound & reduce(or_, conditions)
 
 
 def _value(row, name: str):

@@ -104,7 +104,7 @@ def case_clocks_recompute(
         )
     clocks = case_clocks(case, events, extended)
     changes = {name: value for name, value in clocks.items() if getattr(case, name) != value}
-    if not changes or not case_apply(case, changes):
+    if not changes or not case_apply(case, changes, now=now):
         return False
     CaseEvent.objects.create(
         case=case,

@@ -167,15 +167,29 @@ def reads_community_notes(user) -> bool:
 
 
 def timeline(*, case: Case, public_only: bool, user=None) -> QuerySet[CaseEvent]:
-    """A case's events as `user` may read them: the resident's public ones, or everything but
-    the community-only notes unless the user is on the community side. Every page, API answer
-    and file that shows events reads them here."""
+    """A case's events as `user` may read them (`events_readable`). Every page, API answer
+    and file that shows a case's events reads them here."""
     events = case.events.select_related("actor", "unit").prefetch_related("photos")
+    return events_readable(events, public_only=public_only, user=user)
+
+
+def events_readable(events: QuerySet[CaseEvent], *, public_only: bool, user) -> QuerySet[CaseEvent]:
+    """The events `user` may read: the resident's public ones, or everything but the
+    community-only notes unless the user is on the community side."""
     if public_only:
         return events.filter(public=True)
     if user is None or not reads_community_notes(user):
         return events.exclude(community_only=True)
     return events
+
+
+def events_in_scope(*, user) -> QuerySet[CaseEvent]:
+    """The timeline events of every case the user sees, each as its case page shows it: for
+    staff, of the cases in their scope; for a resident, the public events of their own."""
+    staff = scope_for(user).is_staff
+    cases = cases_in_scope(user=user) if staff else resident_cases(user=user)
+    events = CaseEvent.objects.filter(case__in=cases.values("pk")).select_related("case", "actor")
+    return events_readable(events, public_only=not staff, user=user)
 
 
 LISTED = ("item", "estate", "domain", "owner_unit")  # what a list of cases shows

@@ -42,6 +42,7 @@ ITEM_NAMES = {
     "values": "value",
     "endpoints": "endpoint",
     "formats": "format",
+    "service_requests_updates": "request_update",
 }
 
 
@@ -235,3 +236,45 @@ def public_address(case: Case) -> str:
     return " ".join(
         part for part in (case.estate.name, case.building and case.building.name) if part
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Updates (mySociety's servicerequestupdates)
+
+# The case's status after an update, in FixMyStreet's extended statuses (its Open311 adapter
+# maps them onto its own states). Closed comes only after resolved, so it is fixed too.
+UPDATE_STATUSES = {
+    Status.SUBMITTED: "OPEN",
+    Status.ACCEPTED: "ACTION_SCHEDULED",
+    Status.IN_PROGRESS: "IN_PROGRESS",
+    Status.RETURNED: "INTERNAL_REFERRAL",
+    Status.REOPENED: "OPEN",
+    Status.RESOLVED: "FIXED",
+    Status.CLOSED: "FIXED",
+    Status.MERGED: "DUPLICATE",
+}
+
+
+def updates(fmt: str, *, events, site: str) -> HttpResponse:
+    """`site` is the address the photos' links start with (the request's own host)."""
+    return respond(fmt, "service_requests_updates", [update_fields(e, site) for e in events])
+
+
+def update_fields(event, site: str) -> dict:
+    fields = {
+        "update_id": str(event.pk),
+        "service_request_id": event.case.tracking_no,
+        "status": UPDATE_STATUSES[event.to_status],
+        "external_status_code": event.to_status,
+        # What was said in public, or what happened when nothing was said ("Accepted").
+        "description": public_text(event.note) if event.note else event.get_action_display(),
+        "updated_datetime": datetime_text(event.at),
+    }
+    if event.public_photo is not None:
+        path = reverse("cases:public_photo", args=[event.public_photo.pk])
+        fields["media_url"] = site.rstrip("/") + path
+    return fields
+
+
+def update_created(fmt: str, *, event) -> HttpResponse:
+    return respond(fmt, "service_requests_updates", [{"update_id": str(event.pk)}])

@@ -6,20 +6,20 @@ case. A community with neither has no id: calls about it send no ``jurisdiction_
 """
 
 import re
-from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib.admin.models import LogEntry
 from django.db.models import Max, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from cases.models import OPEN_STATUSES, Case, Participant
+from cases.models import OPEN_STATUSES, Action, Case, CaseEvent, Participant, Party
 from cases.selectors import PUBLIC_CASES, published_photos
 from catalog.models import Item
 from core.errors import NotFound
-from open311.wire import RequestQuery
-from orgs.models import Building, Estate, Household, OrgUnit, Unit
+from open311.wire import RequestQuery, UpdateQuery
+from orgs.models import Building, Household, OrgUnit, Unit
+from orgs.selectors import Place, place_in_text
 
 # The date this endpoint's discovery document last changed (bump it with the document).
 DISCOVERY_CHANGED = datetime(2026, 11, 26, 0, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -89,13 +89,6 @@ def service_get(*, code: str) -> Item:
 # Places: where in the client's community a request is
 
 
-@dataclass(frozen=True)
-class Place:
-    estate: Estate
-    building: Building | None = None
-    household: Household | None = None
-
-
 ADDRESS_ID = re.compile(r"([BUH])-?(\d{1,18})", re.IGNORECASE)
 
 
@@ -131,53 +124,13 @@ def place_from_address_id(*, community: OrgUnit, address_id: str) -> Place | Non
     return Place(estate=building.estate, building=building, household=household)
 
 
-def _compact(text: str) -> str:
-    return re.sub(r"\s+", "", text)
-
-
-def _name_pattern(name: str) -> re.Pattern:
-    """A name found in text, so that "1号楼" is not found inside "11号楼"."""
-    before = r"(?<![0-9０-９])" if name[:1].isdigit() else ""
-    after = r"(?![0-9０-９])" if name[-1:].isdigit() else ""
-    return re.compile(before + re.escape(name) + after)
-
-
-def building_in_text(*, buildings, text: str) -> Building | None:
-    """The building whose name the text mentions (the longest name wins); None if none or
-    if two equally long names are mentioned."""
-    compact = _compact(text)
-    found = [
-        b for b in buildings if _compact(b.name) and _name_pattern(_compact(b.name)).search(compact)
-    ]
-    if not found:
-        return None
-    found.sort(key=lambda b: len(_compact(b.name)), reverse=True)
-    if len(found) > 1 and len(_compact(found[0].name)) == len(_compact(found[1].name)):
-        return None
-    return found[0]
-
-
 def place_from_address_string(*, community: OrgUnit, address_string: str) -> Place | None:
-    """Match the text against the names (and street addresses) of the community's estates,
-    then against the names of that estate's buildings, e.g. "方城路小区 3号楼 2单元".
-    Without an estate name, a building name that exists once in the community is enough."""
-    compact = _compact(address_string)
-    estates = list(community.estates.all())
-    matches = []
-    for estate in estates:
-        for label in (estate.name, estate.address):
-            label = _compact(label or "")
-            if label and label in compact:
-                matches.append((len(label), estate, label))
-    if matches:
-        matches.sort(key=lambda m: m[0], reverse=True)
-        _length, estate, label = matches[0]
-        rest = compact.replace(label, " ", 1)
-        building = building_in_text(buildings=estate.buildings.all(), text=rest)
-        return Place(estate=estate, building=building)
-    buildings = Building.objects.filter(estate__community=community).select_related("estate")
-    building = building_in_text(buildings=buildings, text=compact)
-    return Place(estate=building.estate, building=building) if building else None
+    """The community's estate (and building) the text names (`orgs.selectors.place_in_text`)."""
+    return place_in_text(
+        estates=community.estates.all(),
+        buildings=Building.objects.filter(estate__community=community),
+        text=address_string,
+    )
 
 
 def place_default(*, community: OrgUnit) -> Place | None:
@@ -234,3 +187,50 @@ def request_get(*, community: OrgUnit | None, tracking_no: str) -> Case:
     if case is None:
         raise NotFound(_("Unknown service_request_id."))
     return case
+
+
+# ---------------------------------------------------------------------------------------------
+# Updates: what the handlers and the system made public of a request, one timeline event each
+
+# The public events, but the submission (the request itself) and the resident's own words;
+# and the approval of the resident's photos, which makes them public (the update's media_url).
+UPDATES = (Q(public=True) & ~Q(action=Action.SUBMIT) & ~Q(party=Party.RESIDENT)) | Q(
+    action=Action.PUBLISH_PHOTOS
+)
+
+
+def request_updates(*, community: OrgUnit, query: UpdateQuery) -> list[CaseEvent]:
+    """The updates of the community's public requests in the window, oldest first; each with
+    `public_photo`, the first photo it made public that still is (or None)."""
+    # An update is shown to the second: it is in the window when the second it shows is (or
+    # one at 10:00:05.3, written 10:00:05, would be missed by a window ending then).
+    end = query.end
+    until = Q(at__lt=end + timedelta(seconds=1)) if not end.microsecond else Q(at__lte=end)
+    events = (
+        CaseEvent.objects.filter(UPDATES, until, at__gte=query.start)
+        .filter(case__in=requests_public(community=community).values("pk"))
+        .select_related("case")
+        .order_by("at", "id")
+    )
+    offset = (query.page - 1) * query.page_size
+    events = list(events[offset : offset + query.page_size])
+    published = published_photos().in_bulk({pk for event in events for pk in _photo_ids(event)})
+    for event in events:
+        photos = [published[pk] for pk in _photo_ids(event) if pk in published]
+        event.public_photo = photos[0] if photos else None
+    return events
+
+
+def _photo_ids(event: CaseEvent) -> list[int]:
+    if event.action != Action.PUBLISH_PHOTOS:
+        return []
+    return [pk for pk in event.data.get("photos", []) if isinstance(pk, int)]
+
+
+def relayed_reply(*, client, case: Case, update_id: str) -> CaseEvent | None:
+    """The reply the client already relayed under its own id of the update, if any."""
+    return (
+        case.events.filter(action=Action.RESIDENT_REPLY, actor=client.user)
+        .filter(data__open311_update_id=update_id)
+        .first()
+    )

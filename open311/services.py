@@ -10,13 +10,14 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from cases.models import Case, Channel
-from cases.services import case_submit
-from core.errors import ApplicationError
+from cases.models import Case, CaseEvent, Channel
+from cases.services import case_resident_reply, case_submit
+from core.errors import ApplicationError, Conflict
 from open311 import selectors
 from open311.definitions import attributes_clean
 from open311.models import ClientApp, key_hash
-from open311.wire import InvalidRequest, NewRequest
+from open311.wire import InvalidRequest, NewRequest, NewUpdate
+from orgs.selectors import building_in_text
 
 KEY_PREFIX = "o311_"
 CASE_DESCRIPTION_MAX = 2000  # Case.description
@@ -116,9 +117,7 @@ def request_submit(*, client: ClientApp, request: NewRequest, photos=()) -> Case
 
     building = place.building
     if building is None and values.building:
-        building = selectors.building_in_text(
-            buildings=place.estate.buildings.all(), text=values.building
-        )
+        building = building_in_text(buildings=place.estate.buildings.all(), text=values.building)
     location_text = " ".join(p for p in (request.address_string, values.building) if p)
     return case_submit(
         item=item,
@@ -154,3 +153,33 @@ def _description(request: NewRequest, *, item, keywords) -> str:
     if len(text) > room:
         text = text[: max(room - 1, 0)] + "…"
     return f"{text}\n\n{appendix}" if appendix else text
+
+
+# ---------------------------------------------------------------------------------------------
+# Posting an update
+
+
+def request_update_submit(*, client: ClientApp, update: NewUpdate) -> CaseEvent:
+    """A resident's comment on a public request of the client's community, posted by the
+    client (FixMyStreet's `post_service_request_update`): the resident's reply on the case's
+    timeline. Posted again under the same update id, it adds nothing and answers the first."""
+    for attempt in (1, 2):
+        case = selectors.request_get(
+            community=client.community, tracking_no=update.service_request_id
+        )
+        earlier = selectors.relayed_reply(client=client, case=case, update_id=update.update_id)
+        if earlier is not None:
+            return earlier
+        try:
+            return case_resident_reply(
+                case=case,
+                user=client.user,
+                text=update.description,
+                relayed=True,
+                data={"open311_update_id": update.update_id},
+            )
+        except Conflict:
+            # The case changed since it was read: perhaps by the same update, sent twice at
+            # once. Read it again, once.
+            if attempt == 2:
+                raise

@@ -19,5 +19,6 @@ urlpatterns = [
     re_path(rf"^requests{FMT}$", views.requests, name="requests"),
     re_path(rf"^requests/(?P<tracking_no>{ID}){FMT}$", views.request_detail, name="request"),
     re_path(rf"^tokens/(?P<token>{ID}){FMT}$", views.token, name="token"),
+    re_path(rf"^servicerequestupdates{FMT}$", views.request_updates, name="updates"),
     re_path(r"^(?P<path>.*)$", views.not_found, name="not_found"),
 ]

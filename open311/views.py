@@ -90,20 +90,44 @@ def requests(request, fmt):
     return render.requests(fmt, cases=cases, site=request.build_absolute_uri("/"))
 
 
-def _request_create(request, fmt, params):
+def _client(params, *, writes: str | None = None):
+    """The client the `api_key` belongs to, within its allowance of `writes` per minute, for
+    its own jurisdiction."""
     api_key = params.get("api_key")
     client = services.client_for_key(key=api_key)
     if client is None:
         raise Forbidden(_("api_key is missing.") if not api_key else _("api_key is not valid."))
-    rate_limit_check(
-        key=f"open311:{client.pk}",
-        limit=client.rate_limit_per_minute,
-        window_seconds=RATE_WINDOW_SECONDS,
-    )
+    if writes:
+        rate_limit_check(
+            key=f"{writes}:{client.pk}",
+            limit=client.rate_limit_per_minute,
+            window_seconds=RATE_WINDOW_SECONDS,
+        )
     selectors.jurisdiction_check(client=client, jurisdiction_id=params.get("jurisdiction_id"))
+    return client
+
+
+def _request_create(request, fmt, params):
+    client = _client(params, writes="open311")
     new = wire.new_request(params, headers=request.headers)
     case = services.request_submit(client=client, request=new, photos=wire.photos(request))
     return render.created(fmt, case=case)
+
+
+@endpoint("GET", "POST")
+def request_updates(request, fmt):
+    """mySociety's extension: the updates of the key's jurisdiction in a window (GET), and a
+    resident's comment that the client passes on (POST)."""
+    params = wire.Params(request)
+    if request.method == "POST":
+        client = _client(params, writes="open311-update")
+        update = wire.new_update(params)
+        event = services.request_update_submit(client=client, update=update)
+        return render.update_created(fmt, event=event)
+    client = _client(params)
+    query = wire.update_query(params, now=timezone.now())
+    events = selectors.request_updates(community=client.community, query=query)
+    return render.updates(fmt, events=events, site=request.build_absolute_uri("/"))
 
 
 @endpoint("GET")

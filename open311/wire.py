@@ -287,6 +287,28 @@ def request_query(params: Params, *, now: datetime) -> RequestQuery:
         return RequestQuery(ids=tracking[:IDS_MAX])
 
     errors = []
+    dates = _dates(params, errors)
+    statuses = frozenset(s.strip().lower() for s in (params.get("status") or "").split(","))
+    statuses -= {""}
+    if statuses - {"open", "closed"}:
+        errors.append(_("status may be open, closed or both (comma-separated)."))
+    page, page_size = _paging(params, errors)
+    if errors:
+        raise InvalidRequest(errors)
+    start, end = _window(dates, now=now)
+    codes = tuple(c.strip() for c in (params.get("service_code") or "").split(",") if c.strip())
+    return RequestQuery(
+        service_codes=codes,
+        start=start,
+        end=end,
+        statuses=statuses,
+        page=page,
+        page_size=page_size,
+    )
+
+
+def _dates(params: Params, errors: list) -> dict[str, datetime]:
+    """`start_date` and `end_date` as sent (each may be missing)."""
     dates = {}
     for name in ("start_date", "end_date"):
         value = params.get(name)
@@ -298,17 +320,11 @@ def request_query(params: Params, *, now: datetime) -> RequestQuery:
                     _("%(name)s must be a W3C date-time with a time zone, e.g. %(example)s.")
                     % {"name": name, "example": "2026-03-05T09:30:00+08:00"}
                 )
-    statuses = frozenset(s.strip().lower() for s in (params.get("status") or "").split(","))
-    statuses -= {""}
-    if statuses - {"open", "closed"}:
-        errors.append(_("status may be open, closed or both (comma-separated)."))
-    page = _positive_int(params.get("page"), default=1, name="page", errors=errors)
-    page_size = _positive_int(
-        params.get("page_size"), default=REQUESTS_MAX, name="page_size", errors=errors
-    )
-    if errors:
-        raise InvalidRequest(errors)
+    return dates
 
+
+def _window(dates: dict[str, datetime], *, now: datetime) -> tuple[datetime, datetime]:
+    """The dates' window: the last 90 days by default, and never longer."""
     if not all(date_in_range(value) for value in dates.values()):
         raise InvalidRequest([_("The dates are out of range.")])
     start, end = dates.get("start_date"), dates.get("end_date")
@@ -324,14 +340,75 @@ def request_query(params: Params, *, now: datetime) -> RequestQuery:
         raise InvalidRequest(
             [_("The date range may span at most %(days)d days.") % {"days": WINDOW.days}]
         )
-    codes = tuple(c.strip() for c in (params.get("service_code") or "").split(",") if c.strip())
-    return RequestQuery(
-        service_codes=codes,
-        start=start,
-        end=end,
-        statuses=statuses,
-        page=page,
-        page_size=min(page_size, REQUESTS_MAX),
+    return start, end
+
+
+def _paging(params: Params, errors: list) -> tuple[int, int]:
+    page = _positive_int(params.get("page"), default=1, name="page", errors=errors)
+    page_size = _positive_int(
+        params.get("page_size"), default=REQUESTS_MAX, name="page_size", errors=errors
+    )
+    return page, min(page_size, REQUESTS_MAX)
+
+
+# ---------------------------------------------------------------------------------------------
+# servicerequestupdates (mySociety's extension, as FixMyStreet's Open311 adapter calls it)
+
+
+@dataclass(frozen=True)
+class UpdateQuery:
+    start: datetime
+    end: datetime
+    page: int = 1
+    page_size: int = REQUESTS_MAX
+
+
+def update_query(params: Params, *, now: datetime) -> UpdateQuery:
+    """The window of a GET: `start_date` to `end_date`, as for requests."""
+    errors = []
+    dates = _dates(params, errors)
+    page, page_size = _paging(params, errors)
+    if errors:
+        raise InvalidRequest(errors)
+    start, end = _window(dates, now=now)
+    return UpdateQuery(start=start, end=end, page=page, page_size=page_size)
+
+
+@dataclass(frozen=True)
+class NewUpdate:
+    service_request_id: str
+    update_id: str  # the client's own id of the update: a retry adds nothing
+    description: str
+
+
+UPDATE_DESCRIPTION_MAX = 2000  # a reply on the timeline
+UPDATE_ID_MAX = 64
+
+
+def new_update(params: Params) -> NewUpdate:
+    """Check a POST of an update; raise InvalidRequest listing every problem. What it says
+    besides its text (status, names, e-mail, media) is not kept: the reply is the resident's
+    words on the timeline."""
+    errors = []
+    service_request_id = params.get("service_request_id")
+    if not service_request_id:
+        errors.append(_("service_request_id is missing."))
+    update_id = params.get("update_id")
+    if not update_id:
+        errors.append(_("update_id is missing."))
+    elif len(update_id) > UPDATE_ID_MAX:
+        errors.append(_("update_id may have at most %(max)d characters.") % {"max": UPDATE_ID_MAX})
+    description = params.get("description")
+    if not description:
+        errors.append(_("description is missing."))
+    elif len(description) > UPDATE_DESCRIPTION_MAX:
+        errors.append(
+            _("description may have at most %(max)d characters.") % {"max": UPDATE_DESCRIPTION_MAX}
+        )
+    if errors:
+        raise InvalidRequest(errors)
+    return NewUpdate(
+        service_request_id=service_request_id, update_id=update_id, description=description
     )
 
 

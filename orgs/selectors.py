@@ -1,5 +1,6 @@
 """Reads of the org structure, and the one scope selector every other query goes through."""
 
+import re
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
@@ -7,7 +8,15 @@ from operator import or_
 from django.db.models import Count, Q, QuerySet
 
 from core.errors import NotFound
-from orgs.models import Building, Estate, Household, OrgUnit, PropertyCompany, StaffMembership
+from orgs.models import (
+    Building,
+    Estate,
+    Household,
+    OrgUnit,
+    PropertyCompany,
+    StaffMembership,
+    Unit,
+)
 from orgs.roles import ROLE_PERMISSIONS, ROLE_PRECEDENCE, Role
 
 PATH_END = "~"  # sorts after the digits and dots of every path
@@ -190,3 +199,96 @@ def staff_overview_for(*, user) -> dict:
 def community_list() -> QuerySet[OrgUnit]:
     """Every community, in tree order: their names are public (the transparency page)."""
     return OrgUnit.objects.filter(kind=OrgUnit.Kind.COMMUNITY).order_by("path")
+
+
+# ---------------------------------------------------------------------------------------------
+# Places: estates down to households, and where an address text points
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where something is: an estate, and as far down as known a building, a unit (stairway)
+    and a household."""
+
+    estate: Estate
+    building: Building | None = None
+    unit: Unit | None = None
+    household: Household | None = None
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _name_pattern(name: str) -> re.Pattern:
+    """A name found in text, so that "1号楼" is not found inside "11号楼"."""
+    before = r"(?<![0-9０-９])" if name[:1].isdigit() else ""
+    after = r"(?![0-9０-９])" if name[-1:].isdigit() else ""
+    return re.compile(before + re.escape(name) + after)
+
+
+def building_in_text(*, buildings, text: str) -> Building | None:
+    """The building whose name the text mentions (the longest name wins); None if none or
+    if two equally long names are mentioned."""
+    compact = _compact(text)
+    found = [
+        b for b in buildings if _compact(b.name) and _name_pattern(_compact(b.name)).search(compact)
+    ]
+    if not found:
+        return None
+    found.sort(key=lambda b: len(_compact(b.name)), reverse=True)
+    if len(found) > 1 and len(_compact(found[0].name)) == len(_compact(found[1].name)):
+        return None
+    return found[0]
+
+
+def place_in_text(*, estates: QuerySet[Estate], buildings: QuerySet[Building], text: str):
+    """The estate whose name (or street address) the text holds, then which of its `buildings`
+    the rest names, e.g. "方城路小区 3号楼 2单元". Without an estate name, a building name that
+    exists once among `buildings` is enough. None when the text names neither."""
+    compact = _compact(text)
+    matches = []
+    for estate in estates:
+        for label in (estate.name, estate.address):
+            label = _compact(label or "")
+            if label and label in compact:
+                matches.append((len(label), estate, label))
+    if matches:
+        matches.sort(key=lambda m: m[0], reverse=True)
+        _length, estate, label = matches[0]
+        rest = compact.replace(label, " ", 1)
+        building = building_in_text(buildings=buildings.filter(estate=estate), text=rest)
+        return Place(estate=estate, building=building)
+    building = building_in_text(buildings=buildings.select_related("estate"), text=compact)
+    return Place(estate=building.estate, building=building) if building else None
+
+
+def addresses_search(*, scope: Scope, q: str) -> list[Place]:
+    """The places of the scope that an address text names. For now the estate and building
+    names, matched as Open311's `address_string` is."""
+    place = place_in_text(estates=scope.estates(), buildings=scope.buildings(), text=q)
+    return [place] if place else []
+
+
+def building_get_for(*, user, building_id) -> Building:
+    building = scope_for(user).buildings().filter(pk=building_id).first()
+    if building is None:
+        raise NotFound()
+    return building
+
+
+def unit_get_for(*, user, unit_id) -> Unit:
+    unit = Unit.objects.filter(pk=unit_id, building__in=scope_for(user).buildings()).first()
+    if unit is None:
+        raise NotFound()
+    return unit
+
+
+def units_of(*, building: Building) -> QuerySet[Unit]:
+    """The units of a building read through `building_get_for`."""
+    return building.units.order_by("id")
+
+
+def households_of(*, unit: Unit) -> QuerySet[Household]:
+    """The households of a unit read through `unit_get_for`."""
+    return unit.households.order_by("floor", "number", "id")

@@ -1,13 +1,14 @@
 """Cases over REST: the same services, selectors, forms and scope rules as the web pages."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
-from django.http import QueryDict
-from ninja import Body, Field, Header, Router, Schema, Status
+from ninja import Field, Header, Query, Router, Schema, Status
+from pydantic import AfterValidator, AwareDatetime
 
-from api.api import limit_writes
-from api.paging import NEXT_CURSOR, cursor_page
+from api.api import errors, limit_writes
+from api.formschema import Id, form_data, form_schema
+from api.paging import FEED_CURSOR, NEXT_CURSOR, cursor_page, feed_page
 from cases import selectors, services
 from cases.actions import ACTIONS
 from cases.models import Case, Channel
@@ -18,7 +19,17 @@ from residents.selectors import homes_of, resident_by_mobile, resident_for_user
 
 router = Router(tags=["cases"])
 MAX_LIMIT = 100
-Id = Annotated[int, Field(ge=1, le=2**62)]  # database ids: larger numbers cannot exist
+Limit = Annotated[int, Field(ge=1, le=MAX_LIMIT)]
+
+
+def _in_utc(value: datetime) -> datetime:
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+14:00 is before the first instant there is
+        raise ValueError("out of range") from None
+
+
+Instant = Annotated[AwareDatetime, AfterValidator(_in_utc)]
 
 
 class EventOut(Schema):
@@ -55,6 +66,17 @@ class CaseOut(Schema):
 
 class CaseDetailOut(CaseOut):
     timeline: list[EventOut]
+
+
+class FeedEventOut(EventOut):
+    id: int
+    tracking_no: str
+
+
+class EventPage(Schema):
+    items: list[FeedEventOut]
+    next_cursor: str = Field(..., description=FEED_CURSOR)
+    has_more: bool = Field(..., description="More events wait already: read on at once.")
 
 
 class CasePage(Schema):
@@ -127,25 +149,31 @@ def _case_for(request, tracking_no: str) -> tuple[Case, bool]:
     return selectors.resident_case_get(user=request.user, tracking_no=tracking_no), False
 
 
-@router.get("", response=CasePage)
+@router.get("", response={200: CasePage, **errors(401, 422)})
 def list_cases(
     request,
-    tab: str = "pending",
+    tab: str = "",
     status: str = "",
     item: str = "",
     domain: str = "",
     estate_id: Id | None = None,
     channel: str = "",
     q: str = "",
+    updated_since: Instant | None = Query(
+        None,
+        description="Only the cases changed at or after this instant (ISO 8601 with its time "
+        "zone), oldest change first: sync by passing the time of your last read.",
+    ),
     cursor: str = "",
-    limit: Annotated[int, Field(ge=1, le=MAX_LIMIT)] = 50,
+    limit: Limit = 50,
 ):
     """Staff: the inbox (tabs and filters as on the web), newest first, cursor-paginated.
-    Residents: their own cases."""
+    Residents: their own cases. With `updated_since`: the cases changed since, oldest change
+    first, of every tab unless one is named."""
     if scope_for(request.user).is_staff:
         item_obj = Item.objects.filter(code=item).first() if item else None
         filters = selectors.InboxFilters(
-            tab=tab if tab in selectors.TABS else "pending",
+            tab=tab if tab in selectors.TABS else ("all" if updated_since else "pending"),
             status=status,
             item_id=item_obj.pk if item_obj else (0 if item else None),
             domain_code=domain,
@@ -156,8 +184,35 @@ def list_cases(
         cases = selectors.inbox(user=request.user, filters=filters)
     else:
         cases = selectors.resident_cases(user=request.user).select_related("domain", "owner_unit")
-    rows, next_cursor = cursor_page(cases, order=("-pk",), cursor=cursor, limit=limit)
+    order = ("-pk",)
+    if updated_since:
+        cases, order = cases.filter(updated_at__gte=updated_since), ("updated_at", "pk")
+    rows, next_cursor = cursor_page(cases, order=order, cursor=cursor, limit=limit)
     return {"items": [_out(c) for c in rows], "next_cursor": next_cursor}
+
+
+@router.get("/events", response={200: EventPage, **errors(401, 422)})
+def list_events(request, cursor: str = "", limit: Limit = 50):
+    """The timeline events of the cases you see, oldest first, each as the case page shows it
+    to you (staff: internal notes too, community-only ones on the community side; residents:
+    the public events of their own cases). Keep the last `next_cursor` to read only what came
+    since."""
+    events = selectors.events_in_scope(user=request.user)
+    rows, next_cursor, more = feed_page(events, order=("pk",), cursor=cursor, limit=limit)
+    staff = scope_for(request.user).is_staff
+    items = [{**_event_out(e, staff), "id": e.pk, "tracking_no": e.case.tracking_no} for e in rows]
+    return {"items": items, "next_cursor": next_cursor, "has_more": more}
+
+
+def _event_out(event, staff: bool) -> dict:
+    return {
+        "at": event.at,
+        "action": event.action,
+        "party": event.party,
+        "note": event.note,
+        "public": event.public,
+        "actor": str(event.actor) if event.actor and staff else None,
+    }
 
 
 # What intake reads of a building: its estate's community (the tracking-number prefix) and
@@ -165,7 +220,7 @@ def list_cases(
 PLACE = ("estate__community", "estate__company", "microgrid")
 
 
-@router.post("", response={201: CaseOut})
+@router.post("", response={201: CaseOut, **errors(401, 403, 404, 422, 429)})
 def create_case(
     request, payload: CaseIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")
 ):
@@ -234,44 +289,21 @@ def _place(payload: CaseIn, *, households, buildings):
     return household, building
 
 
-@router.get("/{tracking_no}", response=CaseDetailOut)
+@router.get("/{tracking_no}", response={200: CaseDetailOut, **errors(401, 404)})
 def case_detail(request, tracking_no: str):
     case, staff = _case_for(request, tracking_no)
     events = selectors.timeline(case=case, public_only=not staff, user=request.user)
-    return {
-        **_out(case),
-        "timeline": [
-            {
-                "at": e.at,
-                "action": e.action,
-                "party": e.party,
-                "note": e.note,
-                "public": e.public,
-                "actor": str(e.actor) if e.actor and staff else None,
-            }
-            for e in events
-        ],
-    }
+    return {**_out(case), "timeline": [_event_out(e, staff) for e in events]}
 
 
-@router.post("/{tracking_no}/actions/{action}", response=CaseOut)
-def case_action(request, tracking_no: str, action: str, payload: dict = Body(...)):
-    """A staff action (accept, first_response, reply, note, assign, transfer, return,
-    rule_return, whistle, extension, decide_extension, supervise, resolve, follow_up, merge,
-    reopen, close). The body has the fields of the web form, including `version`, the case
-    version the caller saw: a stale version gets 409 and changes nothing."""
+def _act(request, tracking_no: str, action: str, payload: Schema):
+    """A staff action: the body through the action's web form, then its service."""
     limit_writes(request)
     case, staff = _case_for(request, tracking_no)
-    if not staff or action not in ACTIONS:
+    if not staff:
         raise NotFound()
     spec = ACTIONS[action]
-    data = QueryDict(mutable=True)
-    for key, value in payload.items():
-        if isinstance(value, list):
-            data.setlist(key, [str(v) for v in value])
-        elif value is not None:
-            data[key] = str(value).lower() if isinstance(value, bool) else str(value)
-    form = spec.form(data, **spec.form_kwargs(case, request.user))
+    form = spec.form(form_data(payload), **spec.form_kwargs(case, request.user))
     if not form.is_valid():
         raise ApplicationError(
             "The request is not valid.",
@@ -282,7 +314,33 @@ def case_action(request, tracking_no: str, action: str, payload: dict = Body(...
     return _out(selectors.case_as_stored(case=case))
 
 
-@router.post("/{tracking_no}/rate", response=CaseOut)
+def _action_operation(action: str, spec) -> None:
+    body = form_schema(spec.form, name="".join(w.title() for w in action.split("_")) + "In")
+
+    def operation(request, tracking_no: str, payload: body):
+        return _act(request, tracking_no, action, payload)
+
+    router.post(
+        f"/{{tracking_no}}/actions/{action}",
+        response={200: CaseOut, **errors(401, 403, 404, 409, 422, 429)},
+        operation_id=f"case_action_{action}",
+        summary=spec.label,
+        description="A staff action with the fields of its web form. `version` is the case "
+        "version the caller saw: a stale version gets 409 and changes nothing.",
+    )(operation)
+
+
+for _name, _spec in ACTIONS.items():
+    _action_operation(_name, _spec)
+
+
+@router.post("/{tracking_no}/actions/{action}", include_in_schema=False)
+def unknown_action(request, tracking_no: str, action: str):
+    """No such action: as missing as a case out of scope."""
+    raise NotFound()
+
+
+@router.post("/{tracking_no}/rate", response={200: CaseOut, **errors(401, 403, 404, 409, 422, 429)})
 def rate(request, tracking_no: str, payload: RateIn):
     """The resident rates their resolved case: satisfied, basic or dissatisfied."""
     limit_writes(request)
@@ -297,7 +355,9 @@ def rate(request, tracking_no: str, payload: RateIn):
     return _out(selectors.case_as_stored(case=case))
 
 
-@router.post("/{tracking_no}/reply", response=CaseOut)
+@router.post(
+    "/{tracking_no}/reply", response={200: CaseOut, **errors(401, 403, 404, 409, 422, 429)}
+)
 def resident_reply(request, tracking_no: str, payload: TextIn):
     limit_writes(request)
     case, staff = _case_for(request, tracking_no)

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from ninja import Router, Schema
 
+from api.api import errors
 from catalog.models import Domain, ServiceList
 from catalog.selectors import catalogue_search, promise_text
 
@@ -38,17 +39,17 @@ class ItemOut(Schema):
     keywords: list[str]
 
 
-@router.get("/domains", response=list[DomainOut])
+@router.get("/domains", response={200: list[DomainOut], **errors()})
 def domains(request):
     return Domain.objects.all()
 
 
-@router.get("/lists", response=list[ServiceListOut])
+@router.get("/lists", response={200: list[ServiceListOut], **errors()})
 def lists(request):
     return ServiceList.objects.all()
 
 
-@router.get("/items", response=list[ItemOut])
+@router.get("/items", response={200: list[ItemOut], **errors()})
 def items(request, q: str = "", list: str = "", domain: str = "", category: str = ""):
     """The published items, searchable and filterable like the public page."""
     rows = catalogue_search(

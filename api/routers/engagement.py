@@ -6,7 +6,7 @@ from typing import Annotated
 
 from ninja import Field, Router, Schema, Status
 
-from api.api import limit_writes
+from api.api import errors, limit_writes
 from api.paging import NEXT_CURSOR, cursor_page
 from core.errors import Forbidden, NotFound
 from engagement import selectors, services
@@ -121,7 +121,7 @@ def _text(value: str) -> str:
     return value.replace("\x00", "")
 
 
-@router.get("/activities", response=ActivityPage, auth=None)
+@router.get("/activities", response={200: ActivityPage, **errors(422)}, auth=None)
 def list_activities(
     request,
     community_id: Id | None = None,
@@ -138,12 +138,15 @@ def list_activities(
     return {"items": [_activity_out(a) for a in rows], "next_cursor": next_cursor}
 
 
-@router.get("/activities/{activity_id}", response=ActivityOut, auth=None)
+@router.get("/activities/{activity_id}", response={200: ActivityOut, **errors(404, 422)}, auth=None)
 def activity_detail(request, activity_id: Id):
     return _activity_out(selectors.activity_get_public(activity_id=activity_id))
 
 
-@router.post("/activities/{activity_id}/signups", response={201: SignupOut})
+@router.post(
+    "/activities/{activity_id}/signups",
+    response={201: SignupOut, **errors(401, 403, 404, 409, 422, 429)},
+)
 def sign_up(request, activity_id: Id, payload: SignupIn):
     """Sign up yourself or a member of your household; when full, onto the waitlist
     (`status` tells which). Signing up the same person twice is a 400 `duplicate`."""
@@ -164,7 +167,7 @@ def sign_up(request, activity_id: Id, payload: SignupIn):
     return Status(201, _signup_out(signup))
 
 
-@router.get("/signups", response=SignupPage)
+@router.get("/signups", response={200: SignupPage, **errors(401, 422)})
 def my_signups(
     request,
     cursor: str = "",
@@ -176,7 +179,9 @@ def my_signups(
     return {"items": [_signup_out(s) for s in rows], "next_cursor": next_cursor}
 
 
-@router.post("/signups/{signup_id}/cancel", response=SignupOut)
+@router.post(
+    "/signups/{signup_id}/cancel", response={200: SignupOut, **errors(401, 403, 404, 409, 422, 429)}
+)
 def cancel_signup(request, signup_id: Id):
     """Cancel; a freed place goes to the first on the waitlist, who is notified."""
     limit_writes(request)
@@ -185,7 +190,7 @@ def cancel_signup(request, signup_id: Id):
     return _signup_out(selectors.signup_get_for_resident(user=request.user, signup_id=signup.pk))
 
 
-@router.get("/topics", response=TopicPage)
+@router.get("/topics", response={200: TopicPage, **errors(401, 422)})
 def list_topics(
     request,
     status: str = "",
@@ -214,7 +219,9 @@ def _topic_out(t) -> dict:
     }
 
 
-@router.post("/topics/{topic_id}/support", response=TopicOut)
+@router.post(
+    "/topics/{topic_id}/support", response={200: TopicOut, **errors(401, 403, 404, 409, 422, 429)}
+)
 def support_topic(request, topic_id: Id):
     """Support a topic of your community, once."""
     limit_writes(request)

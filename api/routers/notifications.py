@@ -3,7 +3,7 @@ from datetime import datetime
 from django.utils import timezone
 from ninja import Router, Schema
 
-from api.api import limit_writes
+from api.api import errors, limit_writes
 from cases.selectors import unread_notifications
 
 router = Router(tags=["notifications"])
@@ -21,7 +21,7 @@ class Marked(Schema):
     marked: int
 
 
-@router.get("", response=list[NotificationOut])
+@router.get("", response={200: list[NotificationOut], **errors(401)})
 def unread(request):
     return [
         NotificationOut(
@@ -35,7 +35,7 @@ def unread(request):
     ]
 
 
-@router.post("/read", response=Marked)
+@router.post("/read", response={200: Marked, **errors(401, 403, 429)})
 def mark_read(request):
     limit_writes(request)
     return Marked(marked=unread_notifications(user=request.user).update(read_at=timezone.now()))

@@ -1,12 +1,17 @@
 """Property-based fuzzing of the REST API from its own OpenAPI document (schemathesis):
-whatever the input, no 500, and every documented response matches its schema."""
+whatever the input, no 500, every status answered is one the operation declares, and every
+response matches its schema."""
 
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from schemathesis.checks import not_a_server_error, response_schema_conformance
+from schemathesis.checks import (
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from api.services import token_create
 from config.wsgi import application
@@ -40,5 +45,6 @@ def auth_headers(world, catalogue, keep_connection):
 )
 def test_api_never_fails_and_matches_its_schema(case, auth_headers):
     case.call_and_validate(
-        headers=auth_headers, checks=[not_a_server_error, response_schema_conformance]
+        headers=auth_headers,
+        checks=[not_a_server_error, status_code_conformance, response_schema_conformance],
     )

@@ -205,6 +205,9 @@ class Case(models.Model):
                 condition=models.Q(followup_needed=True),
                 name="case_followup_area",
             ),
+            # The change feed (`GET /api/v1/cases?updated_since=`): from the instant on, in
+            # its order, so a sync reads the few cases changed since its last read.
+            models.Index(fields=["updated_at", "id"], name="case_updated"),
             # The retention sweep's: closed cases still holding personal data, by closing.
             models.Index(
                 fields=["closed_at"],

@@ -41,17 +41,32 @@ def party_of(user) -> str:
     return Party.COMMUNITY
 
 
-def _guard(case: Case, *, action: str, actor, expected_version=None, now=None, in_scope=None):
+def _guard(
+    case: Case,
+    *,
+    action: str,
+    actor,
+    expected_version=None,
+    now=None,
+    in_scope=None,
+    relayed: bool = False,
+):
     """Whether the actor may take the action on the case now, checked before anything is
     written: their role (refused as such, which says nothing about the case), the case in
     their scope (else "not found", as if it did not exist), its state, the version they saw,
     and what else the action needs (`PRECONDITIONS`). Returns the party they act for.
 
     The resident passes on their own case for their own actions, the system (no actor) for
-    its own. Decided from the loaded case and the actor's cached scope: only a case that the
-    actor's unit joined later costs a query (none when the caller knows `in_scope`).
+    its own, and a connected system for a resident's action it `relayed` (its door checked its
+    key and that the case is one it may answer on). Decided from the loaded case and the
+    actor's cached scope: only a case that the actor's unit joined later costs a query (none
+    when the caller knows `in_scope`).
     """
-    if actor is None:
+    if relayed:
+        if action not in RESIDENT_ACTIONS:
+            raise Forbidden()
+        party = Party.RESIDENT
+    elif actor is None:
         if action in PERMISSIONS or action in RESIDENT_ACTIONS:
             raise Forbidden()
         party = Party.SYSTEM

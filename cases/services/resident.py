@@ -20,8 +20,13 @@ from catalog.selectors import (
 
 
 @transaction.atomic
-def case_resident_reply(*, case: Case, user, text: str, now=None) -> CaseEvent:
-    party = _guard(case, action=Action.RESIDENT_REPLY, actor=user)
+def case_resident_reply(
+    *, case: Case, user, text: str, relayed: bool = False, data=None, now=None
+) -> CaseEvent:
+    """The resident's reply on their own case; or, `relayed`, a resident's reply that a
+    connected system (an Open311 client, `user` its account) passes on, with what the system
+    needs to recognise it again in `data`."""
+    party = _guard(case, action=Action.RESIDENT_REPLY, actor=user, relayed=relayed)
     text = (text or "").strip()
     if not text:
         _refuse(_("Write something first."))
@@ -31,6 +36,7 @@ def case_resident_reply(*, case: Case, user, text: str, now=None) -> CaseEvent:
         actor=user,
         party=party,
         note=text[:2000],
+        data=data,
         now=now,
     )
 

@@ -39,9 +39,8 @@ def _transition(
     fields = dict(changes or {})
     if target:
         fields["status"] = target
-    fields["updated_at"] = now
     from_status = case.status
-    if not case_apply(case, fields):
+    if not case_apply(case, fields, now=now):
         raise Conflict()
     event = CaseEvent.objects.create(
         case=case,
@@ -61,12 +60,14 @@ def _transition(
     return event
 
 
-def case_apply(case: Case, fields: dict) -> bool:
-    """Write the fields to the case's row with the next version, if nobody changed it since it
-    was read, and move the figures' tallies with it; False (and nothing changed) if somebody
-    did. Every change to a case passes here, as one plain statement: the ORM's update compiler
-    cost ten times the query itself."""
+def case_apply(case: Case, fields: dict, *, now: datetime) -> bool:
+    """Write the fields to the case's row with the next version and `now` as its last change,
+    if nobody changed it since it was read, and move the figures' tallies with it; False (and
+    nothing changed) if somebody did. Every change to a case passes here, as one plain
+    statement: the ORM's update compiler cost ten times the query itself. (`updated_at` is what
+    other systems sync by: the REST API's `updated_since`.)"""
     tallied = case_tallies(case)  # before the UPDATE: a deferred field would load the new value
+    fields = {**fields, "updated_at": now}
     sets, params = ["version = version + 1"], []
     for name, value in fields.items():
         field = Case._meta.get_field(name)

@@ -12,7 +12,16 @@ from open311 import services
 
 BASE = "/open311/v2"
 # Containers whose children repeat (the XML side of the JSON arrays).
-LISTS = {"services", "service_requests", "errors", "attributes", "values", "endpoints", "formats"}
+LISTS = {
+    "services",
+    "service_requests",
+    "service_requests_updates",
+    "errors",
+    "attributes",
+    "values",
+    "endpoints",
+    "formats",
+}
 
 
 @pytest.fixture
