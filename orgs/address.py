@@ -179,6 +179,7 @@ class AddressBook:
                 if not key.isdigit():
                     self._named[building.estate_id].append((key, building))
                 buildings_by_pk[building.pk] = building
+        self._estates_by_pk, self._buildings_by_pk = by_pk, buildings_by_pk
         self._units = defaultdict(lambda: defaultdict(list))  # building → key → units
         self._units_by_pk = {}
         for unit in units:
@@ -206,6 +207,12 @@ class AddressBook:
             self._doors[building.pk] = defaultdict(list)
             self._add_households(self._load([building.pk]))
         return self._doors.get(building.pk, {})
+
+    def estate(self, pk) -> Estate | None:
+        return self._estates_by_pk.get(pk)
+
+    def building(self, pk) -> Building | None:
+        return self._buildings_by_pk.get(pk)
 
     def buildings(self, estate: Estate, key: str) -> list[Building]:
         return self._buildings[estate.pk].get(key, [])

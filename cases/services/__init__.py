@@ -34,6 +34,7 @@ from cases.services.intake import (
     FORM_RESUBMIT_WINDOW,
     IdempotencyKeyReused,
     case_submit,
+    intake_clocks,
     intake_deadlines,
 )
 from cases.services.resident import case_rate, case_reopen, case_resident_reply
@@ -73,6 +74,7 @@ __all__ = [
     "case_transfer",
     "case_whistle",
     "cases_escalate",
+    "intake_clocks",
     "intake_deadlines",
     "party_of",
 ]

@@ -22,6 +22,7 @@ from cases.services.guard import _refuse, party_of
 from cases.services.transition import _save_photos
 from cases.tallies import case_tallies, tally_changes
 from cases.uploads import clean_images
+from catalog.clock import Deadline
 from catalog.models import Item
 from catalog.selectors import (
     booking_time_refusal,
@@ -129,10 +130,17 @@ def case_submit(
     now: datetime | None = None,
     resubmit_window: timedelta | None = None,
     photos_public: bool = False,
+    external_no: str = "",
+    response_due: datetime | None = None,
+    resolution_due: datetime | None = None,
 ) -> Case:
     """The one intake for every channel. A retried submission returns the first case: one
     with the same idempotency key, or (for a form sent again after Back, which the browser
     gives a new key) one by the same person with the same content within `resubmit_window`.
+
+    A case from a connected system keeps the number that system knows it by (`external_no`);
+    a city hotline's own time limits, when it sets them, are the clocks that count
+    (`response_due`, `resolution_due`) instead of the SLA's.
 
     Longer than most only by the fields every channel may send: each step is a function."""
     description = (description or "").strip()
@@ -154,11 +162,14 @@ def case_submit(
     _check_booking(item=item, preferred_time=preferred_time, now=now)
     images = clean_images(uploads=list(photos))
     decision = routing_resolve(item=item, estate=estate, text=description)
+    given = {"response_due": response_due, "resolution_due": resolution_due}
     case = _new_case(
         item=item,
         decision=decision,
         now=now,
         preferred_time=preferred_time,
+        given=given,
+        external_no=external_no,
         description=description[:2000],
         channel=channel,
         resident=resident,
@@ -185,7 +196,11 @@ def case_submit(
         party=_submitter_party(created_by, resident),
         note="",
         public=True,
-        data={"channel": channel, "emergency_words": list(decision.emergency_words)},
+        data={
+            "channel": channel,
+            "emergency_words": list(decision.emergency_words),
+            **_given_data(given),
+        },
     )
     _save_photos(case, event, images, public_consent=photos_public)
     notify.notify_event(case, event)
@@ -255,10 +270,33 @@ def _check_booking(*, item, preferred_time, now) -> None:
             _refuse(refusal)
 
 
-def _new_case(*, item, decision, estate, building, household, now, preferred_time, **fields):
+def _given_data(given: dict) -> dict:
+    """The time limits a connected system set, kept with the intake event: the timeline is
+    what the clocks are replayed from (`cases.clocks`)."""
+    if not any(given.values()):
+        return {}
+    return {"due_given": {k: v.isoformat() if v else None for k, v in given.items()}}
+
+
+def intake_clocks(*, policy, now: datetime, preferred_time=None, given: dict | None = None):
+    """The response and resolution deadlines a case starts with: the SLA's, except where a
+    connected hotline set its own (`given`), which count instead."""
+    deadlines = intake_deadlines(policy=policy, now=now, preferred_time=preferred_time)
+    response, resolution = deadlines.response, deadlines.resolution
+    given = given or {}
+    if given.get("response_due"):
+        response = Deadline(at=given["response_due"], provisional=False)
+    if given.get("resolution_due"):
+        resolution = Deadline(at=given["resolution_due"], provisional=False)
+    return response, resolution
+
+
+def _new_case(*, item, decision, estate, building, household, now, preferred_time, given, **fields):
     """The case as filed (not yet stored): placed in the area that covers it and with the
     estate's company, led as routing decided, its clocks started."""
-    deadlines = intake_deadlines(policy=decision.policy, now=now, preferred_time=preferred_time)
+    response, resolution = intake_clocks(
+        policy=decision.policy, now=now, preferred_time=preferred_time, given=given
+    )
     area = _area_unit(estate=estate, building=building)
     company = estate.company
     prefix = estate.community.abbr or "HG"
@@ -277,10 +315,10 @@ def _new_case(*, item, decision, estate, building, household, now, preferred_tim
         company=company,
         lead_party=decision.lead if company else Party.COMMUNITY,
         sla=decision.policy,
-        response_due=deadlines.response.at if deadlines.response else None,
-        resolution_due=deadlines.resolution.at,
-        deadlines_provisional=deadlines.provisional,
-        next_escalation_at=(deadlines.response or deadlines.resolution).at,
+        response_due=response.at if response else None,
+        resolution_due=resolution.at,
+        deadlines_provisional=resolution.provisional or bool(response and response.provisional),
+        next_escalation_at=(response or resolution).at,
         preferred_time=preferred_time,
         doorstep=bool(household) and item.kind == Item.Kind.SERVICE,
         created_at=now,
