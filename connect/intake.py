@@ -304,7 +304,9 @@ def _item_for(reads: SystemReads, order: ExternalOrder) -> tuple[Item, bool]:
     seen for the first time joins the crosswalk unmapped, for the administrator to map."""
     key = (order.category_code or order.category_label)[:64]
     code = reads.code(key) if key else None
-    if code and code.item_id and code.item.is_active:
+    # A mapping to an item nobody can request (retired, or information only) is no mapping:
+    # the order is never refused for what our crosswalk says.
+    if code and code.item_id and code.item.is_active and code.item.kind != Item.Kind.INFO:
         return code.item, False
     if key and code is None:
         code, _created = CategoryCode.objects.get_or_create(

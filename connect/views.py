@@ -4,6 +4,7 @@ order's panel on its case page, and importing a hotline portal's file."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,8 +12,8 @@ from django.views.decorators.http import require_POST
 
 from cases.models import Action
 from cases.services import case_actions_allowed
-from connect import intake, selectors
-from connect.forms import ItemConfirmForm, OrderPlaceForm
+from connect import imports, intake, selectors
+from connect.forms import ImportUploadForm, ItemConfirmForm, OrderPlaceForm
 from core.errors import ApplicationError, NotFound
 from core.forms import form_refusal
 from core.http import is_htmx
@@ -83,3 +84,78 @@ def item_confirm(request, case_id):
     intake.order_item_confirm(order=order, actor=request.user, item=form.cleaned_data["item"])
     messages.success(request, _("Category confirmed."))
     return redirect("cases:detail", case_id=case_id)
+
+
+# ---------------------------------------------------------------------------------------------
+# File import
+
+
+@login_required
+def import_list(request):
+    """Upload a 12345 portal's export for one of the user's systems; recent imports."""
+    systems = selectors.systems_for(user=request.user)
+    if not systems.exists():
+        raise NotFound()
+    form = ImportUploadForm(request.POST or None, request.FILES or None, systems=systems)
+    if request.method == "POST" and form.is_valid():
+        try:
+            name, data = imports.order_file_read(upload=form.cleaned_data["file"])
+        except ApplicationError as error:
+            form.add_error("file", error.message)
+        else:
+            batch = imports.order_import_upload(
+                system=form.cleaned_data["system"], actor=request.user, name=name, data=data
+            )
+            return redirect("connect:import", import_id=batch.pk)
+    recent = selectors.imports_for(user=request.user)[:20]
+    return render(request, "connect/imports.html", {"form": form, "recent": recent})
+
+
+@login_required
+def import_detail(request, import_id):
+    """Before: every row's outcome, nothing stored yet. After: what was imported."""
+    batch = selectors.import_get_for(user=request.user, import_id=import_id)
+    preview = None if batch.imported_at else imports.order_import_preview(batch=batch)
+    outcome = request.GET.get("outcome", "")
+    rows = [r for r in preview.rows if r.outcome == outcome or not outcome] if preview else []
+    counts = preview.counts if preview else batch.counts
+    context = {
+        "batch": batch,
+        "preview": preview,
+        "outcome": outcome,
+        "counts": [
+            (value, label, counts.get(value, 0)) for value, label in imports.Outcome.choices
+        ],
+        "has_errors": bool(counts.get(imports.Outcome.ERROR)),
+        "page": Paginator(rows, 200).get_page(request.GET.get("page")),
+    }
+    return render(request, "connect/import.html", context)
+
+
+@login_required
+@require_POST
+def import_confirm(request, import_id):
+    batch = selectors.import_get_for(user=request.user, import_id=import_id)
+    try:
+        preview = imports.order_import_confirm(batch=batch, actor=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        counts = preview.counts
+        messages.success(
+            request,
+            _("Imported: %(new)d new cases, %(place)d orders that need a place.")
+            % {"new": counts["new"], "place": counts["needs_place"]},
+        )
+    return redirect("connect:import", import_id=batch.pk)
+
+
+@login_required
+def import_template(request):
+    _handler_or_404(request)
+    response = HttpResponse(imports.order_file_template(), content_type=imports.XLSX)
+    response["Content-Disposition"] = (
+        "attachment; filename=\"hotline-orders.xlsx\"; filename*=UTF-8''"
+        "12345%E5%B7%A5%E5%8D%95%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx"
+    )
+    return response
