@@ -38,6 +38,7 @@ from connect.intake import (
 from connect.models import ConnectedSystem, ExternalOrder, OrderImport
 from core.errors import ApplicationError, Conflict
 from core.uploads import UploadRefused, upload_name, upload_read
+from residents.masking import mask_household
 
 # The portal's header → the order's field, in the template's order.
 COLUMNS = {
@@ -306,8 +307,14 @@ def _classify(row: Row, reads: SystemReads, seen: dict[str, Row]) -> None:
     if not place.placed:
         row.outcome = Outcome.NEEDS_PLACE
         return
-    parts = (place.estate, place.building, place.unit, place.household)
-    row.place = " ".join(str(getattr(p, "number", None) or p.name) for p in parts if p)
+    parts = [
+        place.estate.name,
+        place.building and place.building.name,
+        place.unit and place.unit.name,
+    ]
+    if place.household:  # door numbers are masked on staff pages
+        parts.append(mask_household(place.household.number))
+    row.place = " ".join(p for p in parts if p)
 
 
 def order_import_upload(*, system: ConnectedSystem, actor, name: str, data: bytes) -> OrderImport:

@@ -71,6 +71,14 @@ def orders_to_place_for(*, user) -> QuerySet[ExternalOrder]:
     )
 
 
+def orders_to_place_count(*, user) -> int:
+    """How many orders wait for the user to place them (the navigation's badge): none are
+    looked for unless the user handles cases."""
+    if not scope_for(user).has(Permission.HANDLE_CASES):
+        return 0
+    return orders_to_place_for(user=user).count()
+
+
 def order_to_place_get_for(*, user, order_id) -> ExternalOrder:
     order = orders_to_place_for(user=user).filter(pk=order_id).first()
     if order is None:

@@ -132,7 +132,7 @@ def test_only_a_live_system_key_may_push(client, world, hotline):
     assert ExternalOrder.objects.count() == 0
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_eight_pushes_of_one_order_at_once_file_one_case(live_server, hotline):
     """Over real HTTP, eight clients send the same order at the same moment (a hotline
     retrying after a timeout): one case, one 201, and the others see that case."""

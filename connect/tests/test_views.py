@@ -217,3 +217,16 @@ def _c2_staff(world):
     from orgs.roles import Role
 
     return make_user("wuding_shequ", role=Role.COMMUNITY_STAFF, org_unit=world.C2)
+
+
+def test_the_workbench_and_navigation_count_the_orders_waiting(world, hotline, client_for):
+    _queued(hotline, number="QD020")
+    _queued(hotline, number="QD021")
+
+    home = client_for(world.community).get("/").content.decode()
+    elsewhere = client_for(_c2_staff(world)).get("/").content.decode()
+
+    assert 'data-orders-to-place="2"' in home
+    assert 'data-workbench="orders-to-place"' in home
+    assert "data-orders-to-place" not in elsewhere
+    assert 'data-workbench="orders-to-place"' not in elsewhere
