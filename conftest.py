@@ -30,6 +30,7 @@ def _clear_cache():
         day_calendar_forget()
         # Loaded models are kept by key, and each test's rolled-back keys come round again.
         triage_selectors._loaded.clear()
+        triage_selectors.model_active_forget()
 
     forget()
     yield

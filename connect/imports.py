@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.core.files.base import ContentFile
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,18 +26,22 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
 from cases import notify
+from cases.services import case_submit_many
 from connect.intake import (
     ORDER_TYPES,
     PHONE,
     OrderData,
     SystemReads,
     local_time,
+    order_filed,
+    order_new,
     order_place_of,
-    order_receive,
+    order_submission,
 )
 from connect.models import ConnectedSystem, ExternalOrder, OrderImport
 from core.errors import ApplicationError, Conflict
 from core.uploads import UploadRefused, upload_name, upload_read
+from orgs.address import AddressMatch
 from residents.masking import mask_household
 
 # The portal's header → the order's field, in the template's order.
@@ -80,7 +84,8 @@ TIME_FORMATS = (
     "%Y年%m月%d日 %H时%M分",
 )
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-UNCONFIRMED_KEPT = timedelta(days=1)  # an upload nobody confirmed, then its file is deleted
+UNCONFIRMED_KEPT = timedelta(days=1)
+IMPORT_BATCH = 500  # rows filed together  # an upload nobody confirmed, then its file is deleted
 
 
 class Outcome(models.TextChoices):
@@ -98,6 +103,7 @@ class Row:
     message: str = ""
     data: OrderData | None = None
     place: str = ""  # where a new case goes
+    match: AddressMatch | None = None
 
     @property
     def outcome_label(self) -> str:
@@ -303,7 +309,7 @@ def _classify(row: Row, reads: SystemReads, seen: dict[str, Row]) -> None:
         if known.content_hash != row.data.content_hash():
             row.message = _("Imported before with other content: the order is kept as it was.")
         return
-    place = order_place_of(reads=reads, data=row.data)
+    place = row.match = order_place_of(reads=reads, data=row.data)
     if not place.placed:
         row.outcome = Outcome.NEEDS_PLACE
         return
@@ -346,30 +352,46 @@ def order_import_confirm(*, batch: OrderImport, actor, now: datetime | None = No
     preview = order_import_preview(batch=batch)
     if not preview.importable:
         raise FileProblem(preview.problem or _("Nothing to import, or rows with errors."))
-    system, reads = batch.system, preview.reads
+    rows = [r for r in preview.rows if r.outcome in (Outcome.NEW, Outcome.NEEDS_PLACE)]
     with notify.batched():  # staff are looked up once for the file, not once a case
-        for row in preview.rows:
-            if row.outcome not in (Outcome.NEW, Outcome.NEEDS_PLACE):
-                continue
-            try:
-                order_receive(
-                    system=system,
-                    data=row.data,
-                    source=ExternalOrder.Source.FILE,
-                    reads=reads,
-                    imported_in=batch,
-                    now=now,
-                )
-            except ApplicationError as refused:  # nothing of the file is kept
-                raise FileProblem(
-                    _("Row %(line)d: %(reason)s Nothing was imported.")
-                    % {"line": row.line, "reason": refused.message}
-                ) from None
+        for start in range(0, len(rows), IMPORT_BATCH):
+            _import_rows(
+                rows[start : start + IMPORT_BATCH], batch=batch, reads=preview.reads, now=now
+            )
     stored = batch.file.name
     batch.file, batch.imported_at, batch.counts = "", now, preview.counts
     batch.save(update_fields=["file", "imported_at", "counts"])
     transaction.on_commit(lambda: batch.file.storage.delete(stored))
     return preview
+
+
+def _import_rows(rows: list[Row], *, batch: OrderImport, reads: SystemReads, now) -> None:
+    """A batch of rows: their cases through intake's bulk path, then their orders."""
+    orders = []
+    for row in rows:
+        order = order_new(batch.system, row.data, source=ExternalOrder.Source.FILE, now=now)
+        order.imported_in = batch
+        orders.append(order)
+    placed = [
+        (order, *order_submission(order, reads=reads, place=row.match))
+        for order, row in zip(orders, rows, strict=True)
+        if row.outcome == Outcome.NEW
+    ]
+    try:
+        cases = case_submit_many(submissions=[submission for _o, submission, _s in placed])
+    except ApplicationError as refused:  # nothing of the file is kept
+        raise FileProblem(
+            _("%(reason)s Nothing was imported.") % {"reason": refused.message}
+        ) from None
+    for (order, _submission, suggested), case in zip(placed, cases, strict=True):
+        order_filed(order, case=case, suggested=suggested)
+    try:
+        with transaction.atomic():
+            ExternalOrder.objects.bulk_create(orders)
+    except IntegrityError:  # a number of the file arrived meanwhile through the API
+        raise FileProblem(
+            _("Some orders of this file arrived meanwhile another way: check it again.")
+        ) from None
 
 
 def import_files_purge_due(*, now: datetime) -> int:

@@ -156,7 +156,6 @@ def _same(order: ExternalOrder, data: OrderData) -> ExternalOrder:
     return order
 
 
-@transaction.atomic
 def order_receive(
     *,
     system: ConnectedSystem,
@@ -174,21 +173,26 @@ def order_receive(
     if known is not None:
         return known, False
     place = order_place_of(reads=reads, data=data)
-    order = _order_new(system, data, source=source, now=now or timezone.now())
+    order = order_new(system, data, source=source, now=now or timezone.now())
     order.imported_in = imported_in
     try:
+        # One transaction (a savepoint inside an import): the case, then the order that
+        # claims its number; a number claimed a moment ago undoes the case with it.
         with transaction.atomic():
+            if place.placed:
+                _file(order, reads=reads, place=place)
             order.save()
-    except IntegrityError:  # the same order, received a moment ago by another request
+    except IntegrityError:
         first = ExternalOrder.objects.filter(system=system, number=data.number)
-        return _same(first.select_related("case").get(), data), False
-    if place.placed:
-        _file(order, reads=reads, place=place)
+        first = first.select_related("case").first()
+        if first is None:  # not the number: something else the database refused
+            raise
+        return _same(first, data), False  # the same order, from another request
     reads.remember(order)
     return order, True
 
 
-def _order_new(system, data: OrderData, *, source, now) -> ExternalOrder:
+def order_new(system, data: OrderData, *, source, now) -> ExternalOrder:
     return ExternalOrder(
         system=system,
         number=data.number,
@@ -261,41 +265,65 @@ def order_place_of(*, reads: SystemReads, data: OrderData) -> AddressMatch:
     )
 
 
+# What filing writes on the order.
+FILED_FIELDS = [
+    "case",
+    "state",
+    "item_suggested",
+    "own_response_due",
+    "own_resolution_due",
+    "placed_by",
+    "placed_at",
+]
+
+
 def _file(order: ExternalOrder, *, reads: SystemReads, place: AddressMatch, actor=None) -> None:
     """File the order's case where it was placed (by its sender, or by `actor` from the
-    queue), at the time it was received, with a hotline's own time limits."""
+    queue); the order's `FILED_FIELDS` are the caller's to save."""
+    submission, suggested = order_submission(order, reads=reads, place=place)
+    order_filed(order, case=case_submit(**submission), suggested=suggested, actor=actor)
+
+
+def order_submission(
+    order: ExternalOrder, *, reads: SystemReads, place: AddressMatch
+) -> tuple[dict, bool]:
+    """What intake files for an order (`case_submit`'s arguments), and whether its item was
+    suggested: at the time it was received, with a hotline's own time limits."""
     system = reads.system
     item, suggested = _item_for(reads, order)
     hotline = system.kind == ConnectedSystem.Kind.HOTLINE
     given = {"response_due": order.sign_by, "resolution_due": order.answer_by} if hotline else {}
     digits = re.sub(r"[\s-]", "", order.caller_phone)
     phone = digits if MOBILE.fullmatch(digits) else order.caller_phone.strip()
-    case = case_submit(
-        item=item,
-        description=order.content,
-        channel=Channel.HOTLINE if hotline else Channel.CONNECTED,
-        created_by=system.user,
-        estate=place.estate,
-        building=place.building,
-        household=place.household,
-        location_text=order.address_text[:200],
-        contact_name=order.caller_name[:50],
-        contact_mobile=phone[:20],
-        now=order.received_at,
-        external_no=order.number,
+    submission = {
+        "item": item,
+        "description": order.content,
+        "channel": Channel.HOTLINE if hotline else Channel.CONNECTED,
+        "created_by": system.user,
+        "estate": place.estate,
+        "building": place.building,
+        "household": place.household,
+        "location_text": order.address_text[:200],
+        "contact_name": order.caller_name[:50],
+        "contact_mobile": phone[:20],
+        "now": order.received_at,
+        "external_no": order.number,
         **given,
-    )
+    }
+    return submission, suggested
+
+
+def order_filed(order: ExternalOrder, *, case, suggested: bool, actor=None) -> None:
+    """The order's side of filing its case (`FILED_FIELDS`, not saved): the case, our own
+    clocks beside a hotline's, who placed it."""
     order.case, order.state, order.item_suggested = case, ExternalOrder.State.FILED, suggested
-    fields = ["case", "state", "item_suggested"]
-    if any(given.values()):
+    hotline = order.system.kind == ConnectedSystem.Kind.HOTLINE
+    if hotline and (order.sign_by or order.answer_by):
         own_response, own_resolution = intake_clocks(policy=case.sla, now=case.created_at)
         order.own_response_due = own_response.at if own_response else None
         order.own_resolution_due = own_resolution.at
-        fields += ["own_response_due", "own_resolution_due"]
     if actor is not None:
         order.placed_by, order.placed_at = actor, timezone.now()
-        fields += ["placed_by", "placed_at"]
-    order.save(update_fields=fields)
 
 
 def _item_for(reads: SystemReads, order: ExternalOrder) -> tuple[Item, bool]:
@@ -341,6 +369,7 @@ def order_place(*, order: ExternalOrder, actor, estate, building=None, household
         raise Conflict(_("This order was placed by someone else a moment ago."))
     place = AddressMatch(estate=estate, building=building, household=household)
     _file(order, reads=SystemReads(order.system), place=place, actor=actor)
+    order.save(update_fields=FILED_FIELDS)
 
 
 @transaction.atomic

@@ -34,6 +34,7 @@ from cases.services.intake import (
     FORM_RESUBMIT_WINDOW,
     IdempotencyKeyReused,
     case_submit,
+    case_submit_many,
     intake_clocks,
     intake_deadlines,
 )
@@ -70,6 +71,7 @@ __all__ = [
     "case_reveal_contact",
     "case_rule_return",
     "case_submit",
+    "case_submit_many",
     "case_supervise",
     "case_transfer",
     "case_whistle",

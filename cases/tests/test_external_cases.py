@@ -100,3 +100,79 @@ def test_the_case_page_and_the_rest_api_show_the_external_number(world, catalogu
     assert 'data-external-no="2026120312345"' in page
     assert "外部工单号：2026120312345" in page
     assert api["external_no"] == "2026120312345"
+
+
+def _fields(case):
+    skipped = {"id", "tracking_no"}
+    return {
+        f.attname: getattr(case, f.attname)
+        for f in Case._meta.concrete_fields
+        if f.attname not in skipped
+    }
+
+
+def test_filing_many_at_once_files_each_as_one_at_a_time_would(world, catalogue):
+    """The bulk path of intake (a hotline's file): the same cases, sides, events,
+    notifications and tallies as filing them one by one, numbered in order."""
+    from cases.models import Notification, Participant, Tally
+    from cases.services import case_submit_many
+    from cases.tallies import tally_rebuild
+
+    now = timezone.now()
+    items = Item.objects.in_bulk(["RB19", "RB15", "RB06"], field_name="code")
+    submissions = [
+        {
+            "item": items["RB19"],
+            "description": "楼道灯坏了",
+            "channel": "hotline",
+            "created_by": world.admin,
+            "estate": world.E1,
+            "building": world.B1,
+            "now": now,
+            "external_no": "A1",
+            "response_due": now + timedelta(hours=1),
+        },
+        {
+            "item": items["RB15"],
+            "description": "楼上漏水",
+            "channel": "hotline",
+            "created_by": world.admin,
+            "estate": world.E2,
+            "household": world.H2,
+            "now": now,
+            "external_no": "A2",
+        },
+        {
+            "item": items["RB06"],
+            "description": "楼道堆物",
+            "channel": "connected",
+            "created_by": world.admin,
+            "estate": world.E1,
+            "now": now,
+            "contact_name": "孙女士",
+        },
+    ]
+
+    singles = [case_submit(**s) for s in submissions]
+    many = case_submit_many(submissions=submissions)
+
+    day = f"{timezone.localdate(now):%Y%m%d}"
+    assert [c.tracking_no for c in singles + many] == [f"FC{day}-{n:04d}" for n in range(1, 7)]
+    for one, other in zip(singles, many, strict=True):
+        other = Case.objects.get(pk=other.pk)
+        assert _fields(Case.objects.get(pk=one.pk)) == _fields(other)
+        sides = lambda c: sorted(  # noqa: E731
+            c.participants.values_list("org_unit_id", "company_id", "role", "at_intake"), key=repr
+        )
+        assert sides(one) == sides(other)
+        event = lambda c: c.events.values("action", "party", "data", "public", "actor").get()  # noqa: E731
+        assert event(one) == event(other)
+        assert (
+            Notification.objects.filter(case=one).count()
+            == Notification.objects.filter(case=other).count()
+        )
+    assert Participant.objects.count() == 12  # every estate here has its company
+    columns = [f.attname for f in Tally._meta.concrete_fields if f.attname != "id"]
+    kept = sorted(Tally.objects.values_list(*columns), key=repr)
+    tally_rebuild()
+    assert sorted(Tally.objects.values_list(*columns), key=repr) == kept
