@@ -11,6 +11,7 @@ it takes triage's suggestion, for staff to confirm.
 import hashlib
 import json
 import re
+import time
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 
@@ -119,8 +120,11 @@ class SystemReads:
     @property
     def book(self) -> AddressBook:
         if self._book is None:
-            estates = system_estates(self.system)
-            self._book = address_book(estates=estates, households=self._whole)
+            if self._whole:
+                estates = system_estates(self.system)
+                self._book = address_book(estates=estates, households=True)
+            else:
+                self._book = _book_of(self.system)
         return self._book
 
     def code(self, code: str) -> CategoryCode | None:
@@ -142,6 +146,25 @@ class SystemReads:
     def remember(self, order: ExternalOrder) -> None:
         if self._known is not None:
             self._known[order.number] = order
+
+
+# A system's places change seldom (an administrator adds a building) and its orders come by
+# the thousand: each process keeps a system's book, its doors read as addresses reach them,
+# for this long.
+BOOK_SECONDS = 60.0
+_books: dict[int, tuple[float, AddressBook]] = {}
+
+
+def _book_of(system: ConnectedSystem) -> AddressBook:
+    kept = _books.get(system.pk)
+    if kept is None or time.monotonic() - kept[0] > BOOK_SECONDS:
+        kept = (time.monotonic(), address_book(estates=system_estates(system)))
+        _books[system.pk] = kept
+    return kept[1]
+
+
+def books_forget() -> None:
+    _books.clear()
 
 
 def order_known(*, reads: SystemReads, data: OrderData) -> ExternalOrder | None:

@@ -194,18 +194,18 @@ class AddressBook:
             self._load = None
 
     def _add_households(self, households: Iterable[Household]) -> None:
+        found = defaultdict(lambda: defaultdict(list))
         for household in households:
             unit = self._units_by_pk.get(household.unit_id)
-            if unit is None:
-                continue
-            household.unit = unit
-            rooms = self._doors.setdefault(unit.building_id, defaultdict(list))
-            rooms[_room_key(household.number)].append(household)
+            if unit is not None:
+                household.unit = unit
+                found[unit.building_id][_room_key(household.number)].append(household)
+        self._doors.update(found)  # each building's doors whole (a book may be shared)
 
     def doors(self, building: Building) -> dict[str, list[Household]]:
         if building.pk not in self._doors and self._load is not None:
-            self._doors[building.pk] = defaultdict(list)
             self._add_households(self._load([building.pk]))
+            self._doors.setdefault(building.pk, {})
         return self._doors.get(building.pk, {})
 
     def estate(self, pk) -> Estate | None:
