@@ -24,6 +24,7 @@ from core.testing import (
 @pytest.fixture(autouse=True)
 def _clear_cache():
     from catalog.selectors import day_calendar_forget
+    from connect import intake
     from triage import selectors as triage_selectors
 
     def forget():
@@ -31,6 +32,8 @@ def _clear_cache():
         day_calendar_forget()
         # Loaded models are kept by key, and each test's rolled-back keys come round again.
         triage_selectors._loaded.clear()
+        triage_selectors.model_active_forget()
+        intake.books_forget()
 
     forget()
     yield

@@ -13,30 +13,54 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, APIKeyHeader, HttpBearer
 
 from api.services import token_user
+from connect.selectors import KEY_PREFIX as SYSTEM_KEY_PREFIX
+from connect.selectors import system_for_key
 from core.errors import ApplicationError
 from core.ratelimit import rate_limit_check
 
 
+def _key_user(request, key: str | None, *, systems_only: bool = False):
+    """The user a key acts as: a personal token's owner, or a connected system's service
+    account for its key (`hgjc_…`), which also sets `request.connected_system`."""
+    if key and key.startswith(SYSTEM_KEY_PREFIX):
+        system = system_for_key(key=key)
+        user = system.user if system and system.user.is_active else None
+        if user is not None:
+            request.connected_system = system
+    else:
+        user = None if systems_only else token_user(key=key)
+    if user is not None:
+        request.user = user
+    return user
+
+
 class BearerToken(HttpBearer):
-    """`Authorization: Bearer hgj_…` with a personal API token."""
+    """`Authorization: Bearer hgj_…` with a personal API token (or a system's `hgjc_…`)."""
+
+    systems_only = False
 
     def authenticate(self, request, token):
-        user = token_user(key=token)
-        if user is not None:
-            request.user = user
-        return user
+        return _key_user(request, token, systems_only=self.systems_only)
 
 
 class TokenHeader(APIKeyHeader):
     """The same token in `X-API-Key` (handy for clients that cannot set Authorization)."""
 
     param_name = "X-API-Key"
+    systems_only = False
 
     def authenticate(self, request, key):
-        user = token_user(key=key)
-        if user is not None:
-            request.user = user
-        return user
+        return _key_user(request, key, systems_only=self.systems_only)
+
+
+class SystemBearer(BearerToken):
+    """`Authorization: Bearer hgjc_…`: a connected system's key, nothing else."""
+
+    systems_only = True
+
+
+class SystemKeyHeader(TokenHeader):
+    systems_only = True
 
 
 class CsrfRefused(ApplicationError):
@@ -67,6 +91,7 @@ class SiteSession(APIKeyCookie):
 
 
 AUTH = [BearerToken(), TokenHeader(), SiteSession()]
+SYSTEM_AUTH = [SystemBearer(), SystemKeyHeader()]
 
 api = NinjaAPI(
     title="Hongguanjia API",
@@ -164,6 +189,7 @@ api.add_router("/orgs", "api.routers.orgs.router")
 api.add_router("/cases", "api.routers.cases.router")
 api.add_router("/notifications", "api.routers.notifications.router")
 api.add_router("/engagement", "api.routers.engagement.router")
+api.add_router("/connect", "api.routers.connect.router")
 
 
 @api.get("/ping", auth=None, tags=["status"], response={200: dict[str, str], **errors()})

@@ -119,7 +119,11 @@ class Server:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
-        env = {**os.environ, "API_WRITES_PER_MINUTE": "100000000"}
+        env = {
+            **os.environ,
+            "API_WRITES_PER_MINUTE": "100000000",
+            "CONNECT_ORDERS_PER_MINUTE": "100000000",
+        }
         self.process = subprocess.Popen(
             [
                 str(Path(sys.executable).parent / "gunicorn"),

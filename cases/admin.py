@@ -32,7 +32,7 @@ class CaseAdmin(admin.ModelAdmin):
         "resolution_due",
     ]
     list_filter = ["status", "priority", "channel", "kind", "domain", "estate"]
-    search_fields = ["=tracking_no", "description"]
+    search_fields = ["=tracking_no", "=external_no", "description"]
     date_hierarchy = "created_at"
     list_select_related = ["item", "estate", "owner_unit"]
     inlines = [CaseEventInline]

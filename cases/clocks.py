@@ -1,6 +1,7 @@
 """A case's clocks as its timeline says they stand, and the one service that puts them right.
 
-The services write deadlines when a clock starts: intake starts both; a transfer or a ruled
+The services write deadlines when a clock starts: intake starts both (or takes a connected
+hotline's own time limits, kept in its event); a transfer or a ruled
 return restarts the response clock; a reopen restarts the resolution clock; an approved
 extension sets the resolution deadline itself; an escalation starts the clock to the next one.
 Replaying the timeline through the one clock (`catalog.selectors`) gives what the columns
@@ -15,7 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import LEVELS, OPEN_STATUSES, Action, Case, CaseEvent, Extension, Party
-from cases.services import case_apply, intake_deadlines
+from cases.services import case_apply, intake_clocks
 from catalog.clock import Deadline
 from catalog.selectors import deadline_compute
 
@@ -33,8 +34,15 @@ def case_clocks(case: Case, events: list[CaseEvent], extended: dict[int, datetim
     """The clock columns that `events` (the case's timeline, in order) lead to, under the
     case's SLA policy. `extended` maps approved extensions to their new deadlines."""
     sla = case.sla
-    intake = intake_deadlines(policy=sla, now=case.created_at, preferred_time=case.preferred_time)
-    response, resolution = intake.response, intake.resolution
+    submitted = next((e for e in events if e.action == Action.SUBMIT), None)
+    given = {
+        name: datetime.fromisoformat(at)
+        for name, at in ((submitted and submitted.data.get("due_given")) or {}).items()
+        if at
+    }
+    response, resolution = intake_clocks(
+        policy=sla, now=case.created_at, preferred_time=case.preferred_time, given=given
+    )
     next_at = (response or resolution).at
     accepted = False
     # Only escalations move a case up, each by one level (at the top, the event says "top").

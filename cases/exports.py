@@ -23,6 +23,7 @@ def _rows(resident) -> list[dict]:
     return [
         {
             "tracking_no": case.tracking_no,
+            "external_no": case.external_no,
             "submitted_at": local(case.created_at),
             "item": case.item.name,
             "status": case.get_status_display(),
@@ -50,6 +51,7 @@ SECTION = DataSection(
     _rows,
     {
         "tracking_no": _("Tracking number"),
+        "external_no": _("External number"),
         "submitted_at": _("Submitted at"),
         "item": _("Item"),
         "status": _("Status"),

@@ -268,8 +268,8 @@ def inbox(*, user, filters: InboxFilters, now=None) -> QuerySet[Case]:
     query = filters.query.strip()
     if TRACKING_NO.fullmatch(query):  # looked up along its index, not searched for
         cases = cases.filter(tracking_no__in={query, query.upper()})
-    elif query:
-        cases = cases.filter(description__icontains=query)
+    elif query:  # the words, or the number a connected system gave it
+        cases = cases.filter(Q(description__icontains=query) | Q(external_no=query))
     place, others = scope_parts(user)
     if others is not None and cases.filter(others).exists():
         cases = cases.filter(place | others)

@@ -285,6 +285,8 @@ TRIAGE_DUPLICATE_DAYS = env_int("TRIAGE_DUPLICATE_DAYS", 7)
 
 # REST API: writes per user per minute.
 API_WRITES_PER_MINUTE = env_int("API_WRITES_PER_MINUTE", 120)
+# Connected systems: orders one system may push per minute (a hotline sends in bursts).
+CONNECT_ORDERS_PER_MINUTE = env_int("CONNECT_ORDERS_PER_MINUTE", 1200)
 
 # Office hours for working-time clocks, local time: "08:30-12:00,13:30-17:30".
 OFFICE_HOURS = env_periods("OFFICE_HOURS", "08:30-12:00,13:30-17:30")

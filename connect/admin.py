@@ -1,9 +1,20 @@
+from django import forms
 from django.contrib import admin, messages
 from django.db import models
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from connect import services
+from connect.crosswalk import crosswalk_export, crosswalk_import
+from connect.imports import XLSX
 from connect.models import CategoryCode, ConnectedSystem, ExternalOrder
+
+
+class CrosswalkImportForm(forms.Form):
+    file = forms.FileField(label=_("Excel file (.xlsx)"))
 
 
 def _show_key_once(request, system, key) -> None:
@@ -33,6 +44,62 @@ class ConnectedSystemAdmin(admin.ModelAdmin):
     inlines = [CategoryCodeInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = ["issue_new_key", "revoke_key"]
+
+    change_form_template = "admin/connect/connectedsystem/change_form.html"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<int:system_id>/crosswalk/export/",
+                view(self.crosswalk_export_view),
+                name="connect_crosswalk_export",
+            ),
+            path(
+                "<int:system_id>/crosswalk/import/",
+                view(self.crosswalk_import_view),
+                name="connect_crosswalk_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def crosswalk_export_view(self, request, system_id):
+        system = get_object_or_404(ConnectedSystem, pk=system_id)
+        if not self.has_view_permission(request, system):
+            return redirect("admin:index")
+        response = HttpResponse(crosswalk_export(system=system), content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="crosswalk-{system.pk}.xlsx"'
+        return response
+
+    def crosswalk_import_view(self, request, system_id):
+        """The crosswalk from Excel: every row checked first, nothing changed unless all
+        are good."""
+        system = get_object_or_404(ConnectedSystem, pk=system_id)
+        if not self.has_change_permission(request, system):
+            return redirect("admin:index")
+        form = CrosswalkImportForm(request.POST or None, request.FILES or None)
+        result = None
+        if request.method == "POST" and form.is_valid():
+            result = crosswalk_import(system=system, upload=form.cleaned_data["file"])
+            if not result.errors:
+                messages.success(
+                    request,
+                    gettext("Crosswalk imported: %(created)d new codes, %(updated)d updated.")
+                    % {"created": result.created, "updated": result.updated},
+                )
+                return redirect(reverse("admin:connect_connectedsystem_change", args=[system.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "result": result,
+            "opts": self.model._meta,
+            "original": system,
+            "title": gettext("Import the crosswalk of “%(name)s” from Excel") % {"name": system},
+        }
+        status = 400 if result and result.errors else 200
+        return render(
+            request, "admin/connect/connectedsystem/crosswalk_import.html", context, status=status
+        )
 
     def get_fields(self, request, obj=None):
         fields = ["name", "kind", "community", "company", "endpoint_url"]

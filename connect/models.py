@@ -175,6 +175,41 @@ class ExternalOrder(models.Model):
     answer_by = models.DateTimeField(_("complete by"), null=True, blank=True)
     received_at = models.DateTimeField(_("received at"), db_index=True)
 
+    # -- Intake (orders coming in: connect.intake) ------------------------------------------
+    # What the order said, as one hash: a retry under the same number must say the same.
+    content_hash = models.CharField(max_length=64, editable=False, default="")
+    # Its code was not in the crosswalk: the case took triage's suggestion, for staff to confirm.
+    item_suggested = models.BooleanField(_("category suggested"), default=False)
+    item_confirmed_at = models.DateTimeField(_("category confirmed at"), null=True, blank=True)
+    item_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("category confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Our own clocks for the case, beside the hotline's (sign_by, answer_by) that count.
+    own_response_due = models.DateTimeField(_("our response deadline"), null=True, blank=True)
+    own_resolution_due = models.DateTimeField(_("our resolution deadline"), null=True, blank=True)
+    placed_at = models.DateTimeField(_("placed at"), null=True, blank=True)
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("placed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    imported_in = models.ForeignKey(
+        "connect.OrderImport",
+        verbose_name=_("imported in"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="orders",
+    )
+
     class Meta:
         verbose_name = _("external order")
         verbose_name_plural = _("external orders")
@@ -192,3 +227,39 @@ class ExternalOrder(models.Model):
 
     def __str__(self):
         return f"{self.system} {self.number}"
+
+
+# -- Intake (orders coming in: connect.imports) ----------------------------------------------
+
+
+class OrderImport(models.Model):
+    """A file of work orders exported from a hotline's portal, uploaded by staff: previewed,
+    then imported whole. The file holds callers' names and numbers, so it is kept only until
+    it is imported (or, never confirmed, for a day)."""
+
+    system = models.ForeignKey(
+        ConnectedSystem,
+        verbose_name=_("connected system"),
+        on_delete=models.PROTECT,
+        related_name="imports",
+    )
+    file = models.FileField(_("file"), upload_to="connect/imports/%Y/%m/", blank=True)
+    name = models.CharField(_("file name"), max_length=150)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    imported_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+    # Rows by outcome, once imported ({"new": 12, "needs_place": 1, "known": 3}).
+    counts = models.JSONField(_("rows"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("order file import")
+        verbose_name_plural = _("order file imports")
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self):
+        return self.name

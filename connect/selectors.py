@@ -1,8 +1,18 @@
-"""Reads for connected systems."""
+"""Reads for connected systems: a key's system, and, in scope, the orders waiting for a
+place, where they may go, the case an order became, the file imports."""
 
 import hashlib
+from dataclasses import dataclass
 
-from connect.models import ConnectedSystem
+from django.db.models import Q, QuerySet
+
+from cases.models import OPEN_STATUSES
+from cases.selectors import case_get_for, cases_in_scope
+from connect.models import ConnectedSystem, ExternalOrder, OrderImport
+from core.errors import NotFound
+from orgs.models import Building, Estate, Household
+from orgs.roles import Permission
+from orgs.selectors import scope_for, subtree_q
 
 KEY_PREFIX = "hgjc_"
 
@@ -20,3 +30,115 @@ def system_for_key(*, key: str | None) -> ConnectedSystem | None:
         .filter(key_hash=key_hash(key), revoked_at__isnull=True)
         .first()
     )
+
+
+# -- Orders coming in ----------------------------------------------------------------------
+
+
+def system_estates(system: ConnectedSystem) -> QuerySet[Estate]:
+    """Where a system may file: its community's estates, or its company's."""
+    if system.community_id:
+        return Estate.objects.filter(community_id=system.community_id)
+    return Estate.objects.filter(company_id=system.company_id)
+
+
+def systems_for(*, user) -> QuerySet[ConnectedSystem]:
+    """The systems whose unplaced orders and file imports a staff member works on: those of
+    their community (community staff, not a grid below it), or of a company whose estates
+    they serve (the company's own staff, or the community of one of its estates)."""
+    scope = scope_for(user)
+    if scope.everything:
+        return ConnectedSystem.objects.all()
+    if not scope.has(Permission.HANDLE_CASES) or not (scope.org_paths or scope.company_ids):
+        return ConnectedSystem.objects.none()
+    served = Estate.objects.filter(subtree_q("community__path", scope.org_paths))
+    return ConnectedSystem.objects.filter(
+        subtree_q("community__path", scope.org_paths)
+        | Q(company_id__in=scope.company_ids)
+        | Q(company_id__in=served.values("company_id"))
+    )
+
+
+def orders_to_place_for(*, user) -> QuerySet[ExternalOrder]:
+    """The "needs a place" queue: orders of the user's systems that wait for staff to say
+    where they are, oldest first."""
+    return (
+        ExternalOrder.objects.filter(
+            state=ExternalOrder.State.NEEDS_PLACE, system__in=systems_for(user=user)
+        )
+        .select_related("system")
+        .order_by("received_at", "id")
+    )
+
+
+def orders_to_place_count(*, user) -> int:
+    """How many orders wait for the user to place them (the navigation's badge): none are
+    looked for unless the user handles cases."""
+    if not scope_for(user).has(Permission.HANDLE_CASES):
+        return 0
+    return orders_to_place_for(user=user).count()
+
+
+def order_to_place_get_for(*, user, order_id) -> ExternalOrder:
+    order = orders_to_place_for(user=user).filter(pk=order_id).first()
+    if order is None:
+        raise NotFound()
+    return order
+
+
+@dataclass(frozen=True)
+class Places:
+    """Where a staff member may place an order: the system's estates in their own scope,
+    and below them only what their scope holds."""
+
+    estates: QuerySet[Estate]
+    buildings: QuerySet[Building]
+    households: QuerySet[Household]
+
+
+def order_places_for(*, user, order: ExternalOrder) -> Places:
+    scope = scope_for(user)
+    estates = system_estates(order.system) & scope.estates()
+    return Places(
+        estates=estates.select_related("community", "company").order_by("name", "pk"),
+        buildings=scope.buildings().filter(estate__in=estates).select_related("microgrid"),
+        households=scope.households().filter(unit__building__estate__in=estates),
+    )
+
+
+def order_of_case_for(*, user, case_id) -> ExternalOrder:
+    """The order a case came from, for whoever may see the case."""
+    case = case_get_for(user=user, case_id=case_id)
+    order = ExternalOrder.objects.select_related("system", "item_confirmed_by", "placed_by")
+    order = order.filter(case=case).first()
+    if order is None:
+        raise NotFound()
+    order.case = case
+    return order
+
+
+def orders_to_confirm_for(*, user) -> QuerySet[ExternalOrder]:
+    """Filed orders whose category came from triage's suggestion, not yet confirmed, of the
+    cases the user sees."""
+    return (
+        ExternalOrder.objects.filter(
+            item_suggested=True,
+            item_confirmed_at__isnull=True,
+            case__in=cases_in_scope(user=user).filter(status__in=OPEN_STATUSES),
+        )
+        .select_related("system", "case__item")
+        .order_by("received_at", "id")
+    )
+
+
+def imports_for(*, user) -> QuerySet[OrderImport]:
+    return OrderImport.objects.filter(system__in=systems_for(user=user)).select_related(
+        "system", "uploaded_by"
+    )
+
+
+def import_get_for(*, user, import_id) -> OrderImport:
+    found = imports_for(user=user).filter(pk=import_id).first()
+    if found is None:
+        raise NotFound()
+    return found

@@ -122,12 +122,20 @@ def monthly_workbook(report: MonthlyReport) -> bytes:
 def _overdue_sheet(workbook, cases) -> None:
     overdue = workbook.create_sheet(_("Overdue"))
     overdue.append(
-        [_("Tracking number"), _("Item"), _("Estate"), _("Owning level"), _("Resolve by")]
+        [
+            _("Tracking number"),
+            _("External number"),
+            _("Item"),
+            _("Estate"),
+            _("Owning level"),
+            _("Resolve by"),
+        ]
     )
     for case in cases:
         overdue.append(
             [
                 case.tracking_no,
+                case.external_no,
                 case.item.label,
                 case.estate.name,
                 case.owner_unit.name,

@@ -1,6 +1,7 @@
 """Reads for triage: the active model, suggestions for a text, duplicates, training data."""
 
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -27,9 +28,28 @@ _loaded: dict[int, object] = {}
 _load_lock = threading.Lock()
 
 
+# Which version is active is read at most this often per process: intake asks for every
+# case (a hotline's file holds thousands), and a new version comes only from training, which
+# forgets it at once in its own process (`model_active_forget`).
+ACTIVE_CHECK_SECONDS = 5.0
+_active: dict[str, tuple[float, ModelVersion | None]] = {}
+
+
+def model_active_forget() -> None:
+    _active.clear()
+
+
 def model_active() -> tuple[ModelVersion, object] | None:
-    """The active version and its pipeline; one small query, the pipeline is cached."""
-    meta = ModelVersion.objects.filter(is_active=True).defer("blob").first()
+    """The active version and its pipeline; one small query every few seconds, the pipeline
+    is cached."""
+    checked = _active.get("meta")
+    if checked is None or time.monotonic() - checked[0] > ACTIVE_CHECK_SECONDS:
+        checked = (
+            time.monotonic(),
+            ModelVersion.objects.filter(is_active=True).defer("blob").first(),
+        )
+        _active["meta"] = checked
+    meta = checked[1]
     if meta is None:
         return None
     with _load_lock:

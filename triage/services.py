@@ -46,6 +46,7 @@ def model_train(
 def _model_store(*, actor, reason, now, data, blob) -> ModelVersion:
     number = (ModelVersion.objects.aggregate(n=Max("version"))["n"] or 0) + 1
     ModelVersion.objects.filter(is_active=True).update(is_active=False)
+    selectors.model_active_forget()
     model = ModelVersion(
         version=number,
         created_at=now,

@@ -44,6 +44,7 @@ class EventOut(Schema):
 class CaseOut(Schema):
     id: int
     tracking_no: str
+    external_no: str = Field(description="The number of the connected system that sent it")
     kind: str
     status: str
     priority: str
@@ -115,6 +116,7 @@ def _out(case: Case) -> dict:
             for f in (
                 "id",
                 "tracking_no",
+                "external_no",
                 "kind",
                 "status",
                 "priority",

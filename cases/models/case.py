@@ -39,7 +39,8 @@ class Case(models.Model):
         related_name="cases",
     )
     contact_name = models.CharField(_("contact name"), max_length=50, blank=True)
-    contact_mobile = models.CharField(_("contact mobile"), max_length=11, blank=True)
+    # A mobile number, or the landline a hotline's caller gave (0532-83331234).
+    contact_mobile = models.CharField(_("contact mobile"), max_length=20, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -49,6 +50,8 @@ class Case(models.Model):
         related_name="+",
     )
     idempotency_key = models.CharField(_("idempotency key"), max_length=64, blank=True)
+    # The number the connected system that sent the case knows it by (a 12345 order number).
+    external_no = models.CharField(_("external number"), max_length=64, blank=True)
 
     # Where: the estate, optionally a building and household, or a public spot.
     estate = models.ForeignKey(
@@ -178,6 +181,10 @@ class Case(models.Model):
         ]
         indexes = [
             models.Index(fields=["area_path"], name="case_area_path"),
+            # Inbox search by a connected system's number; most cases have none.
+            models.Index(
+                fields=["external_no"], condition=~models.Q(external_no=""), name="case_external_no"
+            ),
             models.Index(fields=["status", "resolution_due"], name="case_status_due"),
             # The inbox of a company, and (status first: seek each status, then the area
             # range) of an area. They carry what the tabs test, so that the tab counts and a

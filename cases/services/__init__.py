@@ -34,6 +34,8 @@ from cases.services.intake import (
     FORM_RESUBMIT_WINDOW,
     IdempotencyKeyReused,
     case_submit,
+    case_submit_many,
+    intake_clocks,
     intake_deadlines,
 )
 from cases.services.resident import case_rate, case_reopen, case_resident_reply
@@ -69,10 +71,12 @@ __all__ = [
     "case_reveal_contact",
     "case_rule_return",
     "case_submit",
+    "case_submit_many",
     "case_supervise",
     "case_transfer",
     "case_whistle",
     "cases_escalate",
+    "intake_clocks",
     "intake_deadlines",
     "party_of",
 ]

@@ -286,6 +286,7 @@ def test_a_sweep_that_fails_is_logged_and_reported_and_the_others_still_run(repo
         "retrained": 0,
         "anonymised": 0,
         "care_anonymised": 0,
+        "import_files_purged": 0,
         "messages_purged": 0,
         "rate_counters_purged": 1,
         "failed_sweeps": 1,
@@ -312,6 +313,7 @@ def test_a_round_runs_the_clocks_then_the_notices_then_delivers_them_then_the_re
         "delivered",  # every notice of the round, the escalation's too
         "retrained",  # triage
         *("anonymised", "messages_purged", "rate_counters_purged", "care_anonymised"),
+        "import_files_purged",  # connected systems: uploaded files nobody imported
         "failed_sweeps",
     ]
     assert OutboxMessage.objects.filter(state="pending").count() == 0

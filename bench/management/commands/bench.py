@@ -11,13 +11,16 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from django.utils import timezone
 
-from bench import measure
+from bench import measure, orders
 from bench.generate import Generator, prepare
 from cases.models import OPEN_STATUSES, Case
 
 
 class Command(BaseCommand):
-    help = "Benchmark: a million cases, then intake, inbox, dashboard and worker figures."
+    help = (
+        "Benchmark: a million cases, then intake, inbox, dashboard and worker figures, a hotline "
+        "file imported and orders pushed by a connected system."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--cases", type=int, default=1_000_000)
@@ -28,6 +31,8 @@ class Command(BaseCommand):
         parser.add_argument("--requests", type=int, default=1500, help="intake requests per run")
         parser.add_argument("--seconds", type=float, default=20, help="time limit per run")
         parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+        parser.add_argument("--import-rows", type=int, default=10_000, help="hotline file rows")
+        parser.add_argument("--orders", type=int, default=10_000, help="orders pushed (API)")
         parser.add_argument("--out", help="also write the JSON report here")
         parser.add_argument(
             "--existing",
@@ -69,6 +74,15 @@ class Command(BaseCommand):
             requests=o["requests"],
             seconds=o["seconds"],
         )
+        self._log(
+            f"intake measured: {report['intake'].get('clients_8', {}).get('cases_per_second')}"
+        )
+        report["hotline_file_import"] = orders.file_import(rows=o["import_rows"])
+        self._log(f"hotline file imported: {report['hotline_file_import']}")
+        report["orders_push"] = orders.push(
+            workers=o["workers"], clients=8, orders=o["orders"], intake=report["intake"]
+        )
+        self._log(f"orders pushed: {report['orders_push']}")
         report["bench_peak_rss_mb"] = measure.peak_rss_mb()
         text = json.dumps(report, ensure_ascii=False, indent=2)
         if o["out"]:
