@@ -13,33 +13,55 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyHeader, HttpBearer, django_auth
 
 from api.services import token_user
+from connect.selectors import system_for_key
 from core.errors import ApplicationError
 from core.ratelimit import rate_limit_check
 
 
+def _key_user(request, key: str, *, systems_only: bool = False):
+    """The user a key signs in: a connected system's key (`hgjc_…`) its service account, with
+    the system in `request.connected_system`; else a personal token's owner."""
+    system = system_for_key(key=key)
+    if system is not None:
+        request.user, request.connected_system = system.user, system
+        return system.user
+    user = None if systems_only else token_user(key=key)
+    if user is not None:
+        request.user = user
+    return user
+
+
 class BearerToken(HttpBearer):
-    """`Authorization: Bearer hgj_…` with a personal API token."""
+    """`Authorization: Bearer hgj_…` with a personal API token (or `hgjc_…`, a connected
+    system's key)."""
+
+    systems_only = False
 
     def authenticate(self, request, token):
-        user = token_user(key=token)
-        if user is not None:
-            request.user = user
-        return user
+        return _key_user(request, token, systems_only=self.systems_only)
 
 
 class TokenHeader(APIKeyHeader):
-    """The same token in `X-API-Key` (handy for clients that cannot set Authorization)."""
+    """The same key in `X-API-Key` (handy for clients that cannot set Authorization)."""
 
     param_name = "X-API-Key"
+    systems_only = False
 
     def authenticate(self, request, key):
-        user = token_user(key=key)
-        if user is not None:
-            request.user = user
-        return user
+        return _key_user(request, key, systems_only=self.systems_only)
+
+
+class SystemBearer(BearerToken):
+    systems_only = True
+
+
+class SystemKeyHeader(TokenHeader):
+    systems_only = True
 
 
 AUTH = [BearerToken(), TokenHeader(), django_auth]
+# What only a connected system may call (its answers): its key, nothing else.
+SYSTEM_AUTH = [SystemBearer(), SystemKeyHeader()]
 
 api = NinjaAPI(
     title="Hongguanjia API",
@@ -118,6 +140,7 @@ api.add_router("/orgs", "api.routers.orgs.router")
 api.add_router("/cases", "api.routers.cases.router")
 api.add_router("/notifications", "api.routers.notifications.router")
 api.add_router("/engagement", "api.routers.engagement.router")
+api.add_router("/connect/answers", "api.routers.connect_answers.router")
 
 
 @api.get("/ping", auth=None, tags=["status"])

@@ -26,6 +26,7 @@ from cases.models import (
     Participant,
     Party,
     Rating,
+    RatingSource,
     Status,
     Tally,
     TrackingCounter,
@@ -367,6 +368,7 @@ class Generator:
             "doorstep": bool(place.household_id) and item.kind == Item.Kind.SERVICE,
             "rating": "",
             "rating_comment": "",
+            "rating_source": "",
             "rated_at": None,
             "followed_up_at": None,
             "followup_solved": None,
@@ -491,7 +493,7 @@ class Generator:
             return
         rated = resolved + timedelta(hours=rng.uniform(0.5, 72))
         rating = rng.choices(RATING_CHOICES[0], cum_weights=RATING_CHOICES[1])[0]
-        row.update(rating=rating, rated_at=rated)
+        row.update(rating=rating, rated_at=rated, rating_source=RatingSource.RESIDENT)
         if rating != Rating.DISSATISFIED:
             timeline.add(
                 rated,

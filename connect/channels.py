@@ -1,0 +1,75 @@
+"""The outbox channel of everything we send to other systems (a connected system's answers,
+webhooks): one signed POST of the stored body to the address of its recipient, found when it
+is sent, so a new address or secret applies to what is still waiting."""
+
+import json
+import urllib.error
+import urllib.request
+
+from django.utils import timezone
+
+from cases.channels import DeliveryFailed
+from connect.models import ConnectedSystem, WebhookSubscription
+from connect.signing import signed_headers
+
+MESSAGE_ID = "X-Hgj-Message-Id"
+TIMEOUT_SECONDS = 10
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # a redirect is an answer like any other that is not 2xx: a failed attempt
+
+
+_opener = urllib.request.build_opener(_NoRedirects)
+
+
+def destination(recipient: str) -> tuple[str, str, str]:
+    """(URL, key id, secret) of an outbox recipient: `system:<id>` or `webhook:<id>`."""
+    kind, _, pk = recipient.partition(":")
+    if kind == "system":
+        system = ConnectedSystem.objects.filter(pk=pk).first()
+        if system is None or not system.endpoint_url:
+            raise DeliveryFailed("the connected system has no endpoint")
+        return system.endpoint_url, system.secret_id, system.signing_secret
+    if kind == "webhook":
+        webhook = WebhookSubscription.objects.select_related("system").filter(pk=pk).first()
+        if webhook is None or not webhook.is_active:
+            raise DeliveryFailed("the webhook was removed or switched off")
+        return (webhook.url, *webhook.key)
+    raise DeliveryFailed(f"unknown recipient {recipient}")
+
+
+def post_signed(*, url: str, key_id: str, secret: str, body: bytes, message_id: int) -> None:
+    headers = {
+        "Content-Type": "application/json; charset=utf-8",
+        MESSAGE_ID: str(message_id),
+        **signed_headers(key_id=key_id, secret=secret, body=body, now=timezone.now()),
+    }
+    request = urllib.request.Request(url, data=body, method="POST", headers=headers)
+    try:
+        with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:
+            response.read()
+    except urllib.error.HTTPError as exc:
+        raise DeliveryFailed(f"HTTP {exc.code}") from None
+    except urllib.error.URLError as exc:
+        raise DeliveryFailed(str(exc.reason)) from None
+
+
+class ConnectChannel:
+    """Any 2xx answer is delivery; anything else (an error status, a redirect, a refused or
+    dropped connection) is a failed attempt, retried by the worker."""
+
+    def send(self, message) -> None:
+        url, key_id, secret = destination(message.recipient)
+        post_signed(
+            url=url, key_id=key_id, secret=secret, body=message.body.encode(), message_id=message.pk
+        )
+
+
+def event_id(message) -> int | None:
+    """The event id a delivery carries (shown in its log)."""
+    try:
+        return json.loads(message.body).get("event_id")
+    except (ValueError, AttributeError):
+        return None
