@@ -8,7 +8,7 @@ first, the case is not resolved yet) is refused with a conflict and nothing is r
 
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -62,44 +62,45 @@ def _answer(
     *, system: ConnectedSystem, answer_id: str, order_number: str, kind: str, request: dict, apply
 ) -> dict:
     """Apply an answer once: the stored reply if this answer id came before (with the same
-    content), else `apply(order, case)` and the reply, kept with the answer. Staff acting on
-    the case at the same moment make the answer read the case again, once."""
+    content), else `apply(order, case)` and the reply, kept with the answer. The order's row
+    is locked first, so the same answer arriving twice at once is applied once; staff acting
+    on the case at the same moment make the answer read the case again."""
     request = {"order_number": order_number, **request}
-    for attempt in range(3):
-        seen = HotlineAnswer.objects.filter(system=system, answer_id=answer_id).first()
-        if seen is not None:
-            if seen.request != request:
-                raise AnswerIdReused(
-                    _("This answer id was used for another answer: use a new one.")
-                )
-            return seen.reply
-        order = (
-            ExternalOrder.objects.filter(system=system, number=order_number, case__isnull=False)
-            .select_related("case")
-            .first()
-        )
-        if order is None:
-            raise NotFound(_("No order with this number was filed here."))
+    for _attempt in range(3):
         try:
             with transaction.atomic():
-                case = Case.objects.select_related("sla", "estate").get(pk=order.case_id)
-                apply(order, case)
-                reply = _reply(answer_id, order, case)
-                HotlineAnswer.objects.create(
-                    system=system,
-                    answer_id=answer_id,
-                    order=order,
-                    kind=kind,
-                    request=request,
-                    reply=reply,
-                    received_at=timezone.now(),
-                )
-            return reply
-        except (Conflict, IntegrityError):
-            if attempt == 2:
-                raise Conflict() from None
-            # Someone changed the case meanwhile, or the same answer arrived twice at once.
-    raise AssertionError("unreachable")
+                return _answer_once(system, answer_id, order_number, kind, request, apply)
+        except Conflict:
+            continue  # someone changed the case meanwhile: read it again
+    raise Conflict()
+
+
+def _answer_once(system, answer_id, order_number, kind, request, apply) -> dict:
+    order = (
+        ExternalOrder.objects.select_for_update()
+        .filter(system=system, number=order_number, case__isnull=False)
+        .first()
+    )
+    if order is None:
+        raise NotFound(_("No order with this number was filed here."))
+    seen = HotlineAnswer.objects.filter(system=system, answer_id=answer_id).first()
+    if seen is not None:
+        if seen.request != request:
+            raise AnswerIdReused(_("This answer id was used for another answer: use a new one."))
+        return seen.reply
+    case = Case.objects.select_related("sla", "estate").get(pk=order.case_id)
+    apply(order, case)
+    reply = _reply(answer_id, order, case)
+    HotlineAnswer.objects.create(
+        system=system,
+        answer_id=answer_id,
+        order=order,
+        kind=kind,
+        request=request,
+        reply=reply,
+        received_at=timezone.now(),
+    )
+    return reply
 
 
 def _reply(answer_id: str, order: ExternalOrder, case: Case) -> dict:
