@@ -30,6 +30,7 @@ urlpatterns = [
     path("care/", include("care.urls")),
     path("alliance/", include("alliance.urls")),
     path("triage/", include("triage.urls")),
+    path("connect/", include("connect.urls")),
     path("transparency/", insights_views.transparency, name="transparency"),
     path("api/v1/", api.urls),
     path("account/tokens/", api_views.tokens, name="api_tokens"),

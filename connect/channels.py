@@ -67,9 +67,10 @@ class ConnectChannel:
         )
 
 
-def event_id(message) -> int | None:
-    """The event id a delivery carries (shown in its log)."""
+def message_body(message) -> dict:
+    """A delivery's JSON body, as its log shows it."""
     try:
-        return json.loads(message.body).get("event_id")
-    except (ValueError, AttributeError):
-        return None
+        body = json.loads(message.body)
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
