@@ -7,6 +7,8 @@ import hmac
 import json
 import threading
 import time
+import urllib.error
+import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -30,6 +32,8 @@ class FakeHotline:
         self.failed: list[dict] = []
         self.mode = "up"  # "up", "503" (answers Service Unavailable) or down (see go_down)
         self.rulings = {"return_request": True, "extension_request": True}
+        # Its follow-up call on a resolved order: number → (rating, solved, redo time limit).
+        self.follow_ups: dict[str, tuple] = {}
         self.answers: list[tuple[str, dict]] = []
         self.lock = threading.Lock()
         # The message of this event id waits for `release` before it is answered (a slow
@@ -93,11 +97,14 @@ class FakeHotline:
     def _answer(self, message: dict) -> None:
         """The hotline rules on what is asked of it: its answers are sent later, as a hotline
         works through its queue."""
-        kind = message.get("type")
+        kind, number = message.get("type"), message.get("order_number")
         if kind == "return_request":
             path, extra = "return", {"approved": self.rulings[kind]}
         elif kind == "extension_request":
             path, extra = "extension", {"approved": self.rulings[kind]}
+        elif kind == "resolved" and number in self.follow_ups:
+            rating, solved, new_due = self.follow_ups.pop(number)
+            path, extra = "follow-up", {"rating": rating, "solved": solved, "new_due": new_due}
         else:
             return
         answer = {"answer_id": f"A-{message['event_id']}", "order_number": message["order_number"]}
@@ -112,10 +119,28 @@ class FakeHotline:
         self.mode = "up"
         self._serve()
 
-    def send_answers(self, post) -> list:
-        """Post every answer through our endpoint (`post(path, payload)`); their replies."""
+    def send_answers(self, base_url: str, key: str) -> list[tuple[int, dict]]:
+        """Post every answer to our answers endpoint over HTTP, as the hotline does; the
+        status and body of each reply."""
         answers, self.answers = self.answers, []
-        return [post(path, payload) for path, payload in answers]
+        return [
+            self._post(f"{base_url}/api/v1/connect/answers/{path}", key, payload)
+            for path, payload in answers
+        ]
+
+    @staticmethod
+    def _post(url: str, key: str, payload: dict) -> tuple[int, dict]:
+        request = urllib.request.Request(
+            url,
+            data=json.dumps(payload, ensure_ascii=False).encode(),
+            method="POST",
+            headers={"Content-Type": "application/json", "Authorization": f"Bearer {key}"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=15) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as exc:
+            return exc.code, json.loads(exc.read())
 
     def of_order(self, number: str) -> list[str]:
         return [m["type"] for m in self.received if m.get("order_number") == number]
