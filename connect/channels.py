@@ -13,6 +13,13 @@ from connect.models import ConnectedSystem, WebhookSubscription
 from connect.signing import signed_headers
 
 MESSAGE_ID = "X-Hgj-Message-Id"
+WEBHOOK_FIELDS = (
+    "url",
+    "secret_id",
+    "signing_secret",
+    "system__secret_id",
+    "system__signing_secret",
+)
 TIMEOUT_SECONDS = 10
 
 
@@ -25,18 +32,25 @@ _opener = urllib.request.build_opener(_NoRedirects)
 
 
 def destination(recipient: str) -> tuple[str, str, str]:
-    """(URL, key id, secret) of an outbox recipient: `system:<id>` or `webhook:<id>`."""
+    """(URL, key id, secret) of an outbox recipient: `system:<id>` or `webhook:<id>`, read
+    with only those columns: the delivery of every message asks."""
     kind, _, pk = recipient.partition(":")
     if kind == "system":
-        system = ConnectedSystem.objects.filter(pk=pk).first()
-        if system is None or not system.endpoint_url:
+        found = ConnectedSystem.objects.filter(pk=pk).values_list(
+            "endpoint_url", "secret_id", "signing_secret"
+        )[:1]
+        if not found or not found[0][0]:
             raise DeliveryFailed("the connected system has no endpoint")
-        return system.endpoint_url, system.secret_id, system.signing_secret
+        return found[0]
     if kind == "webhook":
-        webhook = WebhookSubscription.objects.select_related("system").filter(pk=pk).first()
-        if webhook is None or not webhook.is_active:
+        found = list(
+            WebhookSubscription.objects.filter(pk=pk, is_active=True)
+            .select_related("system")
+            .only(*WEBHOOK_FIELDS)[:1]
+        )
+        if not found:
             raise DeliveryFailed("the webhook was removed or switched off")
-        return (webhook.url, *webhook.key)
+        return (found[0].url, *found[0].key)
     raise DeliveryFailed(f"unknown recipient {recipient}")
 
 

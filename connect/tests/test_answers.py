@@ -183,7 +183,9 @@ def _resolved(world, hotline_order, number="12345-20261125-0001"):
     return case
 
 
-def test_a_satisfied_follow_up_is_the_case_s_rating_and_closes_it(world, system, hotline_order):
+def test_a_satisfied_follow_up_is_the_case_s_rating_and_closes_it(
+    world, system, hotline_order, client_for
+):
     case = _resolved(world, hotline_order)
 
     status, reply = _post(
@@ -211,6 +213,11 @@ def test_a_satisfied_follow_up_is_the_case_s_rating_and_closes_it(world, system,
         case.closed_at,
     )
     assert _actions(case)[-2:] == ["follow_up", "close"]
+    page = client_for(world.community).get(f"/cases/{case.pk}/").content.decode()
+    assert (
+        '满意 <span class="badge text-bg-light border" data-rating-source>12345热线回访</span>'
+        in page
+    )
 
 
 @pytest.mark.parametrize("rating, solved", [("dissatisfied", True), ("basic", False)])

@@ -11,13 +11,16 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from django.utils import timezone
 
-from bench import measure
+from bench import measure, webhooks
 from bench.generate import Generator, prepare
 from cases.models import OPEN_STATUSES, Case
 
 
 class Command(BaseCommand):
-    help = "Benchmark: a million cases, then intake, inbox, dashboard and worker figures."
+    help = (
+        "Benchmark: a million cases, then intake, inbox, dashboard, worker and webhook "
+        "delivery figures."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--cases", type=int, default=1_000_000)
@@ -28,6 +31,9 @@ class Command(BaseCommand):
         parser.add_argument("--requests", type=int, default=1500, help="intake requests per run")
         parser.add_argument("--seconds", type=float, default=20, help="time limit per run")
         parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+        parser.add_argument(
+            "--webhook-events", type=int, default=10_000, help="webhook deliveries to measure"
+        )
         parser.add_argument("--out", help="also write the JSON report here")
         parser.add_argument(
             "--existing",
@@ -94,6 +100,8 @@ class Command(BaseCommand):
             requests=o["requests"],
             seconds=o["seconds"],
         )
+        report["webhooks"] = webhooks.webhook_delivery(events=o["webhook_events"])
+        self._log(f"webhook delivery measured: {report['webhooks']}")
         report["bench_peak_rss_mb"] = measure.peak_rss_mb()
         text = json.dumps(report, ensure_ascii=False, indent=2)
         if o["out"]:
