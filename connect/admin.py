@@ -15,6 +15,7 @@ from connect.models import (
     ConnectedSystem,
     Delivery,
     ExternalOrder,
+    HotlineAnswer,
     WebhookEvent,
     WebhookSubscription,
 )
@@ -212,3 +213,19 @@ class DeliveryAdmin(admin.ModelAdmin):
     def replay(self, request, queryset):
         count = webhooks.deliveries_replay(messages=queryset)
         self.message_user(request, _("%(count)d messages queued again.") % {"count": count})
+
+
+@admin.register(HotlineAnswer)
+class HotlineAnswerAdmin(admin.ModelAdmin):
+    """What each hotline answered and what we replied: read-only, the record of its rulings."""
+
+    list_display = ["received_at", "system", "answer_id", "order", "kind"]
+    list_filter = ["kind", "system"]
+    search_fields = ["answer_id", "order__number"]
+    readonly_fields = ["system", "answer_id", "order", "kind", "request", "reply", "received_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

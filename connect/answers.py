@@ -8,7 +8,7 @@ first, the case is not resolved yet) is refused with a conflict and nothing is r
 
 from datetime import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -70,8 +70,10 @@ def _answer(
         try:
             with transaction.atomic():
                 return _answer_once(system, answer_id, order_number, kind, request, apply)
-        except Conflict:
-            continue  # someone changed the case meanwhile: read it again
+        except (Conflict, IntegrityError):
+            # Someone changed the case meanwhile, or the answer id was just used for another
+            # order: read both again.
+            continue
     raise Conflict()
 
 

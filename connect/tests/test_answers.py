@@ -16,7 +16,7 @@ from cases import services
 from cases.models import Case, Extension, Participant
 from connect import services as connect_services
 from connect.models import ExternalOrder, HotlineAnswer
-from core.errors import Conflict
+from core.errors import Conflict, Forbidden
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/connect/answers/"
@@ -414,3 +414,18 @@ def test_one_answer_sent_twice_at_once_is_applied_once(world, system, hotline_or
     assert replies[0] == replies[1]
     assert _actions(case).count("rule_return") == 1
     assert ExternalOrder.objects.get(case=case).number == "12345-20261125-0001"
+
+
+def test_a_system_s_account_rules_only_on_its_own_orders_and_does_nothing_else(
+    world, system, hotline_order, report
+):
+    own = _returned(world, hotline_order)
+    web = report()
+    services.case_return(case=web, actor=world.manager, reason="wrong_location")
+
+    with pytest.raises(Forbidden):
+        services.case_rule_return(case=web, actor=system.user, org_unit=world.M1)
+    with pytest.raises(Forbidden):
+        services.case_transfer(case=own, actor=system.user, note="x", company=world.P2)
+    assert services.case_actions_allowed(case=own, actor=system.user) >= {"rule_return", "note"}
+    assert "accept" not in services.case_actions_allowed(case=own, actor=system.user)

@@ -213,3 +213,16 @@ def test_the_delivery_log_shows_each_attempt_and_replays_a_delivery_as_it_was(
     assert [m["event_id"] for m in receiver.failed] == [event_id]
     message.refresh_from_db()
     assert (message.state, message.attempts) == ("sent", 1)
+
+
+def test_the_worker_s_escalations_reach_a_webhook_in_the_same_round(world, report, receiver):
+    _webhook(receiver, org_unit=world.C1, events=["escalated"])
+    t0 = timezone.now()
+    case = report(now=t0)
+
+    worker.run_once(now=case.next_escalation_at)
+
+    [escalation] = case.events.filter(action="escalate")
+    assert [(m["event_id"], m["event"], m["summary"]) for m in receiver.received] == [
+        (escalation.pk, "escalated", "公共区域保洁：已升级")
+    ]
