@@ -44,7 +44,7 @@ class BearerToken(HttpBearer):
 
 
 class TokenHeader(APIKeyHeader):
-    """The same token in `X-API-Key` (handy for clients that cannot set Authorization)."""
+    """The same key in `X-API-Key` (handy for clients that cannot set Authorization)."""
 
     param_name = "X-API-Key"
     systems_only = False
@@ -91,6 +91,7 @@ class SiteSession(APIKeyCookie):
 
 
 AUTH = [BearerToken(), TokenHeader(), SiteSession()]
+# What only a connected system may call (its answers and orders): its key, nothing else.
 SYSTEM_AUTH = [SystemBearer(), SystemKeyHeader()]
 
 api = NinjaAPI(
@@ -190,6 +191,7 @@ api.add_router("/cases", "api.routers.cases.router")
 api.add_router("/notifications", "api.routers.notifications.router")
 api.add_router("/engagement", "api.routers.engagement.router")
 api.add_router("/connect", "api.routers.connect.router")
+api.add_router("/connect/answers", "api.routers.connect_answers.router")
 
 
 @api.get("/ping", auth=None, tags=["status"], response={200: dict[str, str], **errors()})

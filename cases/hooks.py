@@ -1,4 +1,5 @@
-"""What the apps above cases add to the worker and hear of intake, without cases importing them.
+"""What the apps above cases add to the worker, the outbox and the guard, and hear of intake and
+events, without cases importing them.
 
 Cases sits below insights, triage, engagement, care and alliance: those with work for the
 worker or news of intake to hear (engagement, care, triage) fill these plain registries in their
@@ -36,3 +37,20 @@ SWEEPS: dict[str, Sweep] = {}
 # never for a retried submission that returns the case filed already. Each runs in a savepoint
 # of its own: its error is logged and undone, and never fails the intake.
 CASE_FILED: list[Callable] = []
+
+# Called as hook(pairs=[(case, event), …]) with the new timeline events that tell anyone
+# anything (every transition, intake and escalation: `cases.notify.notify_events`), in the
+# transaction that writes them, so what the hook writes (a connected system's callback, a
+# webhook) is stored with the event or not at all. A failing hook fails the write. Inside
+# `notify.batched()` it is called once, with every event of the block, when the block ends.
+CASE_EVENTS: list[Callable] = []
+
+# Delivery channels the apps above add for the outbox (name → object with `send(message)`,
+# raising on failure), looked up by the worker beside `cases.channels.CHANNELS`.
+CHANNELS: dict[str, object] = {}
+
+# Called as hook(case=, actor=, action=) when an actor without a staff role that allows the
+# action takes it: the party they act for if an app above vouches for them on this case (a
+# connected system's account on the orders it sent), else None. The guard still checks the
+# case's state, the version and the action's preconditions.
+OUTSIDE_ACTORS: list[Callable] = []

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from cases import hooks
 from cases.models import Action, Case, CaseEvent, Notification, OutboxMessage, Participant
 from orgs.models import StaffMembership
 from orgs.roles import Role
@@ -205,17 +206,27 @@ def notify_events(pairs: list[tuple[Case, CaseEvent]]) -> int:
             )
     batch = getattr(_batch, "current", None)
     if batch is None:
+        _tell_events(pairs)
         return outbox_write(messages, notifications=notifications)
+    batch.pairs += pairs
     batch.notifications += notifications
     batch.messages += messages
     return len(messages)
 
 
+def _tell_events(pairs: list[tuple[Case, CaseEvent]]) -> None:
+    """The apps above hear of the new events (`hooks.CASE_EVENTS`), in this transaction."""
+    if pairs:
+        for hook in hooks.CASE_EVENTS:
+            hook(pairs=pairs)
+
+
 def outbox_message(
-    *, recipient: str, body: str, at, channel: str = "", notification=None
+    *, recipient: str, body: str, at, channel: str = "", notification=None, queue: str = ""
 ) -> OutboxMessage:
     """An outbox row, not yet written, due at once: on the staff channel unless another is
-    named, carrying its in-app `notification` if there is one."""
+    named, carrying its in-app `notification` if there is one. Messages of one `queue` are
+    delivered one at a time, in the order they were written (`OutboxMessage.queue`)."""
     return OutboxMessage(
         channel=channel or settings.STAFF_NOTIFICATION_CHANNEL,
         recipient=recipient,
@@ -223,6 +234,7 @@ def outbox_message(
         body=body,
         created_at=at,
         next_attempt_at=at,
+        queue=queue,
     )
 
 
@@ -238,6 +250,7 @@ def outbox_write(messages: list[OutboxMessage], *, notifications=()) -> int:
 class _Batch:
     def __init__(self):
         self.staff: dict[tuple[str, int], list[int]] = {}
+        self.pairs: list[tuple[Case, CaseEvent]] = []
         self.notifications: list[Notification] = []
         self.messages: list[OutboxMessage] = []
 
@@ -252,7 +265,8 @@ def batched():
     For jobs that emit thousands of events in one transaction (the demo history): who hears
     of each event is still decided at the event, but staff memberships are read once per
     audience for the whole block — do not change them inside it — and the rows are written
-    in a few bulk inserts. Use inside the transaction, like `notify_event`."""
+    in a few bulk inserts; the apps above hear of the block's events at its end
+    (`hooks.CASE_EVENTS`). Use inside the transaction, like `notify_event`."""
     if getattr(_batch, "current", None) is not None:
         yield  # already batching: the outer block writes
         return
@@ -261,6 +275,7 @@ def batched():
         yield
     finally:
         _batch.current = None
+    _tell_events(batch.pairs)
     outbox_write(batch.messages, notifications=batch.notifications)
 
 

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from cases import hooks, services
@@ -76,6 +76,7 @@ ESCALATION_FIELDS = (
     "version",
     "updated_at",
     "tracking_no",
+    "channel",
     "company_id",
     "estate_id",
     "domain_id",
@@ -92,7 +93,7 @@ def _attach_related(cases: list[Case]) -> None:
     once for the batch rather than joined into each of its cases."""
     units = OrgUnit.objects.select_related("parent").in_bulk({c.owner_unit_id for c in cases})
     slas = SlaPolicy.objects.in_bulk({c.sla_id for c in cases})
-    items = Item.objects.only("name").in_bulk({c.item_id for c in cases})
+    items = Item.objects.only("name", "is_sensitive").in_bulk({c.item_id for c in cases})
     for case in cases:
         case.owner_unit = units[case.owner_unit_id]
         case.sla = slas[case.sla_id]
@@ -163,19 +164,34 @@ LEASE = timedelta(minutes=5)
 
 def deliver_outbox(*, now: datetime) -> int:
     """Send what is due, recording each message's outcome as soon as it is known: after a
-    crash only the message that was on its way may go out twice (with the same id)."""
-    due = OutboxMessage.objects.filter(
-        state=OutboxMessage.State.PENDING, next_attempt_at__lte=now
-    ).order_by("next_attempt_at", "pk")
+    crash only the message that was on its way may go out twice (with the same id).
+
+    A message of a queue is due only when every earlier message of its queue was sent: none
+    pending (leased by another worker, or waiting for its retry) nor given up on (until it is
+    sent again from the admin). So a queue goes out in order whatever the number of workers,
+    and the next message is sent in the same round once the one before it is."""
+    held = OutboxMessage.objects.filter(
+        state__in=[OutboxMessage.State.PENDING, OutboxMessage.State.DEAD],
+        queue=OuterRef("queue"),
+        pk__lt=OuterRef("pk"),
+    )
+    due = (
+        OutboxMessage.objects.filter(state=OutboxMessage.State.PENDING, next_attempt_at__lte=now)
+        .filter(Q(queue="") | ~Exists(held))
+        .order_by("next_attempt_at", "pk")
+    )
     sent = 0
     while True:
         batch = _lease(due, now)
         stop_at = time.monotonic() + LEASE.total_seconds() / 2
+        next_in_queue = False
         for message in batch:
             if time.monotonic() > stop_at:  # a slow receiver: leave the rest to the lease
                 return sent
-            sent += _deliver(message, now)
-        if len(batch) < BATCH:
+            delivered = _deliver(message, now)
+            sent += delivered
+            next_in_queue |= delivered and bool(message.queue)
+        if len(batch) < BATCH and not next_in_queue:
             return sent
 
 
@@ -196,7 +212,7 @@ def _lease(due, now: datetime) -> list[OutboxMessage]:
 def _deliver(message: OutboxMessage, now: datetime) -> bool:
     outcome = OutboxMessage.objects.filter(pk=message.pk)
     try:
-        channel = CHANNELS.get(message.channel)
+        channel = CHANNELS.get(message.channel) or hooks.CHANNELS.get(message.channel)
         if channel is None:
             raise DeliveryFailed(f"unknown channel {message.channel}")
         channel.send(message)

@@ -247,6 +247,9 @@ WECHAT_APP_ID = env_str("WECHAT_APP_ID", "")
 WECHAT_APP_SECRET = env_str("WECHAT_APP_SECRET", "")
 WECHAT_TEMPLATE_ID = env_str("WECHAT_TEMPLATE_ID", "")
 WECHAT_TEMPLATE_FIELD = env_str("WECHAT_TEMPLATE_FIELD", "content")  # the template's text key
+# The platform's own public address (https://hgj.example.cn), for links in what it sends to
+# other systems (the published photos of a hotline order's resolution); empty: no links.
+SITE_URL = env_str("SITE_URL", "")
 CASE_AUTO_CLOSE_DAYS = env_int("CASE_AUTO_CLOSE_DAYS", 7)
 BOOKING_HORIZON_DAYS = env_int("BOOKING_HORIZON_DAYS", 60)  # how far ahead a service is booked
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)

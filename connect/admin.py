@@ -1,16 +1,29 @@
+import threading
+from urllib.parse import urlencode
+
 from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from connect import services
+from connect import callbacks, services, webhooks
+from connect.channels import message_body
 from connect.crosswalk import crosswalk_export, crosswalk_import
 from connect.imports import XLSX
-from connect.models import CategoryCode, ConnectedSystem, ExternalOrder
+from connect.models import (
+    CategoryCode,
+    ConnectedSystem,
+    Delivery,
+    ExternalOrder,
+    HotlineAnswer,
+    WebhookEvent,
+    WebhookSubscription,
+)
 
 
 class CrosswalkImportForm(forms.Form):
@@ -144,4 +157,140 @@ class ExternalOrderAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in ExternalOrder._meta.fields]
 
     def has_add_permission(self, request):
+        return False
+
+
+# ---------------------------------------------------------------------------------------------
+# What goes back: webhooks and the delivery log
+
+
+class WebhookForm(forms.ModelForm):
+    events = forms.MultipleChoiceField(
+        label=_("events"),
+        choices=WebhookEvent.choices,
+        initial=WebhookEvent.values,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = WebhookSubscription
+        fields = ["name", "system", "org_unit", "company", "url", "events", "is_active"]
+
+
+def _log_link(recipient: str):
+    url = reverse("admin:connect_delivery_changelist") + "?" + urlencode({"recipient": recipient})
+    return format_html('<a href="{}">{}</a>', url, _("delivery log"))
+
+
+@admin.register(WebhookSubscription)
+class WebhookSubscriptionAdmin(admin.ModelAdmin):
+    form = WebhookForm
+    list_display = ["name", "system", "org_unit", "company", "url", "is_active", "deliveries"]
+    list_filter = ["is_active", "system"]
+    search_fields = ["name", "url"]
+    autocomplete_fields = ["system", "org_unit", "company"]
+    readonly_fields = ["signing_key", "created_at", "deliveries"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    @admin.display(description=_("signing key (id / secret)"))
+    def signing_key(self, obj):
+        return " / ".join(obj.key) if obj.pk else "—"
+
+    @admin.display(description=_("delivery log"))
+    def deliveries(self, obj):
+        return _log_link(f"webhook:{obj.pk}") if obj.pk else "—"
+
+
+class RecipientFilter(admin.SimpleListFilter):
+    title = _("sent to")
+    parameter_name = "recipient"
+
+    def lookups(self, request, model_admin):
+        return [
+            *(
+                (f"system:{pk}", name)
+                for pk, name in ConnectedSystem.objects.values_list("pk", "name")
+            ),
+            *(
+                (f"webhook:{pk}", f"{_('webhook')} · {name}")
+                for pk, name in WebhookSubscription.objects.values_list("pk", "name")
+            ),
+        ]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(recipient=self.value()) if self.value() else queryset
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    """Every message sent to a connected system or a webhook: state, attempts, last error,
+    and the ids a receiver sees (message id, event id). Replay sends it again as it was."""
+
+    list_display = [
+        "id",
+        "created_at",
+        "sent_to",
+        "event",
+        "state",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "last_error",
+    ]
+    list_display_links = None
+    list_filter = [RecipientFilter, "state"]
+    search_fields = ["body"]
+    actions = ["replay"]
+    ordering = ["-id"]
+
+    _local = threading.local()  # the names of the recipients, read once per request
+
+    def get_queryset(self, request):
+        self._local.names = {
+            **{f"system:{pk}": n for pk, n in ConnectedSystem.objects.values_list("pk", "name")},
+            **{
+                f"webhook:{pk}": n
+                for pk, n in WebhookSubscription.objects.values_list("pk", "name")
+            },
+        }
+        return super().get_queryset(request).filter(channel=callbacks.CHANNEL)
+
+    @admin.display(description=_("sent to"))
+    def sent_to(self, obj):
+        return self._local.names.get(obj.recipient, obj.recipient)
+
+    @admin.display(description=_("event"))
+    def event(self, obj):
+        body = message_body(obj)
+        kind = body.get("type") or body.get("event") or ""
+        return f"{kind} · {body.get('tracking_no', '')} · #{body.get('event_id', '')}"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Replay: send again as it was"))
+    def replay(self, request, queryset):
+        count = webhooks.deliveries_replay(messages=queryset)
+        self.message_user(request, _("%(count)d messages queued again.") % {"count": count})
+
+
+@admin.register(HotlineAnswer)
+class HotlineAnswerAdmin(admin.ModelAdmin):
+    """What each hotline answered and what we replied: read-only, the record of its rulings."""
+
+    list_display = ["received_at", "system", "answer_id", "order", "kind"]
+    list_filter = ["kind", "system"]
+    search_fields = ["answer_id", "order__number"]
+    readonly_fields = ["system", "answer_id", "order", "kind", "request", "reply", "received_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -7,7 +7,14 @@ class ConnectConfig(AppConfig):
     verbose_name = _("Connected systems")
 
     def ready(self):
-        from cases.hooks import SWEEPS, Stage, Sweep
-        from connect import imports
+        from cases import hooks
+        from connect import answers, callbacks, channels, imports, webhooks
 
-        SWEEPS["import_files_purged"] = Sweep(Stage.RETENTION, imports.import_files_purge_due)
+        hooks.SWEEPS["import_files_purged"] = hooks.Sweep(
+            hooks.Stage.RETENTION, imports.import_files_purge_due
+        )
+        # Answers to the systems and webhooks are written with every case event, sent by the
+        # worker through their own channel; a system acts on the cases of its own orders.
+        hooks.CASE_EVENTS.extend([callbacks.callbacks_write, webhooks.webhooks_write])
+        hooks.CHANNELS[callbacks.CHANNEL] = channels.ConnectChannel()
+        hooks.OUTSIDE_ACTORS.append(answers.system_acts_for)

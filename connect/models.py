@@ -2,12 +2,15 @@
 and the work orders they send: registry, category crosswalk, and each order's own number and
 time limits beside the case it became."""
 
+import secrets
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.models import OutboxMessage
 from orgs.models import OrgUnit, PropertyCompany
 
 
@@ -263,3 +266,156 @@ class OrderImport(models.Model):
 
     def __str__(self):
         return self.name
+
+
+# ---------------------------------------------------------------------------------------------
+# What goes back: webhook subscriptions, the hotline's answers, the delivery log
+
+
+class WebhookEvent(models.TextChoices):
+    """What a webhook may be told of: each is one or more timeline actions
+    (`connect.webhooks.EVENTS`)."""
+
+    SUBMITTED = "submitted", _("Submitted")
+    ACCEPTED = "accepted", _("Accepted (signed for)")
+    TRANSFERRED = "transferred", _("Transferred")
+    RETURNED = "returned", _("Returned")
+    WHISTLED = "whistled", _("Whistle: units called in")
+    ESCALATED = "escalated", _("Escalated")
+    EXTENSION = "extension", _("Extension requested or decided")
+    RESOLVED = "resolved", _("Resolved")
+    RATED = "rated", _("Rated")
+    REOPENED = "reopened", _("Reopened")
+    CLOSED = "closed", _("Closed")
+
+
+def _new_secret_id() -> str:
+    return secrets.token_hex(4)
+
+
+def _new_secret() -> str:
+    return secrets.token_hex(32)
+
+
+class WebhookSubscription(models.Model):
+    """Where to POST the events of the cases in a scope, signed like every answer we send.
+
+    Either a connected system's (its scope, its signing key) or set up in the admin on its
+    own, with a community or company and a signing key of its own."""
+
+    name = models.CharField(_("name"), max_length=100)
+    system = models.ForeignKey(
+        ConnectedSystem,
+        verbose_name=_("connected system"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="webhooks",
+    )
+    org_unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("org unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Without a connected system: the cases of this unit and below."),
+    )
+    company = models.ForeignKey(
+        PropertyCompany,
+        verbose_name=_("property company"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Without a connected system: the cases of this company's estates."),
+    )
+    url = models.URLField(_("URL"))
+    events = models.JSONField(_("events"), default=list)
+    is_active = models.BooleanField(_("active"), default=True)
+    secret_id = models.CharField(
+        _("signing key id"), max_length=16, default=_new_secret_id, editable=False
+    )
+    signing_secret = models.CharField(max_length=64, default=_new_secret, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("webhook")
+        verbose_name_plural = _("webhooks")
+        ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    system__isnull=False, org_unit__isnull=True, company__isnull=True
+                )
+                | models.Q(system__isnull=True, org_unit__isnull=False, company__isnull=True)
+                | models.Q(system__isnull=True, org_unit__isnull=True, company__isnull=False),
+                name="webhook_one_scope",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.system_id:
+            if self.org_unit_id or self.company_id:
+                raise ValidationError(
+                    _("A connected system's webhook has the system's scope: leave these empty.")
+                )
+        elif bool(self.org_unit_id) == bool(self.company_id):
+            raise ValidationError(
+                _("Choose a connected system, or one unit or one property company.")
+            )
+        unknown = set(self.events or ()) - set(WebhookEvent.values)
+        if not self.events or unknown:
+            raise ValidationError({"events": _("Choose the events to send.")})
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """(key id, secret) that sign its deliveries: the system's, or its own."""
+        if self.system_id:
+            return self.system.secret_id, self.system.signing_secret
+        return self.secret_id, self.signing_secret
+
+
+class HotlineAnswer(models.Model):
+    """An answer the hotline sent about one of its orders, kept under the hotline's own
+    answer id: the same answer sent again gets the same reply and changes nothing."""
+
+    class Kind(models.TextChoices):
+        RETURN = "return", _("Ruling on a return request")
+        EXTENSION = "extension", _("Ruling on an extension request")
+        FOLLOW_UP = "follow_up", _("Follow-up call")
+
+    system = models.ForeignKey(
+        ConnectedSystem, on_delete=models.PROTECT, related_name="answers", editable=False
+    )
+    answer_id = models.CharField(_("answer id"), max_length=64)
+    order = models.ForeignKey(
+        ExternalOrder, verbose_name=_("external order"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    request = models.JSONField(_("as sent"))
+    reply = models.JSONField(_("our reply"))
+    received_at = models.DateTimeField(_("received at"))
+
+    class Meta:
+        verbose_name = _("hotline answer")
+        verbose_name_plural = _("hotline answers")
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["system", "answer_id"], name="hotline_answer_once")
+        ]
+
+    def __str__(self):
+        return f"{self.system} {self.answer_id}"
+
+
+class Delivery(OutboxMessage):
+    """The outbox rows that go to connected systems and webhooks: their delivery log."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("delivery")
+        verbose_name_plural = _("delivery log")

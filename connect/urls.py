@@ -12,4 +12,7 @@ urlpatterns = [
     path("imports/template.xlsx", views.import_template, name="import_template"),
     path("imports/<int:import_id>/", views.import_detail, name="import"),
     path("imports/<int:import_id>/confirm/", views.import_confirm, name="import_confirm"),
+    path("answers/", views.answers_due, name="answers_due"),
+    path("answers/today.xlsx", views.answers_today_workbook, name="answers_today"),
+    path("orders/<int:order_id>/feedback/", views.feedback_sheet, name="feedback"),
 ]

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from pydantic import field_validator
 
-from api.api import SYSTEM_AUTH
+from api.api import SYSTEM_AUTH, errors
 from connect.intake import (
     ORDER_TYPES,
     PHONE,
@@ -104,7 +104,10 @@ def _order_out(order: ExternalOrder) -> dict:
     }
 
 
-@router.post("/orders", response={200: OrderOut, 201: OrderOut, 202: OrderOut})
+@router.post(
+    "/orders",
+    response={200: OrderOut, 201: OrderOut, 202: OrderOut, **errors(401, 403, 409, 422, 429)},
+)
 def order_push(request, payload: OrderIn):
     """Push a work order. 201: a case was filed; 202: stored, but its address could not be
     placed, so it waits for the community's staff (state needs_place); 200: this number was

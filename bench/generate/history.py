@@ -33,6 +33,7 @@ from cases.models import (
     Participant,
     Party,
     Rating,
+    RatingSource,
     Status,
     Tally,
 )
@@ -86,6 +87,7 @@ UNSET = {
     "preferred_time": None,
     "rating": "",
     "rating_comment": "",
+    "rating_source": "",
     "rated_at": None,
     "followed_up_at": None,
     "followup_solved": None,
@@ -347,7 +349,7 @@ class Generator:
             return
         rated = resolved + timedelta(hours=rng.uniform(0.5, 72))
         rating = rng.choices(RATING_CHOICES[0], cum_weights=RATING_CHOICES[1])[0]
-        row.update(rating=rating, rated_at=rated)
+        row.update(rating=rating, rated_at=rated, rating_source=RatingSource.RESIDENT)
         if rating != Rating.DISSATISFIED:
             timeline.add(
                 rated,

@@ -4,7 +4,15 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cases.models.lifecycle import INBOX_COLUMNS, OPEN_STATUSES, Channel, Party, Rating, Status
+from cases.models.lifecycle import (
+    INBOX_COLUMNS,
+    OPEN_STATUSES,
+    Channel,
+    Party,
+    Rating,
+    RatingSource,
+    Status,
+)
 from catalog.models import Priority
 from orgs.fields import PathField
 
@@ -136,6 +144,9 @@ class Case(models.Model):
     rating = models.CharField(_("rating"), max_length=16, choices=Rating.choices, blank=True)
     rating_comment = models.CharField(_("rating comment"), max_length=500, blank=True)
     rated_at = models.DateTimeField(_("rated at"), null=True, blank=True, db_index=True)
+    rating_source = models.CharField(
+        _("rated by"), max_length=16, choices=RatingSource.choices, blank=True
+    )
     followed_up_at = models.DateTimeField(_("followed up at"), null=True, blank=True, db_index=True)
     followup_solved = models.BooleanField(_("solved (follow-up)"), null=True, blank=True)
     followup_needed = models.BooleanField(_("follow-up needed"), default=False)

@@ -164,6 +164,14 @@ class Rating(models.TextChoices):
     DISSATISFIED = "dissatisfied", _("Dissatisfied")
 
 
+class RatingSource(models.TextChoices):
+    """Who gave the rating: the resident on the platform, or the city hotline's follow-up call
+    (回访), which the hotline grades the community by."""
+
+    RESIDENT = "resident", _("The resident")
+    HOTLINE = "hotline", _("Hotline follow-up call")
+
+
 class RatingTag(models.TextChoices):
     """What stood out, ticked by the resident beside the rating."""
 

@@ -65,12 +65,29 @@ class OutboxMessage(models.Model):
     notification = models.ForeignKey(
         Notification, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Messages of one queue (e.g. one case's answers to one connected system) go out one at a
+    # time in id order: none is sent before every earlier one of its queue was (a message
+    # given up on holds its queue until it is sent again). The writes of one case are
+    # serialised by its row's lock, so id order is the order of its events.
+    queue = models.CharField(_("queue"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("outbox message")
         verbose_name_plural = _("outbox messages")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["state", "next_attempt_at"], name="outbox_due")]
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"], name="outbox_due"),
+            # Whether an earlier message of the queue is still unsent: one probe.
+            models.Index(
+                fields=["queue", "id"],
+                condition=models.Q(state__in=["pending", "dead"]) & ~models.Q(queue=""),
+                name="outbox_queue_unsent",
+            ),
+            # The delivery log of a queued recipient (a connected system, a webhook).
+            models.Index(
+                fields=["recipient", "id"], condition=~models.Q(queue=""), name="outbox_queue_log"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.channel} → {self.recipient}: {self.body[:30]}"

@@ -74,13 +74,24 @@ def case_request_extension(
 
 @transaction.atomic
 def case_decide_extension(
-    *, extension: Extension, actor, approve: bool, note: str = "", expected_version=None, now=None
+    *,
+    extension: Extension,
+    actor,
+    approve: bool,
+    note: str = "",
+    new_due: datetime | None = None,
+    expected_version=None,
+    now=None,
 ) -> CaseEvent:
-    """Approval comes one level up: never from the person who asked."""
+    """Approval comes one level up: never from the person who asked. The approver may set
+    another date than the one asked for (`new_due`: a connected hotline grants its own)."""
     case = extension.case
     action = Action.EXTENSION_APPROVE if approve else Action.EXTENSION_REJECT
     party = _guard(case, action=action, actor=actor, expected_version=expected_version)
     now = now or timezone.now()
+    if approve and new_due is not None and new_due <= now:
+        _refuse(_("The new deadline must be in the future."))
+    new_due = new_due if approve and new_due is not None else extension.new_due
     updated = (
         Extension.objects.filter(pk=extension.pk, state=Extension.State.PENDING)
         .exclude(requested_by=actor)  # should two requests have raced past the guard
@@ -88,15 +99,17 @@ def case_decide_extension(
             state=Extension.State.APPROVED if approve else Extension.State.REJECTED,
             decided_by=actor,
             decided_at=now,
+            new_due=new_due,
         )
     )
     if updated != 1:
         raise Conflict()
+    extension.new_due = new_due
     changes = {}
     if approve:
-        changes = {"resolution_due": extension.new_due}
+        changes = {"resolution_due": new_due}
         if case.accepted_at:
-            changes["next_escalation_at"] = extension.new_due
+            changes["next_escalation_at"] = new_due
     return _transition(
         case,
         action=action,

@@ -4,6 +4,7 @@ their scope, its state, the version they saw, and what else the action needs."""
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases import hooks
 from cases.models import (
     PERMISSIONS,
     RESIDENT_ACTIONS,
@@ -57,10 +58,11 @@ def _guard(
     and what else the action needs (`PRECONDITIONS`). Returns the party they act for.
 
     The resident passes on their own case for their own actions, the system (no actor) for
-    its own, and a connected system for a resident's action it `relayed` (its door checked its
-    key and that the case is one it may answer on). Decided from the loaded case and the
-    actor's cached scope: only a case that the actor's unit joined later costs a query (none
-    when the caller knows `in_scope`).
+    its own, a connected system for a resident's action it `relayed` (its door checked its
+    key and that the case is one it may answer on), and an account without a staff role for
+    what an app above vouches for (a connected system's answers on its own orders:
+    `_outside_party`). Decided from the loaded case and the actor's cached scope: only a case
+    that the actor's unit joined later costs a query (none when the caller knows `in_scope`).
     """
     if relayed:
         if action not in RESIDENT_ACTIONS:
@@ -72,10 +74,11 @@ def _guard(
         party = Party.SYSTEM
     elif action in RESIDENT_ACTIONS and case.resident_id and case.resident.user_id == actor.pk:
         party = Party.RESIDENT
-    else:
-        scope = scope_for(actor)
-        if not any(scope.has(p) for p in PERMISSIONS.get(action, ())):
+    elif not any(scope_for(actor).has(p) for p in PERMISSIONS.get(action, ())):
+        party = _outside_party(case, actor, action)
+        if party is None:
             raise Forbidden(_("Your role may not do this."))
+    else:
         if not (case_visible_to(user=actor, case=case) if in_scope is None else in_scope):
             raise NotFound()
         party = party_of(actor)
@@ -89,6 +92,18 @@ def _guard(
     if action in PRECONDITIONS:
         PRECONDITIONS[action](case, actor, now or timezone.now())
     return party
+
+
+def _outside_party(case: Case, actor, action: str) -> str | None:
+    """The party an actor without a staff role acts for, if an app above vouches for them
+    (`hooks.OUTSIDE_ACTORS`: a connected system on the orders it sent)."""
+    if scope_for(actor).is_staff:
+        return None
+    for hook in hooks.OUTSIDE_ACTORS:
+        party = hook(case=case, actor=actor, action=action)
+        if party:
+            return party
+    return None
 
 
 def _extension_may_be_requested(case: Case, actor, now) -> None:

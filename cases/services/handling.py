@@ -10,6 +10,8 @@ from cases.models import (
     Action,
     Case,
     CaseEvent,
+    Rating,
+    RatingSource,
     Status,
 )
 from cases.selectors import case_visible_to
@@ -143,12 +145,30 @@ def case_resolve(
 
 @transaction.atomic
 def case_follow_up(
-    *, case: Case, actor, solved: bool, note: str = "", expected_version=None, now=None
+    *,
+    case: Case,
+    actor,
+    solved: bool,
+    note: str = "",
+    rating: str = "",
+    rating_source: str = "",
+    expected_version=None,
+    now=None,
 ) -> CaseEvent:
-    """The community calls the resident back (回访): solved or not."""
+    """The resident is called back (回访): solved or not. A call that also asks for the
+    verdict (the city hotline's) records it as the case's rating, with who asked
+    (`rating_source`). Solved, and not dissatisfied, closes a resolved case."""
     party = _guard(case, action=Action.FOLLOW_UP, actor=actor, expected_version=expected_version)
+    if rating and (rating not in Rating.values or rating_source not in RatingSource.values):
+        _refuse(_("Choose a rating."))
     now = now or timezone.now()
     changes = {"followed_up_at": now, "followup_solved": solved, "followup_needed": False}
+    data = {"solved": solved}
+    if rating:
+        changes.update(
+            rating=rating, rating_comment=note[:500], rated_at=now, rating_source=rating_source
+        )
+        data.update(rating=rating, source=rating_source)
     event = _transition(
         case,
         action=Action.FOLLOW_UP,
@@ -158,9 +178,9 @@ def case_follow_up(
         now=now,
         public=False,
         changes=changes,
-        data={"solved": solved},
+        data=data,
     )
-    if case.status == Status.RESOLVED and solved:
+    if case.status == Status.RESOLVED and solved and rating != Rating.DISSATISFIED:
         _transition(
             case,
             action=Action.CLOSE,

@@ -10,6 +10,7 @@ from cases.models import (
     Case,
     CaseEvent,
     Rating,
+    RatingSource,
     Status,
 )
 from cases.services.guard import _guard, _refuse
@@ -56,6 +57,7 @@ def case_rate(
         "rating": rating,
         "rating_comment": (comment or "")[:500],
         "rated_at": now,
+        "rating_source": RatingSource.RESIDENT,
         "followup_needed": dissatisfied,
     }
     if not dissatisfied:
@@ -77,14 +79,21 @@ def case_rate(
 
 @transaction.atomic
 def case_reopen(
-    *, case: Case, user, reason: str = "", expected_version=None, now=None
+    *, case: Case, user, reason: str = "", due=None, expected_version=None, now=None
 ) -> CaseEvent:
-    """Reopen by the resident (their own case) or by handling staff."""
+    """Reopen by the resident (their own case) or by handling staff, with a new resolution
+    clock from the case's policy; or by a connected hotline (重办) with its own time limit,
+    `due`."""
     party = _guard(case, action=Action.REOPEN, actor=user, expected_version=expected_version)
     now = now or timezone.now()
-    due = deadline_compute(
-        start=now, amount=case.sla.resolution_amount, unit=case.sla.resolution_unit
-    )
+    provisional = case.deadlines_provisional
+    if due is None:
+        deadline = deadline_compute(
+            start=now, amount=case.sla.resolution_amount, unit=case.sla.resolution_unit
+        )
+        due, provisional = deadline.at, provisional or deadline.provisional
+    elif due <= now:
+        _refuse(_("The new deadline must be in the future."))
     return _transition(
         case,
         action=Action.REOPEN,
@@ -96,8 +105,8 @@ def case_reopen(
             "reopen_count": case.reopen_count + 1,
             "resolved_at": None,
             "closed_at": None,
-            "resolution_due": due.at,
-            "next_escalation_at": due.at,
-            "deadlines_provisional": case.deadlines_provisional or due.provisional,
+            "resolution_due": due,
+            "next_escalation_at": due,
+            "deadlines_provisional": provisional,
         },
     )

@@ -305,3 +305,31 @@ def test_a_worker_whose_database_connection_is_dropped_reconnects(receiver, tmp_
         _outbox(1, at=timezone.now())
 
         assert receiver.wait_for(2)
+
+
+def test_a_queue_goes_out_in_order_and_a_message_given_up_on_holds_it_until_retried(
+    receiver, settings, admin_client
+):
+    settings.OUTBOX_MAX_ATTEMPTS = 1
+    now = timezone.now()
+    first, second, other = _outbox(3, at=now)
+    OutboxMessage.objects.filter(pk__in=[first.pk, second.pk]).update(queue="case-1")
+    receiver.answer = "500"
+
+    worker.deliver_outbox(now=now)  # the first of the queue fails for good; the other goes
+    worker.deliver_outbox(now=now + timedelta(hours=1))  # later rounds leave the queue alone
+
+    assert [key for key, _ in receiver.received] == [str(first.pk), str(other.pk)]
+    assert [_state(m)[:2] for m in (first, second, other)] == [
+        (1, "dead"),
+        (0, "pending"),  # never sent before the one ahead of it
+        (1, "dead"),
+    ]
+
+    receiver.answer, receiver.received = "ok", []
+    admin_client.post(
+        "/admin/cases/outboxmessage/", {"action": "retry", "_selected_action": [first.pk]}
+    )
+    worker.deliver_outbox(now=timezone.now())
+
+    assert [key for key, _ in receiver.received] == [str(first.pk), str(second.pk)]

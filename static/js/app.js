@@ -3,6 +3,16 @@ document.addEventListener("click", (event) => {
   if (event.target.closest("[data-print]")) {
     window.print();
   }
+  const copy = event.target.closest("[data-copy]");
+  if (copy) {
+    // Copy a field's text (a feedback sheet to paste into a hotline's portal); without the
+    // clipboard (plain HTTP), the text is selected for Ctrl+C.
+    const field = document.querySelector(copy.dataset.copy);
+    field.select();
+    navigator.clipboard?.writeText(field.value).then(() => {
+      copy.textContent = copy.dataset.copied;
+    });
+  }
 });
 
 // Refusals of htmx requests. The server answers a refused action with a fragment that htmx

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from django.utils import timezone
 
-from bench import measure, orders
+from bench import measure, orders, webhooks
 from bench.generate import Generator, prepare
 from cases.models import OPEN_STATUSES, Case
 
@@ -19,7 +19,7 @@ from cases.models import OPEN_STATUSES, Case
 class Command(BaseCommand):
     help = (
         "Benchmark: a million cases, then intake, inbox, dashboard and worker figures, a hotline "
-        "file imported and orders pushed by a connected system."
+        "file imported, orders pushed by a connected system and webhook delivery."
     )
 
     def add_arguments(self, parser):
@@ -33,6 +33,9 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
         parser.add_argument("--import-rows", type=int, default=10_000, help="hotline file rows")
         parser.add_argument("--orders", type=int, default=10_000, help="orders pushed (API)")
+        parser.add_argument(
+            "--webhook-events", type=int, default=10_000, help="webhook deliveries to measure"
+        )
         parser.add_argument("--out", help="also write the JSON report here")
         parser.add_argument(
             "--existing",
@@ -83,6 +86,8 @@ class Command(BaseCommand):
             workers=o["workers"], clients=8, orders=o["orders"], intake=report["intake"]
         )
         self._log(f"orders pushed: {report['orders_push']}")
+        report["webhooks"] = webhooks.webhook_delivery(events=o["webhook_events"])
+        self._log(f"webhook delivery measured: {report['webhooks']}")
         report["bench_peak_rss_mb"] = measure.peak_rss_mb()
         text = json.dumps(report, ensure_ascii=False, indent=2)
         if o["out"]:

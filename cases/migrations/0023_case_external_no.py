@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0019_channel_connected'),
+        ('cases', '0022_case_updated_index'),
         ('catalog', '0009_seed_english_names'),
         ('orgs', '0004_path_collation_c'),
         ('residents', '0004_mark_sensitive_tags'),

@@ -1,4 +1,4 @@
-"""Staff pages of connected systems: the "needs a place" queue and placing an order, the
+"""Staff pages of orders coming in: the "needs a place" queue and placing an order, the
 order's panel on its case page, and importing a hotline portal's file."""
 
 from django.contrib import messages
