@@ -337,6 +337,7 @@ class Generator:
             "contact_mobile": place.mobile,
             "created_by_id": None,
             "idempotency_key": "",
+            "external_no": "",
             "estate_id": place.estate_id,
             "building_id": place.building_id,
             "household_id": place.household_id,
