@@ -127,6 +127,11 @@ class SystemReads:
                 self._book = _book_of(self.system)
         return self._book
 
+    def book_reread(self) -> AddressBook:
+        _books.pop(self.system.pk, None)
+        self._book = None
+        return self.book
+
     def code(self, code: str) -> CategoryCode | None:
         if self._codes is not None:
             return self._codes.get(code)
@@ -243,6 +248,11 @@ def order_place_of(*, reads: SystemReads, data: OrderData) -> AddressMatch:
     if not (data.estate_id or data.building_id or data.household_id):
         return address_match(reads.book, data.address)
     book = reads.book
+    missing = (data.estate_id and not book.estate(data.estate_id)) or (
+        data.building_id and not book.building(data.building_id)
+    )
+    if missing:  # perhaps added since the book was read
+        book = reads.book_reread()
     estate = book.estate(data.estate_id) if data.estate_id else None
     building = book.building(data.building_id) if data.building_id else None
     household = None

@@ -70,6 +70,7 @@ TEXTS = [
 UNSET = {
     "created_by_id": None,
     "idempotency_key": "",
+    "external_no": "",
     "location_text": "",
     "latitude": None,
     "longitude": None,

@@ -224,3 +224,28 @@ def test_a_landline_is_the_case_s_contact_number(world, hotline):
 
     assert order.case.contact_mobile == "0532-83331234"
     assert Participant.objects.filter(case=order.case).count() == 2
+
+
+def test_a_code_mapped_to_an_item_nobody_can_request_never_refuses_the_order(world, hotline):
+    from catalog.models import Item
+
+    guide = Item.objects.get(code="PW17")  # information only: nobody can request it
+    CategoryCode.objects.create(system=hotline, code="0700", label="法律援助", item=guide)
+
+    order, created = order_receive(system=hotline, data=_order(category_code="0700"))
+
+    assert (created, order.state, order.item_suggested) == (True, "filed", True)
+    assert order.case.item.kind == "appeal"
+
+
+def test_a_building_added_since_the_places_were_read_is_found_by_its_id(world, hotline):
+    from orgs.models import Building
+
+    order_receive(system=hotline, data=_order())  # this process now keeps the places
+    added = Building.objects.create(estate=world.E1, name="23号楼", microgrid=world.M1)
+
+    order, _created = order_receive(
+        system=hotline, data=_order(number="2026120300777", building_id=added.pk)
+    )
+
+    assert (order.state, order.case.building) == ("filed", added)
