@@ -23,7 +23,6 @@ def _rows(resident) -> list[dict]:
     return [
         {
             "tracking_no": case.tracking_no,
-            "external_no": case.external_no,
             "submitted_at": local(case.created_at),
             "item": case.item.name,
             "status": case.get_status_display(),
@@ -32,6 +31,7 @@ def _rows(resident) -> list[dict]:
             "contact": f"{case.contact_name} {case.contact_mobile}".strip(),
             "rating": case.get_rating_display(),
             "rating_comment": case.rating_comment,
+            "external_no": case.external_no,
             "timeline": [
                 {
                     "at": local(e.at),
@@ -51,7 +51,6 @@ SECTION = DataSection(
     _rows,
     {
         "tracking_no": _("Tracking number"),
-        "external_no": _("External number"),
         "submitted_at": _("Submitted at"),
         "item": _("Item"),
         "status": _("Status"),
@@ -60,6 +59,7 @@ SECTION = DataSection(
         "contact": _("Contact"),
         "rating": _("Rating"),
         "rating_comment": _("Rating comment"),
+        "external_no": _("External number"),
         "timeline": _("Timeline"),
         "at": _("When"),
         "by": _("By"),
