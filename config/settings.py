@@ -5,6 +5,7 @@ Each helper fails loudly on a malformed value instead of guessing.
 
 import os
 import re
+import secrets
 from datetime import timedelta
 from pathlib import Path
 
@@ -85,10 +86,22 @@ VAR_DIR = Path(env_str("HGJ_VAR_DIR", str(BASE_DIR / "var")))
 SECRET_KEY = env_str("SECRET_KEY", "")
 if not SECRET_KEY and (VAR_DIR / "secret_key").exists():  # written by scripts/dev.sh
     SECRET_KEY = (VAR_DIR / "secret_key").read_text().strip()
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set (or DEBUG=1 for development)")
+if not SECRET_KEY and DEBUG:
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
+if not SECRET_KEY:
+    # A checkout without a key (a maintenance command, a first start) makes its own, as
+    # scripts/secret-key.sh does: random, kept in var/, readable by its owner only. Servers
+    # behind one address must share one SECRET_KEY (README, "In production").
+    key_file = VAR_DIR / "secret_key"
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process wrote it a moment ago
+        pass
+    else:
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_urlsafe(50))
+    SECRET_KEY = key_file.read_text().strip()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 CSRF_FAILURE_VIEW = "core.views.csrf_failure"

@@ -50,3 +50,30 @@ def test_the_secret_key_file_is_written_for_its_owner_only(tmp_path):
 
     assert first.stdout == again.stdout and len(first.stdout.strip()) >= 50
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+
+
+def test_a_command_run_without_a_key_makes_one_for_its_owner_only(tmp_path):
+    """`manage.py makemigrations --check` on a fresh checkout, with neither SECRET_KEY nor
+    DEBUG set, runs; the key it made is random, private and the same next time."""
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
+    env |= {"HGJ_VAR_DIR": str(tmp_path / "var"), "DJANGO_SETTINGS_MODULE": "config.settings"}
+
+    def run():
+        return subprocess.run(
+            [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    first = run()
+    key_file = tmp_path / "var" / "secret_key"
+    key = key_file.read_text()
+    second = run()
+
+    assert (first.returncode, second.returncode) == (0, 0), first.stderr + second.stderr
+    assert "No changes detected" in first.stdout
+    assert len(key.strip()) >= 50 and key_file.read_text() == key
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
