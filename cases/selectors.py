@@ -4,7 +4,9 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet, Value
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from cases.models import (
@@ -183,13 +185,32 @@ def events_readable(events: QuerySet[CaseEvent], *, public_only: bool, user) -> 
     return events
 
 
+# The change feed's order: the order in which events were committed (`events_committed`).
+EVENTS_COMMIT_ORDER = ("txid", "pk")
+
+
 def events_in_scope(*, user) -> QuerySet[CaseEvent]:
     """The timeline events of every case the user sees, each as its case page shows it: for
-    staff, of the cases in their scope; for a resident, the public events of their own."""
+    staff, of the cases in their scope; for a resident, the public events of their own. Only
+    events that no later commit can precede in `EVENTS_COMMIT_ORDER`, so that a reader who
+    keeps its place by that order never skips one."""
     staff = scope_for(user).is_staff
     cases = cases_in_scope(user=user) if staff else resident_cases(user=user)
     events = CaseEvent.objects.filter(case__in=cases.values("pk")).select_related("case", "actor")
-    return events_readable(events, public_only=not staff, user=user)
+    return events_committed(events_readable(events, public_only=not staff, user=user))
+
+
+def events_committed(events: QuerySet[CaseEvent]) -> QuerySet[CaseEvent]:
+    """On PostgreSQL an event's id is taken when it is written, and a transaction that wrote
+    a lower id may commit after one that wrote a higher: events are read by the id of their
+    transaction instead, and only those of transactions older than every one still running
+    (all of which are over), plus the reader's own. SQLite has one writer at a time, so ids
+    come in commit order and every event's `txid` is 0."""
+    if connection.vendor != "postgresql":
+        return events
+    finished = RawSQL("pg_snapshot_xmin(pg_current_snapshot())::text::bigint", [])
+    own = RawSQL("pg_current_xact_id_if_assigned()::text::bigint", [])
+    return events.filter(Q(txid__lt=finished) | Q(txid=own))
 
 
 LISTED = ("item", "estate", "domain", "owner_unit")  # what a list of cases shows

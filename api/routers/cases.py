@@ -195,12 +195,14 @@ def list_cases(
 
 @router.get("/events", response={200: EventPage, **errors(401, 422)})
 def list_events(request, cursor: str = "", limit: Limit = 50):
-    """The timeline events of the cases you see, oldest first, each as the case page shows it
-    to you (staff: internal notes too, community-only ones on the community side; residents:
-    the public events of their own cases). Keep the last `next_cursor` to read only what came
-    since."""
+    """The timeline events of the cases you see, in the order they were committed, each as the
+    case page shows it to you (staff: internal notes too, community-only ones on the community
+    side; residents: the public events of their own cases). Keep the last `next_cursor` to
+    read only what came since: an event committed later is never sorted before it."""
     events = selectors.events_in_scope(user=request.user)
-    rows, next_cursor, more = feed_page(events, order=("pk",), cursor=cursor, limit=limit)
+    rows, next_cursor, more = feed_page(
+        events, order=selectors.EVENTS_COMMIT_ORDER, cursor=cursor, limit=limit
+    )
     staff = scope_for(request.user).is_staff
     items = [{**_event_out(e, staff), "id": e.pk, "tracking_no": e.case.tracking_no} for e in rows]
     return {"items": items, "next_cursor": next_cursor, "has_more": more}

@@ -292,3 +292,43 @@ def test_events_after_a_cursor_are_only_the_new_ones_oldest_first(world, handled
         ("resolve", "已修好", "property_company")
     ]
     assert since["items"][0]["id"] > ids[-1] and since["has_more"] is False
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="writers that commit out of order")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_event_that_commits_after_a_later_one_is_not_skipped(world, catalogue):
+    """Two staff answer two cases at once: the first answer's event gets the lower id but its
+    transaction commits last. A sync that read the second answer must still get the first."""
+    import threading
+
+    from django.db import connections, transaction
+
+    slow_case = _file(world, estate=world.E1, building=world.B1)
+    fast_case = _file(world, estate=world.E1, building=world.B1, text="楼道灯不亮")
+    client = _client(world.manager)
+    inserted, release = threading.Event(), threading.Event()
+
+    def slow_answer():
+        try:
+            with transaction.atomic():
+                services.case_reply(case=slow_case, actor=world.secretary, text="社区已联系物业")
+                inserted.set()
+                release.wait(timeout=30)
+        finally:
+            connections.close_all()
+
+    slow = threading.Thread(target=slow_answer)
+    slow.start()
+    assert inserted.wait(timeout=30)
+    services.case_reply(case=fast_case, actor=world.manager, text="师傅下午上门")
+
+    def read(cursor=""):
+        page = client.get("/api/v1/cases/events", {"cursor": cursor}).json()
+        return [e["note"] for e in page["items"]], page["next_cursor"]
+
+    before, cursor = read()
+    release.set()
+    slow.join(timeout=30)
+    after, _cursor = read(cursor)
+
+    assert sorted(before + after) == sorted(["", "", "社区已联系物业", "师傅下午上门"])

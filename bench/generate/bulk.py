@@ -12,16 +12,16 @@ from cases.models import TrackingCounter
 def write_rows(model, rows: list[dict]) -> None:
     if not rows:
         return
-    columns = [f.column for f in model._meta.concrete_fields]
-    attnames = [f.attname for f in model._meta.concrete_fields]
+    # Columns the rows leave out are the database's to fill (`db_default`).
+    fields = [
+        f for f in model._meta.concrete_fields if f.attname in rows[0] or not f.has_db_default()
+    ]
+    columns = [f.column for f in fields]
+    attnames = [f.attname for f in fields]
     table = model._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            converters = [
-                (n, c)
-                for n, c in enumerate(map(_sqlite_converter, model._meta.concrete_fields))
-                if c
-            ]
+            converters = [(n, c) for n, c in enumerate(map(_sqlite_converter, fields)) if c]
             values = []
             for row in rows:
                 value = [row[a] for a in attnames]
@@ -34,11 +34,7 @@ def write_rows(model, rows: list[dict]) -> None:
                 values,
             )
         else:
-            json_fields = {
-                f.attname
-                for f in model._meta.concrete_fields
-                if f.get_internal_type() == "JSONField"
-            }
+            json_fields = {f.attname for f in fields if f.get_internal_type() == "JSONField"}
             with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(

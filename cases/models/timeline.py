@@ -35,12 +35,19 @@ class CaseEvent(models.Model):
         "orgs.OrgUnit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     data = models.JSONField(default=dict, blank=True)
+    # The id of the transaction that wrote the event, set by PostgreSQL (0 elsewhere, and for
+    # events older than the column): the change feed reads in commit order by it, because ids
+    # are handed out before commit (`cases.selectors.events_committed`).
+    txid = models.BigIntegerField(db_default=0, editable=False)
 
     class Meta:
         verbose_name = _("case event")
         verbose_name_plural = _("case events")
         ordering = ["at", "id"]
-        indexes = [models.Index(fields=["action", "at"], name="event_action_at")]
+        indexes = [
+            models.Index(fields=["action", "at"], name="event_action_at"),
+            models.Index(fields=["txid", "id"], name="event_commit_order"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(community_only=False) | models.Q(public=False),
