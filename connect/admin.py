@@ -165,6 +165,7 @@ class ExternalOrderAdmin(admin.ModelAdmin):
 
 
 class WebhookForm(forms.ModelForm):
+    url = forms.URLField(label=_("URL"), max_length=200, assume_scheme="https")
     events = forms.MultipleChoiceField(
         label=_("events"),
         choices=WebhookEvent.choices,
@@ -190,7 +191,6 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin):
     search_fields = ["name", "url"]
     autocomplete_fields = ["system", "org_unit", "company"]
     readonly_fields = ["signing_key", "created_at", "deliveries"]
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     @admin.display(description=_("signing key (id / secret)"))
     def signing_key(self, obj):
