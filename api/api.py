@@ -192,6 +192,7 @@ api.add_router("/notifications", "api.routers.notifications.router")
 api.add_router("/engagement", "api.routers.engagement.router")
 api.add_router("/connect", "api.routers.connect.router")
 api.add_router("/connect/answers", "api.routers.connect_answers.router")
+api.add_router("/connect/webhooks", "api.routers.connect_webhooks.router")
 
 
 @api.get("/ping", auth=None, tags=["status"], response={200: dict[str, str], **errors()})

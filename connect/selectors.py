@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 
 from cases.models import OPEN_STATUSES
 from cases.selectors import case_get_for, cases_in_scope
-from connect.models import ConnectedSystem, ExternalOrder, OrderImport
+from connect.models import ConnectedSystem, ExternalOrder, OrderImport, WebhookSubscription
 from core.errors import NotFound
 from orgs.models import Building, Estate, Household
 from orgs.roles import Permission
@@ -31,6 +31,18 @@ def system_for_key(*, key: str | None) -> ConnectedSystem | None:
         .filter(key_hash=key_hash(key), revoked_at__isnull=True)
         .first()
     )
+
+
+def webhooks_of(system: ConnectedSystem) -> QuerySet[WebhookSubscription]:
+    """The system's own webhooks (those set in the admin for its scope included)."""
+    return WebhookSubscription.objects.filter(system=system).order_by("pk")
+
+
+def webhook_of(system: ConnectedSystem, webhook_id: int) -> WebhookSubscription:
+    hook = webhooks_of(system).filter(pk=webhook_id).first()
+    if hook is None:
+        raise NotFound()
+    return hook
 
 
 # -- Orders coming in ----------------------------------------------------------------------
