@@ -23,4 +23,4 @@ trap 'kill $worker_pid 2>/dev/null' EXIT
 BIND="${BIND:-127.0.0.1:8000}"
 printf '\n==> Serving on http://%s/  (Ctrl-C stops)\n' "$BIND"
 .venv/bin/gunicorn config.wsgi --bind "$BIND" --workers "${WEB_WORKERS:-2}" \
-  --no-control-socket --access-logfile - --log-level info
+  --timeout "${WEB_TIMEOUT:-180}" --no-control-socket --access-logfile - --log-level info
