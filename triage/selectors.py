@@ -13,13 +13,18 @@ from cases.models import OPEN_STATUSES, Action, Case, CaseEvent
 from catalog.models import Item, Priority, RoutingRule
 from catalog.selectors import routing_resolve
 from orgs.models import Building, Estate, OrgUnit
+from triage.corpus import PHRASES, read_labelled
 from triage.models import ModelVersion, Suggestion
 from triage.text import similarity
 
 MIN_TEXT = 4  # characters before a suggestion is worth making
 DUPLICATE_SIMILARITY = 0.35  # Dice overlap of character bigrams
+DUPLICATE_MEANING = 0.5  # how likely the new words are about an open case's item
 LEARNED_EMERGENCY = 0.5  # confidence in an emergency item that makes the hint an emergency
 SHOWN_MIN = 0.10  # a suggestion less likely than this is not worth a click
+# A first suggestion this likely may stand for the item without asking (a resident's report
+# in their own words); `triage_evaluate --residents` says how often it is then right.
+CONFIDENT = 0.6
 
 # ---------------------------------------------------------------------------------------------
 # The active model, loaded once per process per version.
@@ -32,11 +37,22 @@ _load_lock = threading.Lock()
 # case (a hotline's file holds thousands), and a new version comes only from training, which
 # forgets it at once in its own process (`model_active_forget`).
 ACTIVE_CHECK_SECONDS = 5.0
-_active: dict[str, tuple[float, ModelVersion | None]] = {}
+_active: dict[str, tuple[float, object]] = {}  # "meta": the active version, "items"
 
 
 def model_active_forget() -> None:
     _active.clear()
+
+
+def _appeal_items() -> dict[str, Item]:
+    """The active appeal items by code, read again at most every few seconds like the model:
+    intake asks for each case of a file, and items change only in the admin."""
+    checked = _active.get("items")
+    if checked is None or time.monotonic() - checked[0] > ACTIVE_CHECK_SECONDS:
+        items = Item.objects.filter(is_active=True, kind=Item.Kind.APPEAL)
+        checked = (time.monotonic(), {i.code: i for i in items.select_related("sla", "domain")})
+        _active["items"] = checked
+    return checked[1]
 
 
 def model_active() -> tuple[ModelVersion, object] | None:
@@ -120,12 +136,8 @@ def suggest(*, text: str, estate: Estate | None = None, k: int = 3) -> Suggestio
     from triage import classifier  # loaded with the model (see model_active)
 
     ranking = classifier.rank(pipeline, text, k=k)
-    items = Item.objects.select_related("sla", "domain").in_bulk(
-        [code for code, _p in ranking], field_name="code"
-    )
-    ranked = [
-        Ranked(items[code], p) for code, p in ranking if code in items and items[code].is_active
-    ]
+    items = _appeal_items()
+    ranked = [Ranked(items[code], p) for code, p in ranking if code in items]
     if not ranked:
         return Suggestions(model=meta)
     top = ranked[0]
@@ -154,6 +166,19 @@ class Duplicate:
     similarity: float
 
 
+def item_likelihoods(text: str) -> dict[str, float] | None:
+    """How likely the text is about each appeal item (the active model's confidences, summing
+    to 1), or None without a model or with too little text."""
+    text = (text or "").strip()[:2000]
+    active = model_active()
+    if active is None or len(text) < MIN_TEXT:
+        return None
+    from triage import classifier  # loaded with the model (see model_active)
+
+    pipeline = active[1]
+    return dict(classifier.rank(pipeline, text, k=len(pipeline.classes_)))
+
+
 def duplicates_find(
     *,
     item: Item,
@@ -166,18 +191,30 @@ def duplicates_find(
     days: int | None = None,
     limit: int = 3,
 ) -> list[Duplicate]:
-    """Open cases of the same item at the same place (the building, or the estate when no
-    building is known) filed within `days` days of `now`, with similar text, most similar
-    first. `cases` narrows the search (a staff member's scope)."""
+    """Open cases at the same place (the building, or the estate when no building is known)
+    filed within `days` days of `now` that look like the same problem, most alike first.
+
+    Alike in meaning: the model reads the text as being about the case's item (at least
+    `DUPLICATE_MEANING`), whatever item it was filed under, so a neighbour's words need share
+    none with the first report's; or alike in words: the same item and character bigrams in
+    common (`DUPLICATE_SIMILARITY`), which is all there is without a model. `cases` narrows
+    the search (a staff member's scope)."""
     now = now or timezone.now()
     window = timedelta(days=settings.TRIAGE_DUPLICATE_DAYS if days is None else days)
+    likely = item_likelihoods(text)
     candidates = (cases if cases is not None else Case.objects.all()).filter(
-        item=item,
         estate=estate,
         status__in=OPEN_STATUSES,
         created_at__gte=now - window,
         created_at__lte=now + window,
     )
+    if likely is None:
+        candidates = candidates.filter(item=item)
+    else:
+        candidates = candidates.filter(
+            Q(item=item)
+            | Q(item__code__in=[c for c, p in likely.items() if p >= DUPLICATE_MEANING])
+        )
     if building is not None:
         candidates = candidates.filter(Q(building=building) | Q(building__isnull=True))
     if exclude_id:
@@ -185,11 +222,13 @@ def duplicates_find(
     found = []
     rows = candidates.select_related("item", "building", "estate").order_by("-created_at")
     for case in rows[:200]:
-        score = similarity(text, case.description)
-        if score >= DUPLICATE_SIMILARITY:
-            found.append(Duplicate(case, score))
-    found.sort(key=lambda d: (-d.similarity, d.case.created_at))
-    return found[:limit]
+        meaning = likely.get(case.item.code, 0.0) if likely else 0.0
+        words = similarity(text, case.description) if case.item_id == item.pk else 0.0
+        if meaning >= DUPLICATE_MEANING or words >= DUPLICATE_SIMILARITY:
+            found.append((meaning + words, Duplicate(case, max(meaning, words))))
+    # Alike in both ways first: of one item's open cases, the one with the words in common.
+    found.sort(key=lambda pair: (-pair[0], pair[1].case.created_at))
+    return [duplicate for _score, duplicate in found[:limit]]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -211,9 +250,10 @@ class TrainingData:
     last_event_id: int
 
 
-def training_data() -> TrainingData:
-    """The catalogue (names, descriptions, keywords) plus the labelled case history, with
-    staff corrections counted more; user words from the catalogue and place names."""
+def training_data(*, phrases: bool = True) -> TrainingData:
+    """The catalogue (names, descriptions, keywords) and the phrases written for its items
+    (`triage.corpus.PHRASES`), plus the labelled case history, with staff corrections counted
+    more; user words from the catalogue and place names."""
     texts, labels, weights = [], [], []
     items = list(Item.objects.filter(is_active=True, kind=Item.Kind.APPEAL))
     words = set()
@@ -226,6 +266,14 @@ def training_data() -> TrainingData:
                 weights.append(1.0)
         words.update([item.name, *keywords])
     codes = {item.code for item in items}
+    n_catalogue = len(texts)
+    if phrases:
+        for text, code in zip(*read_labelled(PHRASES), strict=True):
+            if code in codes:
+                texts.append(text)
+                labels.append(code)
+                weights.append(1.0)
+    n_phrases = len(texts) - n_catalogue
     corrected = set(
         CaseEvent.objects.filter(action=Action.RECLASSIFY).values_list("case_id", flat=True)
     )
@@ -250,7 +298,8 @@ def training_data() -> TrainingData:
         weights=weights,
         user_words=sorted(w for w in words if w),
         counts={
-            "catalogue": len(texts) - n_history,
+            "catalogue": n_catalogue,
+            "phrases": n_phrases,
             "cases": n_history,
             "corrected": len(corrected),
             "items": len(set(labels)),
