@@ -32,10 +32,11 @@ class Sweep:
 # Name (its count in the worker's output) → sweep.
 SWEEPS: dict[str, Sweep] = {}
 
-# Called as hook(case=) once for each new case, whatever the channel (web, staff desk, REST API,
-# Open311, visits), after the case and its first event are stored, in intake's transaction;
-# never for a retried submission that returns the case filed already. Each runs in a savepoint
-# of its own: its error is logged and undone, and never fails the intake.
+# Called as hook(cases=[…]) with the new cases, whatever the channel (web, staff desk, REST API,
+# Open311, visits, a hotline file: one call for a file's batch), after the cases and their
+# first events are stored, in intake's transaction; never for a retried submission that
+# returns the case filed already. Each runs in a savepoint of its own: its error is logged and
+# undone, and never fails the intake.
 CASE_FILED: list[Callable] = []
 
 # Called as hook(pairs=[(case, event), …]) with the new timeline events that tell anyone

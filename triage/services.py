@@ -97,14 +97,17 @@ def model_retrain_sweep(*, now: datetime) -> int:
         return 0
 
 
-def suggestion_record_on_intake(*, case) -> Suggestion | None:
+def suggestion_record_on_intake(*, cases) -> list[Suggestion]:
     """Hook of `cases.hooks.CASE_FILED` (added in `TriageConfig.ready`): every intake channel
-    records its suggestion here, in one place. Only appeals: the model learns appeal items, so
-    a service request has nothing to compare with. Intake runs it in a savepoint of its own, so
-    a failure (logged) never undoes the case."""
-    if case.kind != Case.Kind.APPEAL:
-        return None
-    return suggestion_record(case=case, now=case.created_at)
+    records its suggestions here, in one place, a file's batch in one write. Only appeals: the
+    model learns appeal items, so a service request has nothing to compare with. Intake runs
+    it in a savepoint of its own, so a failure (logged) never undoes the cases."""
+    suggestions = [
+        s
+        for case in cases
+        if case.kind == Case.Kind.APPEAL and (s := _suggestion(case, now=case.created_at))
+    ]
+    return Suggestion.objects.bulk_create(suggestions, ignore_conflicts=True)
 
 
 def suggestion_record(*, case, now: datetime | None = None) -> Suggestion | None:
@@ -112,6 +115,18 @@ def suggestion_record(*, case, now: datetime | None = None) -> Suggestion | None
     Nothing is recorded when there is no model or no usable suggestion; a case recorded
     already keeps its first record (the database's one-to-one says so, which spares intake a
     query). Never fails the intake it follows."""
+    suggestion = _suggestion(case, now=now)
+    if suggestion is None:
+        return None
+    try:
+        with transaction.atomic():
+            suggestion.save()
+    except IntegrityError:
+        return Suggestion.objects.get(case=case)
+    return suggestion
+
+
+def _suggestion(case, *, now) -> Suggestion | None:
     try:
         found = selectors.suggest(text=case.description, estate=case.estate)
     except Exception:  # a broken model must not lose a resident's report
@@ -129,9 +144,4 @@ def suggestion_record(*, case, now: datetime | None = None) -> Suggestion | None
         priority=found.priority,
     )
     suggestion.full_clean(exclude=["case", "model", "top_item", "filed_item"])
-    try:
-        with transaction.atomic():
-            suggestion.save()
-    except IntegrityError:
-        return Suggestion.objects.get(case=case)
     return suggestion

@@ -299,8 +299,7 @@ def _filed(filings: list[_Filing]) -> list[CaseEvent]:
         ]
     )
     notify.notify_events([(f.case, event) for f, event in zip(filings, events, strict=True)])
-    for filing in filings:
-        _tell_filed(filing.case)
+    _tell_filed([filing.case for filing in filings])
     return events
 
 
@@ -476,15 +475,17 @@ def _sides(case: Case, *, co_handle: bool) -> list[Participant]:
     return sides
 
 
-def _tell_filed(case: Case) -> None:
-    """The apps above hear of the new case (`hooks.CASE_FILED`; triage records its suggestion),
-    each in a savepoint, so that whatever one of them does wrong never fails the intake."""
+def _tell_filed(cases: list[Case]) -> None:
+    """The apps above hear of the new cases (`hooks.CASE_FILED`; triage records its
+    suggestions), each in a savepoint, so that whatever one of them does wrong never fails the
+    intake."""
     for hook in hooks.CASE_FILED:
         try:
             with transaction.atomic():
-                hook(case=case)
+                hook(cases=cases)
         except Exception:
-            logger.exception("%s failed for case %s", hook.__qualname__, case.tracking_no)
+            numbers = ", ".join(case.tracking_no for case in cases)
+            logger.exception("%s failed for %s", hook.__qualname__, numbers)
 
 
 def _submitter_party(created_by, resident) -> str:
