@@ -1,11 +1,10 @@
 """Measuring triage honestly: a held-out file, cross-validation, and duplicates with known
 answers injected into the case history. Used by `manage.py triage_evaluate`."""
 
-import csv
 import random
+import re
 import time
 from datetime import timedelta
-from pathlib import Path
 
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import RepeatedStratifiedKFold
@@ -13,27 +12,9 @@ from sklearn.model_selection import RepeatedStratifiedKFold
 from cases.models import OPEN_STATUSES, Case
 from orgs.models import Building
 from triage import classifier
-from triage.selectors import duplicates_find
-
-
-class BadFile(ValueError):
-    pass
-
-
-def read_labelled(path) -> tuple[list[str], list[str]]:
-    """Rows of a `text,label` CSV (UTF-8); a missing file or column is a clear error."""
-    path = Path(path)
-    if not path.is_file():
-        raise BadFile(f"{path}: no such file")
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        if not reader.fieldnames or not {"text", "label"} <= set(reader.fieldnames):
-            raise BadFile(f"{path}: the CSV needs the columns text,label")
-        rows = [(r["text"] or "", (r["label"] or "").strip()) for r in reader]
-    rows = [(t, label) for t, label in rows if t.strip() and label]
-    if not rows:
-        raise BadFile(f"{path}: no labelled rows")
-    return [t for t, _l in rows], [label for _t, label in rows]
+from triage.corpus import RESIDENTS_WORDS, BadFile, read_labelled, rewordings  # noqa: F401
+from triage.selectors import CONFIDENT, duplicates_find, training_data
+from triage.text import bigrams
 
 
 def _scores(truth, predicted) -> dict:
@@ -75,6 +56,37 @@ def evaluate_files(train_path, test_path) -> dict:
     }
 
 
+def evaluate_residents(path=RESIDENTS_WORDS) -> dict:
+    """Residents' own words, never trained on: top-1 and top-3 of models trained as
+    production trains them (this database's catalogue and labelled cases), with and without
+    the written phrases, and how often a confident first suggestion (the report form fills
+    the item by itself) is right."""
+    texts, labels = read_labelled(path)
+    result = {"rows": len(texts), "items": len(set(labels))}
+    for name, phrases in (("without_phrases", False), ("with_phrases", True)):
+        data = training_data(phrases=phrases)
+        pipeline = classifier.fit(
+            data.texts, data.labels, weights=data.weights, user_words=data.user_words
+        )
+        ranked = [classifier.rank(pipeline, text, k=3) for text in texts]
+        top1 = sum(r[0][0] == label for r, label in zip(ranked, labels, strict=True))
+        top3 = sum(label in {c for c, _p in r} for r, label in zip(ranked, labels, strict=True))
+        confident = [
+            r[0][0] == label
+            for r, label in zip(ranked, labels, strict=True)
+            if r[0][1] >= CONFIDENT
+        ]
+        result[name] = {
+            "training_rows": len(data.texts),
+            "top1": round(top1 / len(texts), 4),
+            "top3": round(top3 / len(texts), 4),
+            "macro_f1": _scores(labels, [r[0][0] for r in ranked])["macro_f1"],
+            "confident_share": round(len(confident) / len(texts), 4),
+            "confident_right": round(sum(confident) / len(confident), 4) if confident else None,
+        }
+    return result
+
+
 def cross_validate(path, *, folds: int = 5, repeats: int = 3, seed: int = 42) -> dict:
     """Stratified k-fold, repeated: the mean and spread of macro-F1 and accuracy."""
     texts, labels = read_labelled(path)
@@ -114,44 +126,83 @@ def _reword(text: str, rng: random.Random) -> str:
     return rng.choice(OPENINGS) + core + "，" + rng.choice(ENDINGS)
 
 
-def evaluate_duplicates(*, limit: int = 200, seed: int = 7) -> dict:
+def _template_pattern(template: str) -> re.Pattern:
+    """A demo template as a pattern of the reports it makes: placeholders match anything."""
+    parts = re.split(r"\{[a-z_]+\}", template)
+    return re.compile(".+?".join(re.escape(p) for p in parts))
+
+
+def _hard_rewording(text: str, rng: random.Random, patterns) -> str | None:
+    """Another resident's words for a demo report, sharing no two characters with it (from
+    `triage.corpus.REWORDINGS`), or None when no template made it."""
+    for pattern, others in patterns:
+        if pattern.match(text):
+            return rng.choice(others)
+    return None
+
+
+def _shares_bigram(a: str, b: str) -> bool:
+    return bool(bigrams(a) & bigrams(b))
+
+
+def evaluate_duplicates(*, limit: int = 200, seed: int = 7, hard: bool = False) -> dict:
     """Inject known duplicates of open cases (reworded, filed hours later at the same place)
     and known non-duplicates (the same words at another estate; another problem's words at
-    the same building), then check what the intake's duplicate search finds. Nothing is
-    written to the database."""
+    the same building), then check what the intake's duplicate search finds. `hard`: the
+    repeats are rewordings sharing no two-character word with the report. Nothing is written
+    to the database.
+
+    A hit counts against only where it is known wrong: the injected case found for words
+    said elsewhere, or a case of another item found for another problem's words (other open
+    cases of the same item and place are unlabelled, counted apart)."""
     rng = random.Random(seed)
+    patterns = [(_template_pattern(t), r) for t, r in rewordings().items()] if hard else []
     open_cases = list(
         Case.objects.filter(status__in=OPEN_STATUSES, kind=Case.Kind.APPEAL)
         .select_related("item", "estate", "building")
         .order_by("pk")
     )
     rng.shuffle(open_cases)
-    open_cases = open_cases[:limit]
     buildings = {}
     for building in Building.objects.order_by("pk"):
         buildings.setdefault(building.estate_id, building)  # one building per estate
-    tp = fn = fp = extra = probes_negative = 0
+    tp = fn = fp = extra = probes_negative = shared = injected = 0
+    started, searches = time.perf_counter(), 0
     for case in open_cases:
+        if injected == limit:
+            break
+        if hard:
+            repeat = _hard_rewording(case.description, rng, patterns)
+            if repeat is None:
+                continue
+            shared += _shares_bigram(repeat, case.description)
+        else:
+            repeat = _reword(case.description, rng)
+        injected += 1
         when = case.created_at + timedelta(hours=rng.randint(1, 48))
         found = duplicates_find(
-            item=case.item,
-            estate=case.estate,
-            building=case.building,
-            text=_reword(case.description, rng),
-            now=when,
+            item=case.item, estate=case.estate, building=case.building, text=repeat, now=when
         )
+        searches += 1
         ids = {d.case.pk for d in found}
         if case.pk in ids:
             tp += 1
         else:
             fn += 1
-        extra += len(ids - {case.pk})  # other open cases of the same item and place: unlabelled
-        probes, wrong = _negative_probes(case, when, open_cases=open_cases, buildings=buildings)
+        extra += len(ids - {case.pk})
+        probes, wrong, unlabelled = _negative_probes(
+            case, when, open_cases=open_cases, buildings=buildings
+        )
         probes_negative += probes
+        searches += probes
         fp += wrong
+        extra += unlabelled
+    elapsed = time.perf_counter() - started
     found_total = tp + fp
     return {
-        "injected_duplicates": len(open_cases),
+        "variant": "hard" if hard else "reworded",
+        "injected_duplicates": injected,
+        "sharing_a_bigram": shared,
         "negative_probes": probes_negative,
         "true_positives": tp,
         "false_negatives": fn,
@@ -159,32 +210,36 @@ def evaluate_duplicates(*, limit: int = 200, seed: int = 7) -> dict:
         "precision": round(tp / found_total, 4) if found_total else None,
         "recall": round(tp / (tp + fn), 4) if (tp + fn) else None,
         "other_same_place_hits": extra,
+        "ms_per_search": round(1000 * elapsed / searches, 2) if searches else None,
     }
 
 
-def _negative_probes(case, when, *, open_cases, buildings) -> tuple[int, int]:
-    """Reports that are not duplicates of `case`; returns how many, and how many hits they got."""
-    probes = found = 0
+def _negative_probes(case, when, *, open_cases, buildings) -> tuple[int, int, int]:
+    """Reports that are not duplicates of `case`: how many, how many known-wrong hits they
+    got, and how many unlabelled ones."""
+    probes = wrong = unlabelled = 0
     elsewhere = next((b for e, b in buildings.items() if e != case.estate_id), None)
     if elsewhere is not None:  # the same words, reported at a building of another estate
         probes += 1
-        wrong = duplicates_find(
+        hits = duplicates_find(
             item=case.item,
             estate=elsewhere.estate,
             building=elsewhere,
             text=case.description,
             now=when,
         )
-        found += len(wrong)  # strict: any hit for these words elsewhere counts against
+        wrong += sum(d.case.pk == case.pk for d in hits)
+        unlabelled += sum(d.case.pk != case.pk for d in hits)
     other = next((c for c in open_cases if c.item_id != case.item_id and c.description), None)
-    if other is not None:
+    if other is not None:  # another problem's words, filed under this item at this place
         probes += 1
-        wrong = duplicates_find(
+        hits = duplicates_find(
             item=case.item,
             estate=case.estate,
             building=case.building,
             text=other.description,
             now=when,
         )
-        found += len(wrong)  # another problem's words never make a duplicate
-    return probes, found
+        wrong += sum(d.case.item_id != other.item_id for d in hits)
+        unlabelled += sum(d.case.item_id == other.item_id for d in hits)
+    return probes, wrong, unlabelled

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from cases import services as case_services
 from cases.models import CaseEvent
@@ -169,3 +170,42 @@ def test_the_worker_trains_the_first_model_once_cases_come_in(world, catalogue, 
     assert run_once(now=T0)["retrained"] == 1
     assert run_once(now=T0 + timedelta(minutes=1))["retrained"] == 0
     assert ModelVersion.objects.get(is_active=True).reason == "schedule"
+
+
+def test_the_phrases_written_for_the_items_are_learned(world, catalogue):
+    with_phrases, without = selectors.training_data(), selectors.training_data(phrases=False)
+
+    assert with_phrases.counts["phrases"] == 780 and without.counts["phrases"] == 0
+    assert len(with_phrases.texts) == len(without.texts) + 780
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("我家老人在2号楼的升降梯里出不来了，快来人", "RB16"),
+        ("车棚里那排插座扫码没反应", "RB25"),
+        ("楼下那辆破面包车三年没动过了", "RB26"),
+        ("晚上过道黑漆漆的，灯泡坏了", "RB19"),
+    ],
+)
+def test_residents_words_without_a_catalogue_keyword_find_their_item(world, trained, text, code):
+    assert codes(selectors.suggest(text=text))[0] == code
+
+
+def test_a_neighbour_who_says_it_in_other_words_finds_the_open_case(world, trained, report):
+    now = timezone.now()
+    first = report(code="RB16", text="电梯困人！3号楼电梯卡住了，里面有人", now=now)
+    # Not one two-character word in common, and filed under the item the resident picked.
+    probe = {
+        "item": Item.objects.get(code="RB17"),
+        "text": "我家老人在升降梯里出不来了，快来人",
+        "now": now + timedelta(hours=1),
+    }
+
+    found = selectors.duplicates_find(estate=world.E1, building=world.B1, **probe)
+    another_problem = selectors.duplicates_find(
+        estate=world.E1, building=world.B1, **{**probe, "text": "晚上过道黑漆漆的，灯泡坏了"}
+    )
+
+    assert [d.case for d in found] == [first]
+    assert another_problem == []

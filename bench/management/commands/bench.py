@@ -11,15 +11,15 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from django.utils import timezone
 
-from bench import measure, orders, webhooks
+from bench import measure, orders, triage, webhooks
 from bench.generate import Generator, prepare
 from cases.models import OPEN_STATUSES, Case
 
 
 class Command(BaseCommand):
     help = (
-        "Benchmark: a million cases, then intake, inbox, dashboard and worker figures, a hotline "
-        "file imported, orders pushed by a connected system and webhook delivery."
+        "Benchmark: a million cases, then intake, inbox, dashboard and worker figures, triage, "
+        "a hotline file imported, orders pushed by a connected system and webhook delivery."
     )
 
     def add_arguments(self, parser):
@@ -80,6 +80,8 @@ class Command(BaseCommand):
         self._log(
             f"intake measured: {report['intake'].get('clients_8', {}).get('cases_per_second')}"
         )
+        report["triage"] = triage.triage_speed()
+        self._log(f"triage measured: {report['triage']}")
         report["hotline_file_import"] = orders.file_import(rows=o["import_rows"])
         self._log(f"hotline file imported: {report['hotline_file_import']}")
         report["orders_push"] = orders.push(

@@ -2,7 +2,10 @@
 
 --train A.csv --test B.csv   train the production recipe on A only, predict B
 --cv A.csv                   repeated stratified k-fold cross-validation on A
---duplicates                 duplicate search on the case history with injected duplicates
+--residents [B.csv]          top-1/top-3 on residents' own words (default: the held-out set
+                             triage/data/residents_words.csv), trained as production trains
+--duplicates                 duplicate search on the case history with injected duplicates:
+                             reworded, and hard (sharing no two characters with the report)
 """
 
 import json
@@ -21,6 +24,9 @@ class Command(BaseCommand):
         parser.add_argument("--cv", help="CSV (text,label) for cross-validation")
         parser.add_argument("--folds", type=int, default=5)
         parser.add_argument("--repeats", type=int, default=3)
+        parser.add_argument(
+            "--residents", nargs="?", const=str(evaluation.RESIDENTS_WORDS), metavar="CSV"
+        )
         parser.add_argument("--duplicates", action="store_true")
         parser.add_argument("--limit", type=int, default=200, help="duplicates to inject")
 
@@ -37,10 +43,17 @@ class Command(BaseCommand):
                 result["cross_validation"] = evaluation.cross_validate(
                     options["cv"], folds=options["folds"], repeats=options["repeats"]
                 )
+            if options["residents"]:
+                result["residents"] = evaluation.evaluate_residents(options["residents"])
             if options["duplicates"]:
                 result["duplicates"] = evaluation.evaluate_duplicates(limit=options["limit"])
+                result["duplicates_hard"] = evaluation.evaluate_duplicates(
+                    limit=options["limit"], hard=True
+                )
         except (evaluation.BadFile, ValueError) as error:
             raise CommandError(str(error)) from error
         if not result:
-            raise CommandError("Say what to evaluate: --train/--test, --cv or --duplicates.")
+            raise CommandError(
+                "Say what to evaluate: --train/--test, --cv, --residents or --duplicates."
+            )
         self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
