@@ -19,7 +19,7 @@ from triage.text import similarity
 
 MIN_TEXT = 4  # characters before a suggestion is worth making
 DUPLICATE_SIMILARITY = 0.35  # Dice overlap of character bigrams
-DUPLICATE_MEANING = 0.5  # how likely the new words are about an open case's item
+DUPLICATE_MEANING = 0.2  # how likely the new words are about an open case's item
 LEARNED_EMERGENCY = 0.5  # confidence in an emergency item that makes the hint an emergency
 SHOWN_MIN = 0.10  # a suggestion less likely than this is not worth a click
 # A first suggestion this likely may stand for the item without asking (a resident's report
@@ -194,9 +194,9 @@ def duplicates_find(
     """Open cases at the same place (the building, or the estate when no building is known)
     filed within `days` days of `now` that look like the same problem, most alike first.
 
-    Alike in meaning: the model reads the text as being about the case's item (at least
-    `DUPLICATE_MEANING`), whatever item it was filed under, so a neighbour's words need share
-    none with the first report's; or alike in words: the same item and character bigrams in
+    Alike in meaning: the model reads the text as being about the case's item (first, or with
+    at least `DUPLICATE_MEANING`), whatever item the new report was filed under, so a
+    neighbour's words need share none with the first report's; or alike in words: the same item and character bigrams in
     common (`DUPLICATE_SIMILARITY`), which is all there is without a model. `cases` narrows
     the search (a staff member's scope)."""
     now = now or timezone.now()
@@ -214,6 +214,7 @@ def duplicates_find(
         candidates = candidates.filter(
             Q(item=item)
             | Q(item__code__in=[c for c, p in likely.items() if p >= DUPLICATE_MEANING])
+            | Q(item__code=max(likely, key=likely.get))
         )
     if building is not None:
         candidates = candidates.filter(Q(building=building) | Q(building__isnull=True))
@@ -221,8 +222,11 @@ def duplicates_find(
         candidates = candidates.exclude(pk=exclude_id)
     found = []
     rows = candidates.select_related("item", "building", "estate").order_by("-created_at")
+    first = max(likely, key=likely.get) if likely else None
     for case in rows[:200]:
         meaning = likely.get(case.item.code, 0.0) if likely else 0.0
+        if case.item.code == first:  # the model's first reading, however unsure
+            meaning = max(meaning, DUPLICATE_MEANING)
         words = similarity(text, case.description) if case.item_id == item.pk else 0.0
         if meaning >= DUPLICATE_MEANING or words >= DUPLICATE_SIMILARITY:
             found.append((meaning + words, Duplicate(case, max(meaning, words))))
