@@ -12,7 +12,7 @@ from sklearn.model_selection import RepeatedStratifiedKFold
 from cases.models import OPEN_STATUSES, Case
 from orgs.models import Building
 from triage import classifier
-from triage.corpus import RESIDENTS_WORDS, BadFile, read_labelled, rewordings  # noqa: F401
+from triage.corpus import RESIDENTS_WORDS, BadFile, read_labelled, rewordings
 from triage.selectors import CONFIDENT, duplicates_find, training_data
 from triage.text import bigrams
 

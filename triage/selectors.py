@@ -202,6 +202,7 @@ def duplicates_find(
     now = now or timezone.now()
     window = timedelta(days=settings.TRIAGE_DUPLICATE_DAYS if days is None else days)
     likely = item_likelihoods(text)
+    first = max(likely, key=likely.get) if likely else None  # the model's first reading
     candidates = (cases if cases is not None else Case.objects.all()).filter(
         estate=estate,
         status__in=OPEN_STATUSES,
@@ -214,7 +215,7 @@ def duplicates_find(
         candidates = candidates.filter(
             Q(item=item)
             | Q(item__code__in=[c for c, p in likely.items() if p >= DUPLICATE_MEANING])
-            | Q(item__code=max(likely, key=likely.get))
+            | Q(item__code=first)
         )
     if building is not None:
         candidates = candidates.filter(Q(building=building) | Q(building__isnull=True))
@@ -222,10 +223,9 @@ def duplicates_find(
         candidates = candidates.exclude(pk=exclude_id)
     found = []
     rows = candidates.select_related("item", "building", "estate").order_by("-created_at")
-    first = max(likely, key=likely.get) if likely else None
     for case in rows[:200]:
         meaning = likely.get(case.item.code, 0.0) if likely else 0.0
-        if case.item.code == first:  # the model's first reading, however unsure
+        if case.item.code == first:  # however unsure
             meaning = max(meaning, DUPLICATE_MEANING)
         words = similarity(text, case.description) if case.item_id == item.pk else 0.0
         if meaning >= DUPLICATE_MEANING or words >= DUPLICATE_SIMILARITY:

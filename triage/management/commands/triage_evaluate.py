@@ -13,6 +13,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from triage import evaluation
+from triage.corpus import RESIDENTS_WORDS, BadFile
 
 
 class Command(BaseCommand):
@@ -24,9 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--cv", help="CSV (text,label) for cross-validation")
         parser.add_argument("--folds", type=int, default=5)
         parser.add_argument("--repeats", type=int, default=3)
-        parser.add_argument(
-            "--residents", nargs="?", const=str(evaluation.RESIDENTS_WORDS), metavar="CSV"
-        )
+        parser.add_argument("--residents", nargs="?", const=str(RESIDENTS_WORDS), metavar="CSV")
         parser.add_argument("--duplicates", action="store_true")
         parser.add_argument("--limit", type=int, default=200, help="duplicates to inject")
 
@@ -50,7 +49,7 @@ class Command(BaseCommand):
                 result["duplicates_hard"] = evaluation.evaluate_duplicates(
                     limit=options["limit"], hard=True
                 )
-        except (evaluation.BadFile, ValueError) as error:
+        except (BadFile, ValueError) as error:
             raise CommandError(str(error)) from error
         if not result:
             raise CommandError(
