@@ -11,4 +11,5 @@ class CasesConfig(AppConfig):
         from residents import hooks as residents_hooks
 
         residents_hooks.DATA_SECTIONS["cases"] = exports.SECTION
+        residents_hooks.DATA_SECTIONS["cases_joined"] = exports.JOINED_SECTION
         hooks.SWEEPS.update(worker.CASE_SWEEPS)  # first: the apps above add theirs after

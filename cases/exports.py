@@ -1,9 +1,9 @@
-"""A resident's cases, with their public timelines, in their own download
-(`residents.hooks.DATA_SECTIONS`)."""
+"""A resident's cases, with their public timelines, and the neighbours' cases they joined, in
+their own download (`residents.hooks.DATA_SECTIONS`)."""
 
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Case
+from cases.models import Case, CaseNeighbour
 from cases.selectors import timeline
 from residents.export import local
 from residents.hooks import DataSection
@@ -65,5 +65,42 @@ SECTION = DataSection(
         "by": _("By"),
         "action": _("What happened"),
         "note": _("Note"),
+    },
+)
+
+
+def _joined_rows(resident) -> list[dict]:
+    """The neighbours' cases they said "me too" on: what they may read of them, and their
+    own rating."""
+    rows = CaseNeighbour.objects.filter(resident=resident).select_related(
+        "case__item", "case__estate", "case__building"
+    )
+    return [
+        {
+            "tracking_no": n.case.tracking_no,
+            "joined_at": local(n.joined_at),
+            "item": n.case.item.name,
+            "status": n.case.get_status_display(),
+            "place": " ".join(
+                p for p in [n.case.estate.name, n.case.building and n.case.building.name] if p
+            ),
+            "rating": n.get_rating_display(),
+            "rating_comment": n.rating_comment,
+        }
+        for n in rows
+    ]
+
+
+JOINED_SECTION = DataSection(
+    _("Neighbours' cases joined"),
+    _joined_rows,
+    {
+        "tracking_no": _("Tracking number"),
+        "joined_at": _("Joined at"),
+        "item": _("Item"),
+        "status": _("Status"),
+        "place": _("Place"),
+        "rating": _("Rating"),
+        "rating_comment": _("Rating comment"),
     },
 )

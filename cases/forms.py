@@ -347,6 +347,17 @@ class MergeForm(VersionedForm):
     into = forms.CharField(label=_("Tracking number of the case to keep"), max_length=24)
 
 
+class NeighbourRateForm(StyledForm):
+    """A neighbour's own rating of a case they joined: the verdict and a comment."""
+
+    rating = forms.ChoiceField(
+        label=_("How satisfied are you?"), choices=Rating.choices, widget=forms.RadioSelect
+    )
+    comment = forms.CharField(
+        label=_("Comment"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
 class RateForm(StyledForm):
     rating = forms.ChoiceField(
         label=_("How satisfied are you?"), choices=Rating.choices, widget=forms.RadioSelect

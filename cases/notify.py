@@ -36,6 +36,7 @@ STAFF_AUDIENCE = {
     Action.RATE: "back_office",
     Action.REOPEN: "lead",
     Action.MERGED_IN: "lead",
+    Action.NEIGHBOUR_RATE: "back_office",
 }
 
 
@@ -143,6 +144,8 @@ def _residents(case: Case, event: CaseEvent) -> dict[int | None, str]:
         residents += case.duplicates.filter(resident__isnull=False).values_list(
             "resident__user_id", "resident__mobile"
         )
+    if case.neighbour_count:
+        residents += case.neighbours.values_list("resident__user_id", "resident__mobile")
     return {
         user_id: mobile
         for user_id, mobile in residents

@@ -1,7 +1,7 @@
 """Retention: a closed case keeps its personal data for `CASE_RETENTION_DAYS`, then loses it.
 
 What goes: the contact's name and number, the link to the resident and their household (and
-to their account as the one who filed it), every personal detail in the case's words and its
+to their account as the one who filed it), the neighbours who joined it, every personal detail in the case's words and its
 timeline's notes (the one redaction of public text), and the photos. What stays is what the
 figures count: item, place down to the building, units, company, clocks, states and ratings,
 so every rate and tally reads the same before and after.
@@ -28,17 +28,20 @@ def case_anonymise(*, case: Case, now) -> CaseEvent:
     """Remove the personal data of a closed case (the worker's retention sweep)."""
     _guard(case, action=Action.ANONYMISE, actor=None)
     reporter = case.resident.user_id if case.resident_id else None
+    # The neighbours who said "me too" go too: their link to the case and their words.
+    residents = {reporter} | set(case.neighbours.values_list("resident__user_id", flat=True))
+    residents.discard(None)
     for event in case.events.all():
         note = public_text(event.note) if event.note else ""
-        actor_id = None if reporter and event.actor_id == reporter else event.actor_id
+        actor_id = None if event.actor_id in residents else event.actor_id
         if (note, actor_id) != (event.note, event.actor_id):
             CaseEvent.objects.filter(pk=event.pk).update(note=note, actor_id=actor_id)
     files = [photo.image.name for photo in case.photos.all()]
     storage = case.photos.model._meta.get_field("image").storage
     case.photos.all().delete()
     transaction.on_commit(lambda: [storage.delete(name) for name in files])
-    if reporter:
-        Notification.objects.filter(case=case, user_id=reporter).delete()
+    case.neighbours.all().delete()
+    Notification.objects.filter(case=case, user_id__in=residents).delete()
     changes = {
         "contact_name": "",
         "contact_mobile": "",

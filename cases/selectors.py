@@ -12,16 +12,20 @@ from django.utils import timezone
 from cases.models import (
     DONE_STATUSES,
     OPEN_STATUSES,
+    Action,
     Case,
     CaseEvent,
+    CaseNeighbour,
     CasePhoto,
     Notification,
     Participant,
+    Party,
     Status,
 )
 from core.errors import NotFound
 from orgs.roles import COMMUNITY_SIDE_ROLES
 from orgs.selectors import scope_for, subtree_q
+from residents.redaction import public_text
 
 DUE_SOON = timedelta(hours=24)
 
@@ -150,9 +154,76 @@ def resident_case_get(*, user, tracking_no: str) -> Case:
     return case
 
 
+def followed_cases(*, user) -> QuerySet[Case]:
+    """我的诉求: the resident's own reports and the neighbours' cases they joined."""
+    joined = CaseNeighbour.objects.filter(resident__user=user).values("case_id")
+    return Case.objects.filter(Q(resident__user=user) | Q(pk__in=joined)).select_related(
+        "item", "estate"
+    )
+
+
+def followed_case_get(*, user, tracking_no: str) -> tuple[Case, CaseNeighbour | None]:
+    """A case the resident follows without having reported it: a neighbour's that they
+    joined (with their row), or the one their own report was merged into (None)."""
+    joined = CaseNeighbour.objects.filter(resident__user=user).values("case_id")
+    merged = Case.objects.filter(resident__user=user, merged_into__isnull=False)
+    case = (
+        Case.objects.filter(Q(pk__in=joined) | Q(pk__in=merged.values("merged_into_id")))
+        .select_related("item", "estate", "building")
+        .filter(tracking_no=tracking_no)
+        .first()
+    )
+    if case is None:
+        raise NotFound()
+    return case, CaseNeighbour.objects.filter(case=case, resident__user=user).first()
+
+
+def joined_of(*, user, cases) -> set[int]:
+    """Which of these cases the resident has joined as a neighbour."""
+    return set(
+        CaseNeighbour.objects.filter(resident__user=user, case__in=cases).values_list(
+            "case_id", flat=True
+        )
+    )
+
+
+def neighbour_ratings(*, case: Case) -> list[CaseNeighbour]:
+    """The verdicts of the neighbours who joined the case (none is read when none joined)."""
+    if not case.neighbour_count:
+        return []
+    return list(case.neighbours.exclude(rating="").order_by("rated_at"))
+
+
+def follower_timeline(*, case: Case) -> list[CaseEvent]:
+    """What a resident who follows a case they did not report reads of its progress: the
+    handlers' public steps, personal details taken out of their words; never the reporter's
+    own words, photos or rating."""
+    events = list(
+        case.events.filter(public=True)
+        .exclude(party=Party.RESIDENT)
+        .exclude(action__in=[Action.SUBMIT, Action.RATE])
+    )
+    for event in events:
+        event.note = public_text(event.note) if event.note else ""
+    return events
+
+
 # What may be shown without sign-in: problems reported, never a household's booking of a
 # service, and none of a sensitive item (care, health, conflicts, a named person).
 PUBLIC_CASES = Q(kind=Case.Kind.APPEAL, item__is_sensitive=False)
+
+
+def public_cases() -> QuerySet[Case]:
+    """The cases whose item, place, date and status anyone at the place may read: what a
+    resident is told was already reported by a neighbour (and may join)."""
+    return Case.objects.filter(PUBLIC_CASES)
+
+
+def public_case_get(*, tracking_no: str) -> Case:
+    case = public_cases().filter(tracking_no=tracking_no).select_related("item", "estate").first()
+    if case is None:
+        raise NotFound()
+    return case
 
 
 def published_photos() -> QuerySet[CasePhoto]:

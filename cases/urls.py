@@ -8,6 +8,7 @@ urlpatterns = [
     path("book/<str:code>/", views.book, name="book"),
     path("mine/", views.mine, name="mine"),
     path("mine/<str:tracking_no>/", views.mine_detail, name="mine_detail"),
+    path("join/<str:tracking_no>/", views.join, name="join"),
     path("inbox/", views.inbox, name="inbox"),
     path("new/", views.staff_new, name="staff_new"),
     path("notifications/", views.notifications, name="notifications"),

@@ -12,6 +12,7 @@ from cases.actions import ACTIONS, action_forms
 from cases.forms import (
     BookForm,
     InboxFilterForm,
+    NeighbourRateForm,
     RateForm,
     ReportForm,
     ResidentReplyForm,
@@ -116,14 +117,18 @@ def book(request, code):
 
 @login_required
 def mine(request):
-    cases = selectors.resident_cases(user=request.user).order_by("-created_at")
+    cases = selectors.followed_cases(user=request.user).order_by("-created_at")
     page = Paginator(cases, 20).get_page(request.GET.get("page"))
-    return render(request, "cases/mine.html", {"page": page})
+    resident = resident_for_user(user=request.user)
+    return render(request, "cases/mine.html", {"page": page, "me": resident})
 
 
 @login_required
 def mine_detail(request, tracking_no):
-    case = selectors.resident_case_get(user=request.user, tracking_no=tracking_no)
+    try:
+        case = selectors.resident_case_get(user=request.user, tracking_no=tracking_no)
+    except NotFound:
+        return _followed_detail(request, tracking_no)
     reply_form, rate_form = ResidentReplyForm(), RateForm()
     if request.method == "POST":
         try:
@@ -164,6 +169,53 @@ def mine_detail(request, tracking_no):
             "rate_form": rate_form,
         },
     )
+
+
+def _followed_detail(request, tracking_no):
+    """A case the resident follows without having reported it (a neighbour's they joined,
+    or the one theirs was merged into): its item, place, status and the handlers' answers,
+    never the reporter's words; a neighbour rates it here."""
+    case, neighbour = selectors.followed_case_get(user=request.user, tracking_no=tracking_no)
+    form = NeighbourRateForm(request.POST or None)
+    if request.method == "POST" and neighbour is not None and form.is_valid():
+        try:
+            services.case_neighbour_rate(
+                case=case,
+                user=request.user,
+                rating=form.cleaned_data["rating"],
+                comment=form.cleaned_data["comment"],
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Thank you for your rating."))
+        return redirect("cases:mine_detail", tracking_no=tracking_no)
+    context = {
+        "case": case,
+        "neighbour": neighbour,
+        "events": selectors.follower_timeline(case=case),
+        "rate_form": form,
+    }
+    return render(request, "cases/followed_detail.html", context)
+
+
+@login_required
+@require_POST
+def join(request, tracking_no):
+    """我也遇到了: the resident adds themselves to a neighbour's open case instead of filing
+    a new one (the report form's "already reported" box, htmx)."""
+    try:
+        case = selectors.public_case_get(tracking_no=tracking_no)
+        services.case_join(case=case, user=request.user)
+    except ApplicationError as error:
+        if not is_htmx(request):
+            messages.error(request, error.message)
+            return redirect("cases:report")
+        return render_error(request, error)
+    if not is_htmx(request):
+        messages.success(request, _("Added: you will be told as it progresses."))
+        return redirect("cases:mine_detail", tracking_no=tracking_no)
+    return render(request, "cases/_joined.html", {"case": case})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -219,6 +271,7 @@ def _case_context(request, case, forms=None, revealed=False):
         "forms": forms or action_forms(case=case, user=request.user),
         "revealed": revealed,
         "pending_extension": case.extensions.filter(state="pending").first(),
+        "neighbour_ratings": selectors.neighbour_ratings(case=case),
     }
 
 

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cases.forms import ReportForm
 from cases.models import OPEN_STATUSES, Action
-from cases.selectors import case_get_for, cases_in_scope
+from cases.selectors import case_get_for, cases_in_scope, joined_of, public_cases
 from cases.services import case_actions_allowed
 from core.errors import ApplicationError, NotFound
 from orgs.roles import Permission
@@ -49,15 +49,21 @@ def suggest(request):
     estate = building.estate if building else None
     found = selectors.suggest(text=text, estate=estate)
     item = selectors.appeal_item(data.get("item") or "") or found.top
+    is_staff = scope_for(request.user).is_staff
     duplicates = []
     if item and estate and len(text.strip()) >= selectors.MIN_TEXT:
+        # A resident is told of a neighbour's report only what anyone there may read.
+        cases = cases_in_scope(user=request.user) if is_staff else public_cases()
         duplicates = selectors.duplicates_find(
-            item=item, estate=estate, building=building, text=text
+            item=item, estate=estate, building=building, text=text, cases=cases
         )
     context = {
         "found": found,
         "duplicates": duplicates,
-        "is_staff": scope_for(request.user).is_staff,
+        "joined": set()
+        if is_staff or not duplicates
+        else joined_of(user=request.user, cases=[d.case for d in duplicates]),
+        "is_staff": is_staff,
         "chosen": data.get("item") or "",
     }
     return render(request, "triage/_suggest.html", context)

@@ -96,6 +96,7 @@ UNSET = {
     "auto_closed": False,
     "merged_into_id": None,
     "duplicate_count": 0,
+    "neighbour_count": 0,
     "anonymised_at": None,
     "version": 1,
 }

@@ -9,6 +9,7 @@ from cases.models.lifecycle import (
     DONE_STATUSES,
     INBOX_COLUMNS,
     LEVELS,
+    NEIGHBOUR_ACTIONS,
     OPEN_STATUSES,
     PERMISSIONS,
     RESIDENT_ACTIONS,
@@ -23,6 +24,7 @@ from cases.models.lifecycle import (
     Status,
 )
 from cases.models.messages import Notification, OutboxMessage
+from cases.models.neighbours import CaseNeighbour
 from cases.models.tally import BAND_HOURS, BANDS, TALLY_KEY, Tally
 from cases.models.timeline import CaseEvent, CasePhoto, Extension, Participant, TrackingCounter
 
@@ -32,6 +34,7 @@ __all__ = [
     "DONE_STATUSES",
     "INBOX_COLUMNS",
     "LEVELS",
+    "NEIGHBOUR_ACTIONS",
     "OPEN_STATUSES",
     "PERMISSIONS",
     "RESIDENT_ACTIONS",
@@ -40,6 +43,7 @@ __all__ = [
     "Action",
     "Case",
     "CaseEvent",
+    "CaseNeighbour",
     "CasePhoto",
     "Channel",
     "Extension",

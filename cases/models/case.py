@@ -165,6 +165,8 @@ class Case(models.Model):
     )
     # How many duplicates were merged into this case (their residents hear of its progress).
     duplicate_count = models.PositiveSmallIntegerField(_("merged duplicates"), default=0)
+    # How many other residents said "me too" (`CaseNeighbour`): they hear of it, and rate it.
+    neighbour_count = models.PositiveIntegerField(_("neighbours with the same problem"), default=0)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(_("submitted at"), db_index=True)
     updated_at = models.DateTimeField(_("updated at"))

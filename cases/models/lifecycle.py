@@ -56,6 +56,8 @@ class Action(models.TextChoices):
     REOPEN = "reopen", _("Reopened")
     MERGE = "merge", _("Merged into another case")
     MERGED_IN = "merged_in", _("A duplicate was merged in")
+    JOIN = "join", _("A neighbour has the same problem")
+    NEIGHBOUR_RATE = "neighbour_rate", _("Rated by a neighbour")
     CLOSE = "close", _("Closed")
     AUTO_CLOSE = "auto_close", _("Closed automatically (not rated)")
     REVEAL_CONTACT = "reveal_contact", _("Contact details viewed")
@@ -97,6 +99,8 @@ TRANSITIONS: dict[str, tuple[frozenset, str | None]] = {
     Action.REOPEN: (frozenset({Status.RESOLVED, Status.CLOSED}), Status.REOPENED),
     Action.MERGE: (OPEN_STATUSES, Status.MERGED),
     Action.MERGED_IN: (OPEN_STATUSES, None),
+    Action.JOIN: (OPEN_STATUSES, None),
+    Action.NEIGHBOUR_RATE: (frozenset({Status.RESOLVED, Status.CLOSED}), None),
     Action.CLOSE: (frozenset({Status.RESOLVED}), Status.CLOSED),
     Action.AUTO_CLOSE: (frozenset({Status.RESOLVED}), Status.CLOSED),
     Action.REVEAL_CONTACT: (OPEN_STATUSES | DONE_STATUSES, None),
@@ -136,6 +140,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Action.PUBLISH_PHOTOS: _ROUTE,
 }
 RESIDENT_ACTIONS = frozenset({Action.RESIDENT_REPLY, Action.RATE, Action.REOPEN})
+# What a resident may do on a neighbour's problem at their estate: say "me too", then rate it.
+NEIGHBOUR_ACTIONS = frozenset({Action.JOIN, Action.NEIGHBOUR_RATE})
 
 
 class Party(models.TextChoices):

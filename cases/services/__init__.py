@@ -3,8 +3,8 @@
 Each service passes the guard (`guard._guard`), runs atomically, moves the case with a
 conditional UPDATE on its version (`transition.case_apply`: of two staff acting at once only
 one wins), appends a `CaseEvent` and notifies in the same transaction. The modules, by what a
-service does: `intake`, `handling`, `routing`, `escalation` (clocks and the ladder) and
-`resident`; every public name is here, so callers import from `cases.services`.
+service does: `intake`, `handling`, `routing`, `escalation` (clocks and the ladder),
+`resident` and `neighbours`; every public name is here, so callers import from `cases.services`.
 """
 
 from cases.services.escalation import (
@@ -38,6 +38,7 @@ from cases.services.intake import (
     intake_clocks,
     intake_deadlines,
 )
+from cases.services.neighbours import case_join, case_neighbour_rate
 from cases.services.resident import case_rate, case_reopen, case_resident_reply
 from cases.services.routing import case_return, case_rule_return, case_transfer, case_whistle
 from cases.services.transition import case_apply
@@ -57,8 +58,10 @@ __all__ = [
     "case_close",
     "case_decide_extension",
     "case_first_response",
+    "case_join",
     "case_follow_up",
     "case_merge",
+    "case_neighbour_rate",
     "case_photos_publish",
     "case_rate",
     "case_reclassify",

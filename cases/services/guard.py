@@ -6,11 +6,13 @@ from django.utils.translation import gettext as _
 
 from cases import hooks
 from cases.models import (
+    NEIGHBOUR_ACTIONS,
     PERMISSIONS,
     RESIDENT_ACTIONS,
     TRANSITIONS,
     Action,
     Case,
+    CaseNeighbour,
     Extension,
     Party,
 )
@@ -18,6 +20,7 @@ from cases.selectors import case_visible_to
 from core.errors import ApplicationError, Conflict, Forbidden, NotFound
 from orgs.roles import Role
 from orgs.selectors import scope_for
+from residents.selectors import homes_of, resident_for_user
 
 
 class CaseStateError(ApplicationError):
@@ -69,11 +72,13 @@ def _guard(
             raise Forbidden()
         party = Party.RESIDENT
     elif actor is None:
-        if action in PERMISSIONS or action in RESIDENT_ACTIONS:
+        if action in PERMISSIONS or action in RESIDENT_ACTIONS | NEIGHBOUR_ACTIONS:
             raise Forbidden()
         party = Party.SYSTEM
     elif action in RESIDENT_ACTIONS and case.resident_id and case.resident.user_id == actor.pk:
         party = Party.RESIDENT
+    elif action in NEIGHBOUR_ACTIONS:
+        party = _neighbour_party(case, actor, action)
     elif not any(scope_for(actor).has(p) for p in PERMISSIONS.get(action, ())):
         party = _outside_party(case, actor, action)
         if party is None:
@@ -104,6 +109,27 @@ def _outside_party(case: Case, actor, action: str) -> str | None:
         if party:
             return party
     return None
+
+
+def _neighbour_party(case: Case, actor, action: str) -> str:
+    """A resident says "me too" on a problem reported at an estate they live in (never a
+    booking or a sensitive item, never their own report), and rates one they joined."""
+    resident = resident_for_user(user=actor)
+    if resident is None:
+        raise Forbidden(_("Only a resident can do this."))
+    if action == Action.JOIN:
+        households, _buildings = homes_of(resident=resident)
+        if (
+            case.kind != Case.Kind.APPEAL
+            or case.item.is_sensitive
+            or not households.filter(unit__building__estate_id=case.estate_id).exists()
+        ):
+            raise NotFound()
+        if case.resident_id == resident.pk:
+            _refuse(_("This is your own report: you are already kept informed of it."))
+    elif not CaseNeighbour.objects.filter(case=case, resident=resident).exists():
+        raise NotFound()
+    return Party.RESIDENT
 
 
 def _extension_may_be_requested(case: Case, actor, now) -> None:

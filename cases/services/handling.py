@@ -201,6 +201,7 @@ def case_merge(*, case: Case, into: Case, actor, expected_version=None, now=None
         _refuse(_("That case was itself merged."))
     _guard(into, action=Action.MERGED_IN, actor=actor)
     now = now or timezone.now()
+    moved = _neighbours_move(case, into)
     event = _transition(
         case,
         action=Action.MERGE,
@@ -208,7 +209,12 @@ def case_merge(*, case: Case, into: Case, actor, expected_version=None, now=None
         party=party,
         now=now,
         note=_("Merged into %(tracking)s") % {"tracking": into.tracking_no},
-        changes={"merged_into": into, "next_escalation_at": None, "closed_at": now},
+        changes={
+            "merged_into": into,
+            "next_escalation_at": None,
+            "closed_at": now,
+            "neighbour_count": 0,
+        },
         data={"into": into.pk},
     )
     _transition(
@@ -218,11 +224,25 @@ def case_merge(*, case: Case, into: Case, actor, expected_version=None, now=None
         party=party,
         now=now,
         public=False,
-        changes={"duplicate_count": into.duplicate_count + 1},
+        changes={
+            "duplicate_count": into.duplicate_count + 1,
+            "neighbour_count": into.neighbour_count + moved,
+        },
         data={"duplicate": case.pk},
         note=_("%(tracking)s merged in") % {"tracking": case.tracking_no},
     )
     return event
+
+
+def _neighbours_move(case: Case, into: Case) -> int:
+    """The neighbours of a merged case follow the case it is merged into, each once (and not
+    the reporter of either, who follow it already). Returns how many moved."""
+    stay = {into.resident_id, case.resident_id}
+    stay |= set(into.neighbours.values_list("resident_id", flat=True))
+    rows = case.neighbours.all()
+    moved = rows.exclude(resident_id__in=[r for r in stay if r]).update(case=into)
+    rows.delete()
+    return moved
 
 
 @transaction.atomic

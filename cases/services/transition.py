@@ -42,16 +42,48 @@ def _transition(
     from_status = case.status
     if not case_apply(case, fields, now=now):
         raise Conflict()
+    return _record(
+        case,
+        action=action,
+        actor=actor,
+        party=party,
+        note=note,
+        public=public and not community_only,
+        community_only=community_only,
+        unit=unit,
+        data=data,
+        now=now,
+        from_status=from_status,
+    )
+
+
+def _record(
+    case: Case,
+    *,
+    action: str,
+    party: str,
+    now: datetime,
+    actor=None,
+    note: str = "",
+    public: bool = False,
+    community_only: bool = False,
+    unit=None,
+    data: dict | None = None,
+    from_status: str = "",
+) -> CaseEvent:
+    """Append the event and notify. Alone (not after `_transition`'s UPDATE), for what does not
+    move the case and so gives it no new version: a neighbour's "me too" or rating must not
+    make a handler's open page out of date."""
     event = CaseEvent.objects.create(
         case=case,
         at=now,
         actor=actor,
         party=party,
         action=action,
-        from_status=from_status,
+        from_status=from_status or case.status,
         to_status=case.status,
         note=note,
-        public=public and not community_only,
+        public=public,
         community_only=community_only,
         unit=unit,
         data=data or {},

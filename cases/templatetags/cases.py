@@ -46,6 +46,11 @@ def rating_tags(case) -> list[str]:
 
 
 @register.filter
+def awaiting_neighbour_rating(neighbour, case) -> bool:
+    return neighbour.awaiting_rating(case)
+
+
+@register.filter
 def return_reason(event) -> str:
     """The label of a return's reason, which its event keeps as a code."""
     reason = event.data.get("reason")

@@ -141,6 +141,7 @@ def test_the_download_as_a_workbook_has_a_sheet_per_part(world, report, me):
         "更正和删除申请",
         "诉求",
         "诉求 · 办理过程",
+        "我也遇到了的诉求",
         "活动报名",
         "关爱",
     ]
