@@ -42,15 +42,40 @@ def _content_key(data: dict, *names: str) -> str:
     return f"{data.get('idempotency_key', '')[:40]}-{digest}"
 
 
-class ReportForm(StyledForm):
-    """A resident reports a problem: what, where, photos, how to reach them."""
+class ItemChoiceField(forms.ModelChoiceField):
+    """The catalogue's items by their plain names (the codes are the catalogue's, not people's)."""
 
-    item = forms.ModelChoiceField(
-        label=_("What is the problem about?"),
+    def label_from_instance(self, obj):
+        return obj.label
+
+
+class ReportForm(StyledForm):
+    """A resident reports a problem in their own words: what happened (and photos), where, and
+    how to reach them. The item may be left to triage, which files the report under its first
+    suggestion when it is confident (`cases.selectors.item_from_words`); otherwise the resident
+    picks one of the suggestions or from the list."""
+
+    field_order = [
+        "description",
+        "photos",
+        "photos_public",
+        "household",
+        "building",
+        "location_text",
+        "item",
+        "contact_name",
+        "contact_mobile",
+    ]
+
+    item = ItemChoiceField(
+        label=_("Kind of problem"),
         to_field_name="code",
         queryset=Item.objects.filter(is_active=True, kind=Item.Kind.APPEAL).select_related(
             "category"
         ),
+        required=False,
+        empty_label=_("Tell from my words"),
+        help_text=_("Leave it to us, or change it if the suggestion is wrong."),
     )
     description = forms.CharField(
         label=_("Describe the problem"),
@@ -62,8 +87,10 @@ class ReportForm(StyledForm):
                 "hx-post": reverse_lazy("triage:suggest"),
                 # keyup as people type; input for phone keyboards (IMEs) that send no keyup;
                 # a change of place looks for duplicates there.
-                "hx-trigger": "keyup changed delay:400ms, input changed delay:400ms, "
-                "change from:#id_household, change from:#id_building",
+                # And at once when the page comes back with words in it (a refusal).
+                "hx-trigger": "load[this.value.trim()], "
+                "keyup changed delay:400ms, input changed delay:400ms, "
+                "change from:#id_household, change from:#id_building, change from:#id_item",
                 "hx-target": "#triage-suggest",
                 "hx-swap": "outerHTML",
                 "hx-include": "[name='item'],[name='household'],[name='building']",
@@ -161,7 +188,9 @@ class BookForm(StyledForm):
 
 
 class StaffIntakeForm(ReportForm):
-    """Staff file a case for a resident (phone, walk-in, door-knock visit)."""
+    """Staff file a case for a resident (phone, walk-in, door-knock visit): they name the item."""
+
+    field_order = ["item", "description"]
 
     channel = forms.ChoiceField(
         label=_("Channel"),
@@ -179,6 +208,9 @@ class StaffIntakeForm(ReportForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["household"].label = _("At a resident's home")  # not the resident's "my home"
+        item = self.fields["item"]
+        item.required, item.empty_label, item.help_text = True, "---------", ""
+        item.label = _("What is the problem about?")
 
 
 class InboxFilterForm(StyledForm):

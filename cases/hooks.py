@@ -46,6 +46,11 @@ CASE_FILED: list[Callable] = []
 # `notify.batched()` it is called once, with every event of the block, when the block ends.
 CASE_EVENTS: list[Callable] = []
 
+# Called as hook(text=, estate=) when a resident leaves the item to us (the report form asks
+# what happened, not which catalogue entry): the item to file the report under if an app above
+# reads it confidently from the words (triage), else None; then the resident chooses.
+ITEM_FROM_WORDS: list[Callable] = []
+
 # Delivery channels the apps above add for the outbox (name → object with `send(message)`,
 # raising on failure), looked up by the worker beside `cases.channels.CHANNELS`.
 CHANNELS: dict[str, object] = {}

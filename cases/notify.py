@@ -11,6 +11,7 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cases import hooks
@@ -135,6 +136,15 @@ def _text(case: Case, event: CaseEvent) -> str:
     }
 
 
+def _sms_text(case: Case, event: CaseEvent, text: str) -> str:
+    """A resident's text message: a resolution carries a short link straight to rating (when
+    the platform knows its public address, `SITE_URL`)."""
+    if event.action != Action.RESOLVE or not settings.SITE_URL:
+        return text
+    link = settings.SITE_URL.rstrip("/") + reverse("cases:rate_link", args=[case.tracking_no])
+    return _("%(text)s. Please rate it: %(link)s") % {"text": text, "link": link}
+
+
 def _residents(case: Case, event: CaseEvent) -> dict[int | None, str]:
     """The residents told of a public event (user id or None → mobile)."""
     if not event.public or event.action in QUIET_FOR_RESIDENTS:
@@ -188,6 +198,7 @@ def notify_events(pairs: list[tuple[Case, CaseEvent]]) -> int:
         if not channel and not sms_to:
             continue
         text = _text(case, event)
+        sms = _sms_text(case, event, text)
         for user_id, via in channel.items():
             notification = Notification(
                 user_id=user_id, case=case, event=event, text=text, created_at=event.at
@@ -197,7 +208,7 @@ def notify_events(pairs: list[tuple[Case, CaseEvent]]) -> int:
                 outbox_message(
                     channel=via,
                     recipient=sms_to[user_id] if via == "sms" else str(user_id),
-                    body=text,
+                    body=sms if via == "sms" else text,
                     at=event.at,
                     notification=notification,
                 )
@@ -205,7 +216,7 @@ def notify_events(pairs: list[tuple[Case, CaseEvent]]) -> int:
         # A resident without an account yet still gets the text message.
         if sms_to.get(None):
             messages.append(
-                outbox_message(channel="sms", recipient=sms_to[None], body=text, at=event.at)
+                outbox_message(channel="sms", recipient=sms_to[None], body=sms, at=event.at)
             )
     batch = getattr(_batch, "current", None)
     if batch is None:

@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from cases import hooks
 from cases.models import (
     DONE_STATUSES,
     OPEN_STATUSES,
@@ -22,6 +23,7 @@ from cases.models import (
     Party,
     Status,
 )
+from catalog.models import Item
 from core.errors import NotFound
 from orgs.roles import COMMUNITY_SIDE_ROLES
 from orgs.selectors import scope_for, subtree_q
@@ -154,12 +156,24 @@ def resident_case_get(*, user, tracking_no: str) -> Case:
     return case
 
 
-def followed_cases(*, user) -> QuerySet[Case]:
-    """我的诉求: the resident's own reports and the neighbours' cases they joined."""
+def item_from_words(*, text: str, estate) -> Item | None:
+    """The item an app above reads confidently from a resident's words (`hooks.ITEM_FROM_WORDS`),
+    or None."""
+    for hook in hooks.ITEM_FROM_WORDS:
+        item = hook(text=text, estate=estate)
+        if item is not None:
+            return item
+    return None
+
+
+def followed_cases(*, user, kind: str | None = None) -> QuerySet[Case]:
+    """我的诉求: the resident's own reports and bookings and the neighbours' cases they joined,
+    newest first; only bookings (我的预约) or only problems with `kind`."""
     joined = CaseNeighbour.objects.filter(resident__user=user).values("case_id")
-    return Case.objects.filter(Q(resident__user=user) | Q(pk__in=joined)).select_related(
-        "item", "estate"
-    )
+    cases = Case.objects.filter(Q(resident__user=user) | Q(pk__in=joined))
+    if kind in Case.Kind.values:
+        cases = cases.filter(kind=kind)
+    return cases.select_related("item", "estate").order_by("-created_at")
 
 
 def followed_case_get(*, user, tracking_no: str) -> tuple[Case, CaseNeighbour | None]:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("mine/", views.mine, name="mine"),
     path("mine/<str:tracking_no>/", views.mine_detail, name="mine_detail"),
     path("join/<str:tracking_no>/", views.join, name="join"),
+    path("r/<str:tracking_no>/", views.rate_link, name="rate_link"),
     path("inbox/", views.inbox, name="inbox"),
     path("new/", views.staff_new, name="staff_new"),
     path("notifications/", views.notifications, name="notifications"),

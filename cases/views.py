@@ -3,7 +3,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,7 +20,7 @@ from cases.forms import (
     ResidentReplyForm,
     StaffIntakeForm,
 )
-from cases.models import Channel
+from cases.models import Case, Channel
 from catalog.models import Item
 from core.errors import ApplicationError, Conflict, NotFound
 from core.forms import form_refusal
@@ -47,37 +49,51 @@ def report(request):
         request.FILES or None,
         households=households,
         buildings=buildings,
-        initial={"item": request.GET.get("item")},
+        initial={
+            "item": request.GET.get("item"),
+            "household": households[0].pk if len(households) == 1 else None,
+            "contact_name": resident.name,
+            "contact_mobile": resident.mobile,
+        },
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         household = data["household"]
         building = household.unit.building if household else data["building"]
-        try:
-            case = services.case_submit(
-                item=data["item"],
-                description=data["description"],
-                channel=Channel.WEB,
-                created_by=request.user,
-                resident=resident,
-                estate=building.estate,
-                building=building,
-                household=household,
-                location_text=data["location_text"],
-                contact_name=data["contact_name"],
-                contact_mobile=data["contact_mobile"],
-                photos=data["photos"],
-                photos_public=data["photos_public"],
-                idempotency_key=data["idempotency_key"],
-                resubmit_window=services.FORM_RESUBMIT_WINDOW,
+        item = data["item"] or selectors.item_from_words(
+            text=data["description"], estate=building.estate
+        )
+        if item is None:
+            form.add_error(
+                "item", _("We could not tell from your words what it is about: choose the closest.")
             )
-        except ApplicationError as error:
-            form.add_error(None, error.message)
         else:
-            messages.success(
-                request, _("Received. Your tracking number is %(no)s.") % {"no": case.tracking_no}
-            )
-            return redirect("cases:mine_detail", tracking_no=case.tracking_no)
+            try:
+                case = services.case_submit(
+                    item=item,
+                    description=data["description"],
+                    channel=Channel.WEB,
+                    created_by=request.user,
+                    resident=resident,
+                    estate=building.estate,
+                    building=building,
+                    household=household,
+                    location_text=data["location_text"],
+                    contact_name=data["contact_name"],
+                    contact_mobile=data["contact_mobile"],
+                    photos=data["photos"],
+                    photos_public=data["photos_public"],
+                    idempotency_key=data["idempotency_key"],
+                    resubmit_window=services.FORM_RESUBMIT_WINDOW,
+                )
+            except ApplicationError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(
+                    request,
+                    _("Received. Your tracking number is %(no)s.") % {"no": case.tracking_no},
+                )
+                return redirect("cases:mine_detail", tracking_no=case.tracking_no)
     return render(request, "cases/report.html", {"form": form, "has_home": households.exists()})
 
 
@@ -117,10 +133,12 @@ def book(request, code):
 
 @login_required
 def mine(request):
-    cases = selectors.followed_cases(user=request.user).order_by("-created_at")
+    bookings = request.GET.get("kind") == Case.Kind.SERVICE_REQUEST  # 我的预约
+    cases = selectors.followed_cases(user=request.user, kind=request.GET.get("kind"))
     page = Paginator(cases, 20).get_page(request.GET.get("page"))
     resident = resident_for_user(user=request.user)
-    return render(request, "cases/mine.html", {"page": page, "me": resident})
+    context = {"page": page, "me": resident, "bookings": bookings}
+    return render(request, "cases/mine.html", context)
 
 
 @login_required
@@ -169,6 +187,15 @@ def mine_detail(request, tracking_no):
             "rate_form": rate_form,
         },
     )
+
+
+def rate_link(request, tracking_no):
+    """The short link in the resolved text message: the case page, at the rating (through the
+    residents' sign-in when not signed in)."""
+    page = reverse("cases:mine_detail", args=[tracking_no]) + "#rate"
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('resident_signin')}?{urlencode({'next': page})}")
+    return redirect(page)
 
 
 def _followed_detail(request, tracking_no):

@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -30,6 +30,15 @@ from residents.selectors import resident_get_for, resident_list_for
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
+def _next(request) -> str:
+    """Where to go after signing in (a link in a text message), if it is a page of this site."""
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    safe = url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return url if safe else ""
+
+
 def resident_signin(request):
     """Residents sign in with their mobile number and a one-time code."""
     code_form = CodeForm(request.POST or None, initial={"mobile": request.GET.get("mobile", "")})
@@ -46,8 +55,8 @@ def resident_signin(request):
             code_form.add_error("code", error.message)
         else:
             login(request, user, backend=BACKEND)
-            return redirect("home")
-    return render(request, "residents/signin.html", {"form": code_form})
+            return redirect(_next(request) or "home")
+    return render(request, "residents/signin.html", {"form": code_form, "next": _next(request)})
 
 
 @require_POST
@@ -60,11 +69,14 @@ def resident_send_code(request):
             messages.error(request, error.message)
         else:
             messages.success(request, _("A code was sent to your phone."))
-        query = urlencode({"mobile": form.cleaned_data["mobile"]})
-        return redirect(f"{reverse('resident_signin')}?{query}")
+        query = {"mobile": form.cleaned_data["mobile"]}
+        if _next(request):
+            query["next"] = _next(request)
+        return redirect(f"{reverse('resident_signin')}?{urlencode(query)}")
     code_form = CodeForm(initial={"mobile": request.POST.get("mobile", "")})
     code_form.errors["mobile"] = form.errors["mobile"]
-    return render(request, "residents/signin.html", {"form": code_form}, status=400)
+    context = {"form": code_form, "next": _next(request)}
+    return render(request, "residents/signin.html", context, status=400)
 
 
 @login_required

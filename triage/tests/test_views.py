@@ -18,7 +18,7 @@ def test_report_form_asks_for_suggestions_as_the_resident_types(world, resident,
     html = client_for(resident).get(reverse("cases:report")).content.decode()
 
     assert 'hx-post="/triage/suggest/"' in html
-    assert 'hx-trigger="keyup changed delay:400ms, input changed delay:400ms, ' in html
+    assert "keyup changed delay:400ms, input changed delay:400ms, " in html
     assert 'id="triage-suggest"' in html
 
 

@@ -1,0 +1,44 @@
+"""Reporting in one's own words on a phone, in a real browser: the item left to triage is
+shown before submitting and the report filed under it; words triage cannot read come back
+with a short choice, the words kept."""
+
+import pytest
+
+from cases.models import Case
+from core.testing import sign_in
+from orgs.models import User
+from triage.services import model_train
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def test_a_resident_reports_in_their_own_words_without_choosing_an_item(
+    phone, live_server, world, catalogue
+):
+    model_train(reason="test")
+    world.R1.user = User.objects.create(username="resident-r1")
+    world.R1.save()
+    sign_in(phone, live_server, world.R1.user)
+
+    phone.goto("/cases/report/")
+    assert phone.get_by_label("联系电话").input_value() == world.R1.mobile  # filled in
+    phone.get_by_label("问题描述").press_sequentially("我爸被关在电梯里了，按铃没人应")
+    phone.locator('[data-filed-as="RB16"]').wait_for()
+    assert "电梯困人" in phone.locator("[data-filed-as]").inner_text()
+    phone.shot("own-words-1-filed-as")
+    phone.get_by_role("button", name="提交").click()
+    phone.get_by_text("诉求编号").first.wait_for()
+    assert Case.objects.get().item.code == "RB16"
+    assert "方城路小区 1号楼 1单元 101" in phone.locator("[data-place]").inner_text()
+
+    phone.goto("/cases/report/")
+    phone.get_by_label("问题描述").fill("那个东西又不行了，麻烦看看")
+    phone.get_by_role("button", name="提交").click()
+    phone.get_by_text("无法从描述判断问题类别").wait_for()
+    assert phone.get_by_label("问题描述").input_value() == "那个东西又不行了，麻烦看看"
+    assert Case.objects.count() == 1  # nothing filed
+    phone.shot("own-words-2-choose")
+    phone.get_by_label("问题类别").select_option("RB19")
+    phone.get_by_role("button", name="提交").click()
+    phone.get_by_text("诉求编号").first.wait_for()
+    assert Case.objects.latest("pk").item.code == "RB19"
