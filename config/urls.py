@@ -18,6 +18,7 @@ admin.site.index_title = _("Master data")
 urlpatterns = [
     path("", portal_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/elder/", portal_views.elder_mode, name="elder_mode"),
     path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/resident/", resident_views.resident_signin, name="resident_signin"),

@@ -20,6 +20,8 @@ class User(AbstractUser):
     full_name = models.CharField(_("full name"), max_length=50, blank=True)
     # The user's openid under the official account, for WeChat template messages.
     wechat_openid = models.CharField(_("WeChat openid"), max_length=64, blank=True)
+    # Large type, strong contrast, big targets (适老化); None until the person has chosen.
+    elder_mode = models.BooleanField(_("elder mode"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("user")

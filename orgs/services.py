@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from orgs.models import OrgUnit, StaffMembership
+from orgs.models import OrgUnit, StaffMembership, User
 
 
 def _path_for(unit: OrgUnit) -> str:
@@ -58,3 +58,9 @@ def membership_create(
     membership.full_clean()
     membership.save()
     return membership
+
+
+def user_elder_mode_set(*, user, on: bool) -> None:
+    """Remember the person's choice of the elder mode, on every device they sign in on."""
+    User.objects.filter(pk=user.pk).update(elder_mode=on)
+    user.elder_mode = on

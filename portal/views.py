@@ -1,7 +1,11 @@
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
 from connect.selectors import systems_for
 from orgs.selectors import scope_for, staff_overview_for
+from orgs.services import user_elder_mode_set
+from portal.context_processors import ELDER_COOKIE
 from residents.selectors import resident_count_for, resident_for_user
 
 
@@ -16,3 +20,17 @@ def home(request):
         return render(request, "portal/home_staff.html", {"overview": overview})
     resident = resident_for_user(user=request.user)
     return render(request, "portal/home_resident.html", {"resident": resident})
+
+
+@require_POST
+def elder_mode(request):
+    """Turn the elder mode on or off: remembered for the person (signed in) and this browser."""
+    on = request.POST.get("on") == "1"
+    if request.user.is_authenticated:
+        user_elder_mode_set(user=request.user, on=on)
+    target = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/"
+    response = redirect(target)
+    response.set_cookie(ELDER_COOKIE, "1" if on else "0", max_age=365 * 24 * 3600, samesite="Lax")
+    return response

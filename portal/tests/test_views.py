@@ -50,3 +50,12 @@ def test_home_resident_sees_own_household_and_full_mobile(world, client_for):
 
     assert "方城路小区" in html and world.R1.mobile in html
     assert "工作台" not in html
+
+
+def test_the_elder_mode_switch_remembers_the_choice_and_stays_on_this_site(db, client):
+    on = client.post(reverse("elder_mode"), {"on": "1", "next": "https://evil.example.com/"})
+    off = client.post(reverse("elder_mode"), {"on": "yes please", "next": "/services/"})
+
+    assert (on.status_code, on.url, on.cookies["hgj_elder"].value) == (302, "/", "1")
+    assert (off.url, off.cookies["hgj_elder"].value) == ("/services/", "0")  # only "1" is on
+    assert client.get(reverse("elder_mode")).status_code == 405
