@@ -21,7 +21,8 @@ class MultipleFileInput(forms.ClearableFileInput):
 class PhotosField(forms.FileField):
     """Up to nine photos; each is checked by `cases.uploads` in the service."""
 
-    widget = MultipleFileInput(attrs={"accept": "image/*", "multiple": True})
+    # data-shrink: the phone scales the photos down before sending them (static/js/app.js).
+    widget = MultipleFileInput(attrs={"accept": "image/*", "multiple": True, "data-shrink": True})
 
     def clean(self, data, initial=None):
         files = data if isinstance(data, list | tuple) else ([data] if data else [])

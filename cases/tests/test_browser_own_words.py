@@ -2,7 +2,10 @@
 shown before submitting and the report filed under it; words triage cannot read come back
 with a short choice, the words kept."""
 
+import random
+
 import pytest
+from PIL import Image
 
 from cases.models import Case
 from core.testing import sign_in
@@ -42,3 +45,32 @@ def test_a_resident_reports_in_their_own_words_without_choosing_an_item(
     phone.get_by_role("button", name="提交").click()
     phone.get_by_text("诉求编号").first.wait_for()
     assert Case.objects.latest("pk").item.code == "RB19"
+
+
+def test_a_phone_photo_is_shrunk_before_it_is_sent(phone, live_server, world, catalogue, tmp_path):
+    # A phone camera's 12-megapixel picture, of a scene with detail (not one flat colour).
+    path = tmp_path / "IMG_0001.jpg"
+    Image.frombytes("RGB", (4000, 3000), random.Random(1).randbytes(4000 * 3000 * 3)).save(
+        path, "JPEG", quality=92
+    )
+    world.R1.user = User.objects.create(username="resident-r1")
+    world.R1.save()
+    sign_in(phone, live_server, world.R1.user)
+
+    phone.goto("/cases/report/")
+    phone.get_by_label("问题描述").fill("楼道灯坏了，晚上一片黑")
+    phone.get_by_label("问题类别").select_option("RB19")
+    photos = phone.locator("input[type=file]")
+    photos.set_input_files(str(path))
+    phone.wait_for_function(
+        "input => !input.dataset.shrinking && input.files[0].name === 'IMG_0001.jpg' "
+        "&& input.files[0].size < 1000000",
+        arg=photos.element_handle(),
+    )
+    sent = photos.evaluate("input => input.files[0].size")
+    phone.get_by_role("button", name="提交").click()
+    phone.get_by_text("诉求编号").first.wait_for()
+
+    photo = Case.objects.get().photos.get()
+    assert path.stat().st_size > 5_000_000 and sent < 1_000_000  # megabytes down to KB
+    assert max(photo.width, photo.height) == 1600 and (photo.width, photo.height) == (1600, 1200)

@@ -52,3 +52,12 @@ def test_words_triage_cannot_read_ask_the_resident_to_choose_and_file_nothing(
     assert Case.objects.count() == 0
     assert "无法从描述判断" in html
     assert "那个东西又不行了" in html  # the words are kept
+
+
+def test_the_case_page_says_which_side_handles_it(world, resident_client):
+    resident_client.post(reverse("cases:report"), _report_data(world))
+    case = Case.objects.get()
+
+    html = resident_client.get(reverse("cases:mine_detail", args=[case.tracking_no])).content
+
+    assert "data-lead>物业企业</dd>" in html.decode()

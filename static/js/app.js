@@ -59,3 +59,45 @@ document.addEventListener("htmx:beforeSwap", (event) => {
 document.addEventListener("htmx:sendError", (event) => {
   showRefusal(event.detail.elt, document.body.dataset.refusalOffline);
 });
+
+// Photos are shrunk on the phone before they are sent: a phone's photo is 3-10 MB, and on a
+// poor connection that is the whole upload. Each image over SHRINK_BYTES is redrawn with its
+// longer side at most SHRINK_SIDE px as a JPEG (which also drops its metadata, such as where
+// it was taken); the server scales and checks every upload anyway (cases.uploads).
+const SHRINK_SIDE = 1600;
+const SHRINK_BYTES = 400 * 1024;
+
+async function shrunk(file) {
+  if (!file.type.startsWith("image/") || file.type === "image/gif" || file.size <= SHRINK_BYTES) {
+    return file;
+  }
+  try {
+    const bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
+    const scale = Math.min(1, SHRINK_SIDE / Math.max(bitmap.width, bitmap.height));
+    const canvas = document.createElement("canvas");
+    canvas.width = Math.round(bitmap.width * scale);
+    canvas.height = Math.round(bitmap.height * scale);
+    canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+    const blob = await new Promise((done) => canvas.toBlob(done, "image/jpeg", 0.82));
+    if (!blob || blob.size >= file.size) {
+      return file;
+    }
+    return new File([blob], file.name.replace(/\.[^.]*$/, "") + ".jpg", { type: "image/jpeg" });
+  } catch {
+    return file; // a format the browser cannot draw: sent as it is
+  }
+}
+
+document.addEventListener("change", async (event) => {
+  const input = event.target;
+  if (!input.matches("input[type=file][data-shrink]") || !window.DataTransfer) {
+    return;
+  }
+  input.dataset.shrinking = "1";
+  const files = new DataTransfer();
+  for (const file of input.files) {
+    files.items.add(await shrunk(file));
+  }
+  input.files = files.files; // setting them fires no new change event
+  delete input.dataset.shrinking;
+});
