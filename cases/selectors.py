@@ -14,6 +14,7 @@ from cases.models import (
     DONE_STATUSES,
     OPEN_STATUSES,
     Action,
+    CallbackRequest,
     Case,
     CaseEvent,
     CaseNeighbour,
@@ -25,7 +26,7 @@ from cases.models import (
 )
 from catalog.models import Item
 from core.errors import NotFound
-from orgs.roles import COMMUNITY_SIDE_ROLES
+from orgs.roles import COMMUNITY_SIDE_ROLES, Permission
 from orgs.selectors import scope_for, subtree_q
 from residents.redaction import public_text
 
@@ -164,6 +165,29 @@ def item_from_words(*, text: str, estate) -> Item | None:
         if item is not None:
             return item
     return None
+
+
+def callbacks_waiting(*, user) -> QuerySet[CallbackRequest]:
+    """请回电 requests nobody has answered yet, at the estates of a staff member who handles
+    cases, oldest first."""
+    scope = scope_for(user)
+    if not scope.has(Permission.HANDLE_CASES):
+        return CallbackRequest.objects.none()
+    return (
+        CallbackRequest.objects.filter(called_at__isnull=True, estate__in=scope.estates())
+        .select_related("resident", "household__unit__building__estate")
+        .order_by("requested_at", "pk")
+    )
+
+
+def callback_get_for(*, user, callback_id) -> CallbackRequest:
+    """A waiting request in the user's estates (else "not found", whatever the id says)."""
+    if not str(callback_id).isascii() or not str(callback_id).isdigit():
+        raise NotFound()
+    callback = callbacks_waiting(user=user).filter(pk=callback_id).first()
+    if callback is None:
+        raise NotFound()
+    return callback
 
 
 def followed_cases(*, user, kind: str | None = None) -> QuerySet[Case]:

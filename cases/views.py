@@ -27,6 +27,7 @@ from core.forms import form_refusal
 from core.http import client_ip, is_htmx, post_id, render_error
 from orgs.roles import Permission
 from orgs.selectors import scope_for
+from residents.masking import mask_mobile
 from residents.selectors import homes_of, resident_by_mobile, resident_for_user
 
 # ---------------------------------------------------------------------------------------------
@@ -95,6 +96,23 @@ def report(request):
                 )
                 return redirect("cases:mine_detail", tracking_no=case.tracking_no)
     return render(request, "cases/report.html", {"form": form, "has_home": households.exists()})
+
+
+@login_required
+@require_POST
+def callback(request):
+    """请回电: a resident who cannot type asks to be called back."""
+    try:
+        requested = services.callback_request(user=request.user, note=request.POST.get("note", ""))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("cases:report")
+    messages.success(
+        request,
+        _("Received: your community will call you back at %(mobile)s soon.")
+        % {"mobile": mask_mobile(requested.mobile)},
+    )
+    return redirect("home")
 
 
 @login_required
@@ -391,17 +409,58 @@ def notifications(request):
 
 
 @login_required
+def callbacks(request):
+    """待回电: the residents waiting to be called back, oldest first."""
+    if not scope_for(request.user).has(Permission.HANDLE_CASES):
+        raise NotFound()
+    return render(
+        request,
+        "cases/callbacks.html",
+        {"callbacks": selectors.callbacks_waiting(user=request.user)},
+    )
+
+
+@login_required
+@require_POST
+def callback_done(request, callback_id):
+    """Called back, and nothing to file (what was asked was answered on the phone)."""
+    try:
+        callback = selectors.callback_get_for(user=request.user, callback_id=callback_id)
+        services.callback_done(callback=callback, actor=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Marked as called back."))
+    return redirect("cases:callbacks")
+
+
+@login_required
 def staff_new(request):
-    """Staff file a case for a resident who phoned, walked in or was visited."""
+    """Staff file a case for a resident who phoned, walked in or was visited, or whom they
+    called back (`?callback=`: the request is closed with the case)."""
     scope = scope_for(request.user)
     if not scope.has(Permission.HANDLE_CASES):
         raise NotFound()
+    callback = None
+    if request.GET.get("callback"):
+        callback = selectors.callback_get_for(
+            user=request.user, callback_id=request.GET["callback"]
+        )
     households = scope.households().select_related("unit__building__estate")
+    initial = {}
+    if callback is not None:
+        initial = {
+            "channel": Channel.PHONE,
+            "resident_mobile": callback.mobile,
+            "household": callback.household_id,
+            "description": callback.note,
+        }
     form = StaffIntakeForm(
         request.POST or None,
         request.FILES or None,
         households=households,
         buildings=scope.buildings().select_related("estate"),
+        initial=initial,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -431,6 +490,11 @@ def staff_new(request):
         except ApplicationError as error:
             form.add_error(None, error.message)
         else:
+            if callback is not None:
+                try:
+                    services.callback_done(callback=callback, actor=request.user, case=case)
+                except ApplicationError as error:  # a colleague called too: the case stays
+                    messages.warning(request, error.message)
             messages.success(request, _("Filed as %(no)s.") % {"no": case.tracking_no})
             return redirect("cases:detail", case_id=case.pk)
-    return render(request, "cases/staff_new.html", {"form": form})
+    return render(request, "cases/staff_new.html", {"form": form, "callback": callback})

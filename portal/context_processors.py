@@ -1,4 +1,5 @@
 from cases.models import Notification
+from cases.selectors import callbacks_waiting
 from connect.selectors import orders_to_place_count
 from orgs.roles import Permission, Role
 from orgs.selectors import scope_for
@@ -18,13 +19,15 @@ def navigation(request):
     """The role-dependent parts of the layout, on every page."""
     scope = scope_for(request.user)
     elder = elder_mode_of(request)
-    unread = to_place = 0
+    unread = to_place = callbacks = 0
     if request.user.is_authenticated:
         unread = Notification.objects.filter(user=request.user, read_at__isnull=True).count()
         to_place = orders_to_place_count(user=request.user) if scope.is_staff else 0
+        callbacks = callbacks_waiting(user=request.user).count() if scope.is_staff else 0
     return {
         "unread_notifications": unread,
         "orders_to_place": to_place,
+        "callbacks_waiting": callbacks,
         "scope": scope,
         "primary_role_label": Role(scope.primary_role).label if scope.primary_role else "",
         "can_view_residents": scope.has(Permission.VIEW_RESIDENTS),

@@ -4,6 +4,7 @@ Nothing about a case changes except through `cases.services`, which appends a `C
 (and notifications) in the same transaction.
 """
 
+from cases.models.callbacks import CallbackRequest
 from cases.models.case import Case
 from cases.models.lifecycle import (
     DONE_STATUSES,
@@ -41,6 +42,7 @@ __all__ = [
     "TALLY_KEY",
     "TRANSITIONS",
     "Action",
+    "CallbackRequest",
     "Case",
     "CaseEvent",
     "CaseNeighbour",

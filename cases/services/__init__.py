@@ -7,6 +7,7 @@ service does: `intake`, `handling`, `routing`, `escalation` (clocks and the ladd
 `resident` and `neighbours`; every public name is here, so callers import from `cases.services`.
 """
 
+from cases.services.callbacks import callback_done, callback_request
 from cases.services.escalation import (
     DEADLINE_HORIZON,
     HORIZON_DAYS,
@@ -50,6 +51,8 @@ __all__ = [
     "PRECONDITIONS",
     "CaseStateError",
     "IdempotencyKeyReused",
+    "callback_done",
+    "callback_request",
     "case_accept",
     "case_actions_allowed",
     "case_apply",
