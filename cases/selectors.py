@@ -167,24 +167,36 @@ def item_from_words(*, text: str, estate) -> Item | None:
     return None
 
 
-def callbacks_waiting(*, user) -> QuerySet[CallbackRequest]:
-    """请回电 requests nobody has answered yet, at the estates of a staff member who handles
-    cases, oldest first."""
-    scope = scope_for(user)
-    if not scope.has(Permission.HANDLE_CASES):
+def answers_callbacks(user) -> bool:
+    """Whether the user calls residents back: it is the community they asked, so its staff
+    who handle cases; not the property company, which does not read the resident's number
+    from a request."""
+    return scope_for(user).has(Permission.HANDLE_CASES) and reads_community_notes(user)
+
+
+def callbacks_of(*, user) -> QuerySet[CallbackRequest]:
+    """The 请回电 requests at the estates of a staff member who answers them."""
+    if not answers_callbacks(user):
         return CallbackRequest.objects.none()
+    return CallbackRequest.objects.filter(estate__in=scope_for(user).estates())
+
+
+def callbacks_waiting(*, user) -> QuerySet[CallbackRequest]:
+    """The requests nobody has answered yet, oldest first."""
     return (
-        CallbackRequest.objects.filter(called_at__isnull=True, estate__in=scope.estates())
+        callbacks_of(user=user)
+        .filter(called_at__isnull=True)
         .select_related("resident", "household__unit__building__estate")
         .order_by("requested_at", "pk")
     )
 
 
 def callback_get_for(*, user, callback_id) -> CallbackRequest:
-    """A waiting request in the user's estates (else "not found", whatever the id says)."""
+    """A request at the user's estates, answered or not (else "not found", whatever the id
+    says): a form opened for it may be sent after a colleague has called."""
     if not str(callback_id).isascii() or not str(callback_id).isdigit():
         raise NotFound()
-    callback = callbacks_waiting(user=user).filter(pk=callback_id).first()
+    callback = callbacks_of(user=user).filter(pk=callback_id).select_related("resident").first()
     if callback is None:
         raise NotFound()
     return callback

@@ -59,10 +59,8 @@ def report(request):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        household = data["household"]
-        building = household.unit.building if household else data["building"]
         item = data["item"] or selectors.item_from_words(
-            text=data["description"], estate=building.estate
+            text=data["description"], estate=_building(data).estate
         )
         if item is None:
             form.add_error(
@@ -70,23 +68,7 @@ def report(request):
             )
         else:
             try:
-                case = services.case_submit(
-                    item=item,
-                    description=data["description"],
-                    channel=Channel.WEB,
-                    created_by=request.user,
-                    resident=resident,
-                    estate=building.estate,
-                    building=building,
-                    household=household,
-                    location_text=data["location_text"],
-                    contact_name=data["contact_name"],
-                    contact_mobile=data["contact_mobile"],
-                    photos=data["photos"],
-                    photos_public=data["photos_public"],
-                    idempotency_key=data["idempotency_key"],
-                    resubmit_window=services.FORM_RESUBMIT_WINDOW,
-                )
+                case = _file(request, data, item=item, channel=Channel.WEB, resident=resident)
             except ApplicationError as error:
                 form.add_error(None, error.message)
             else:
@@ -96,6 +78,34 @@ def report(request):
                 )
                 return redirect("cases:mine_detail", tracking_no=case.tracking_no)
     return render(request, "cases/report.html", {"form": form, "has_home": households.exists()})
+
+
+def _building(data):
+    household = data["household"]
+    return household.unit.building if household else data["building"]
+
+
+def _file(request, data, *, item, channel, resident, contact_mobile=None):
+    """File what the report or intake form says: the place, the words and photos, the
+    contact (a resubmission of the same form returns the case filed already)."""
+    building = _building(data)
+    return services.case_submit(
+        item=item,
+        description=data["description"],
+        channel=channel,
+        created_by=request.user,
+        resident=resident,
+        estate=building.estate,
+        building=building,
+        household=data["household"],
+        location_text=data["location_text"],
+        contact_name=data["contact_name"],
+        contact_mobile=contact_mobile or data["contact_mobile"],
+        photos=data["photos"],
+        photos_public=data["photos_public"],
+        idempotency_key=data["idempotency_key"],
+        resubmit_window=services.FORM_RESUBMIT_WINDOW,
+    )
 
 
 @login_required
@@ -411,7 +421,7 @@ def notifications(request):
 @login_required
 def callbacks(request):
     """待回电: the residents waiting to be called back, oldest first."""
-    if not scope_for(request.user).has(Permission.HANDLE_CASES):
+    if not selectors.answers_callbacks(request.user):
         raise NotFound()
     return render(
         request,
@@ -464,28 +474,17 @@ def staff_new(request):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        household = data["household"]
-        building = household.unit.building if household else data["building"]
         resident = (
             resident_by_mobile(mobile=data["resident_mobile"]) if data["resident_mobile"] else None
         )
         try:
-            case = services.case_submit(
+            case = _file(
+                request,
+                data,
                 item=data["item"],
-                description=data["description"],
                 channel=data["channel"],
-                created_by=request.user,
                 resident=resident,
-                estate=building.estate,
-                building=building,
-                household=household,
-                location_text=data["location_text"],
-                contact_name=data["contact_name"],
                 contact_mobile=data["contact_mobile"] or data["resident_mobile"],
-                photos=data["photos"],
-                photos_public=data["photos_public"],
-                idempotency_key=data["idempotency_key"],
-                resubmit_window=services.FORM_RESUBMIT_WINDOW,
             )
         except ApplicationError as error:
             form.add_error(None, error.message)

@@ -5,10 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import CallbackRequest, Case
+from cases.selectors import answers_callbacks, callbacks_of
 from cases.services.guard import _refuse
 from core.errors import Forbidden, NotFound
-from orgs.roles import Permission
-from orgs.selectors import scope_for
 from residents.selectors import homes_of, resident_for_user
 
 
@@ -41,10 +40,9 @@ def callback_done(
 ) -> CallbackRequest:
     """Someone called the resident back (and filed `case`, if there was one to file). Of two
     staff calling at once, the second is told a colleague already did."""
-    scope = scope_for(actor)
-    if not scope.has(Permission.HANDLE_CASES):
+    if not answers_callbacks(actor):
         raise Forbidden(_("Your role may not do this."))
-    if not scope.estates().filter(pk=callback.estate_id).exists():
+    if not callbacks_of(user=actor).filter(pk=callback.pk).exists():
         raise NotFound()
     now = now or timezone.now()
     done = CallbackRequest.objects.filter(pk=callback.pk, called_at__isnull=True).update(

@@ -7,7 +7,9 @@ from django.urls import reverse
 from cases import services
 from cases.models import CallbackRequest, Case
 from core.errors import ApplicationError, Forbidden, NotFound
+from core.testing import make_user
 from orgs.models import User
+from orgs.roles import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -70,8 +72,9 @@ def test_two_staff_calling_back_the_second_is_told(world, asked):
 
 
 def test_who_may_not_close_a_request(world, asked):
+    other_community = make_user("other-shequ", role=Role.COMMUNITY_STAFF, org_unit=world.C2)
     with pytest.raises(NotFound):
-        services.callback_done(callback=asked, actor=world.other_manager)
+        services.callback_done(callback=asked, actor=other_community)
     with pytest.raises(Forbidden):
         services.callback_done(callback=asked, actor=User.objects.create(username="x"))
     assert CallbackRequest.objects.get().called_at is None
@@ -82,3 +85,43 @@ def test_a_bad_request_number_is_not_found(world, client_for, bad):
     response = client_for(world.community).get(reverse("cases:staff_new") + f"?callback={bad}")
 
     assert response.status_code == 404
+
+
+def test_the_property_company_neither_sees_nor_closes_the_community_s_call_backs(
+    world, asked, client_for
+):
+    """A call-back is asked of the community: the company's staff in the same estate do not
+    read the resident's number from it."""
+    for user in (world.manager, world.property_staff, world.technician):
+        page = client_for(user).get(reverse("cases:callbacks"))
+        assert world.R1.mobile not in page.content.decode()
+        with pytest.raises((Forbidden, NotFound)):
+            services.callback_done(callback=asked, actor=user)
+    assert CallbackRequest.objects.get().called_at is None
+
+
+def test_a_case_typed_while_a_colleague_closed_the_call_back_is_still_filed(
+    world, asked, client_for
+):
+    page = reverse("cases:staff_new") + f"?callback={asked.pk}"
+    client = client_for(world.community)
+    client.get(page)  # the form is open on one desk
+    services.callback_done(callback=asked, actor=world.secretary)  # a colleague: nothing to file
+
+    response = client.post(
+        page,
+        {
+            "item": "RB15",
+            "description": "回电：楼上漏水，厨房天花板滴水",
+            "channel": "phone",
+            "resident_mobile": world.R1.mobile,
+            "household": world.H1.pk,
+            "idempotency_key": "cb2",
+        },
+        follow=True,
+    )
+
+    assert Case.objects.count() == 1  # the words typed are not lost
+    assert "已有同事给这位居民回过电话了" in response.content.decode()
+    asked.refresh_from_db()
+    assert (asked.called_by, asked.case) == (world.secretary, None)
