@@ -7,4 +7,6 @@ scripts/browser-deps.sh
 printf '\n==> Lint (ruff)\n'
 .venv/bin/ruff check .
 printf '\n==> Tests (%s)\n' "${DATABASE_URL:-sqlite}"
-exec .venv/bin/pytest "$@"
+# One test process per core (pytest-xdist; TEST_WORKERS=0 runs them in this process, as a
+# debugger wants). Each process has its own test database.
+exec .venv/bin/pytest -n "${TEST_WORKERS:-auto}" "$@"
