@@ -49,7 +49,8 @@ def test_stale_accept_by_a_second_user_shows_what_changed_and_reloads(
         .inner_text()
         .endswith("· Wuye_Jingli · 已受理（签收）")
     )
-    assert phone.evaluate("document.activeElement.classList.contains('hgj-refusal')")
+    # htmx focuses the fragment's autofocus once the swap settles, a moment after it appears
+    phone.wait_for_function("document.activeElement.classList.contains('hgj-refusal')")
     assert phone.locator('[data-status="submitted"]').is_visible()  # the page as it was
     phone.shot("refusal-1-stale-accept")
     refusal.get_by_role("link", name="重新载入此诉求").click()

@@ -23,6 +23,7 @@ def test_a_resident_on_a_phone_reaches_notices_language_and_bookings(
     phone.shot("phone-nav-1-bar")
 
     phone.get_by_role("button", name="菜单").click()
+    phone.locator("#nav.show").wait_for()  # opened, not still sliding open
     phone.locator("#nav").get_by_role("link", name="我的预约").click()
     phone.get_by_role("heading", name="我的预约").wait_for()
 
