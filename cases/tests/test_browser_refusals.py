@@ -76,7 +76,11 @@ def test_bad_photo_on_resolve_is_refused_next_to_the_form(desktop, live_server, 
 
     # A picture the browser can draw is shrunk before it is sent (static/js/app.js); one it
     # cannot draw goes as it is, and the server's limit refuses it.
-    big = {"name": "big.jpg", "mimeType": "image/jpeg", "buffer": b"\xff\xd8" + b"\0" * 30 * 2**20}
+    big = {
+        "name": "big.jpg",
+        "mimeType": "image/jpeg",
+        "buffer": b"\xff\xd8" + b"\0" * (10 * 2**20 + 1),
+    }
     form.locator("input[type=file]").set_input_files(big)
     form.locator("button[type=submit]").click()
     refusal.get_by_text("“big.jpg”超过 10 MB。").wait_for()
