@@ -6,6 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from cases.services import case_submit
 from catalog.models import Item
@@ -38,6 +39,15 @@ def _clear_cache():
     forget()
     yield
     forget()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the platform's default language. A request activates its language
+    for the thread it ran in (as Django's LocaleMiddleware does), so a test that asked in
+    English would otherwise leave whichever test runs next in that process in English."""
+    translation.deactivate()
+    yield
 
 
 @pytest.fixture(scope="session")
