@@ -12,6 +12,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from bench.measure import Server, load
+from cases.worker import deliver_outbox
 from catalog.models import Item
 from connect import imports, services
 from connect.models import CategoryCode, ConnectedSystem
@@ -108,6 +109,7 @@ def file_import(*, rows: int = 10_000, seed: int = 20261203) -> dict:
     workbook.save(out)
     data = out.getvalue()
 
+    deliver_outbox(now=timezone.now())  # what earlier figures left: not this file's
     started = time.perf_counter()
     preview = imports.order_file_preview(system=system, name="bench.xlsx", data=data)
     preview_seconds = time.perf_counter() - started
@@ -115,6 +117,10 @@ def file_import(*, rows: int = 10_000, seed: int = 20261203) -> dict:
     started = time.perf_counter()
     imports.order_import_confirm(batch=batch, actor=staff)
     seconds = time.perf_counter() - started
+    # The worker then tells everyone concerned and records triage's suggestions.
+    started = time.perf_counter()
+    delivered = deliver_outbox(now=timezone.now())
+    worker_seconds = time.perf_counter() - started
     return {
         "rows": rows,
         "file_mb": round(len(data) / 1024 / 1024, 2),
@@ -123,6 +129,8 @@ def file_import(*, rows: int = 10_000, seed: int = 20261203) -> dict:
         "import_seconds": round(seconds, 2),
         "rows_per_second": round(rows / seconds, 1),
         "target": "10,000 rows in under 60 s",
+        "worker_messages": delivered,
+        "worker_seconds": round(worker_seconds, 2),
     }
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Case
+from cases.notify import outbox_message, outbox_write
 from core.errors import ApplicationError, Conflict
 from triage import selectors
 from triage.models import ModelVersion, Suggestion
@@ -97,17 +98,39 @@ def model_retrain_sweep(*, now: datetime) -> int:
         return 0
 
 
-def suggestion_record_on_intake(*, cases) -> list[Suggestion]:
+# The outbox channel on which the worker records a new case's suggestion.
+SUGGESTION_CHANNEL = "triage"
+
+
+def suggestions_queue_on_intake(*, cases) -> int:
     """Hook of `cases.hooks.CASE_FILED` (added in `TriageConfig.ready`): every intake channel
-    records its suggestions here, in one place, a file's batch in one write. Only appeals: the
-    model learns appeal items, so a service request has nothing to compare with. Intake runs
-    it in a savepoint of its own, so a failure (logged) never undoes the cases."""
-    suggestions = [
-        s
-        for case in cases
-        if case.kind == Case.Kind.APPEAL and (s := _suggestion(case, now=case.created_at))
-    ]
-    return Suggestion.objects.bulk_create(suggestions, ignore_conflicts=True)
+    queues its new appeals' suggestions here, a file's batch in one write. Each appeal gets an
+    outbox row, written with the case; the worker records the suggestion from it
+    (`SuggestionChannel`), so intake never waits for the model and a crash loses none. Only
+    appeals: the model learns appeal items, so a service request has nothing to compare with."""
+    return outbox_write(
+        [
+            outbox_message(
+                channel=SUGGESTION_CHANNEL,
+                recipient=str(case.pk),
+                body=case.tracking_no,
+                at=case.created_at,
+            )
+            for case in cases
+            if case.kind == Case.Kind.APPEAL
+        ]
+    )
+
+
+class SuggestionChannel:
+    """Delivers a queued suggestion: what the active model suggests for the case named by the
+    message is recorded as of the case's filing (`suggestion_record`; once: a repeat finds the
+    record made already). A case gone since (merged away and deleted) has nothing to record."""
+
+    def send(self, message) -> None:
+        case = Case.objects.select_related("item", "estate").filter(pk=message.recipient).first()
+        if case is not None:
+            suggestion_record(case=case, now=case.created_at)
 
 
 def suggestion_record(*, case, now: datetime | None = None) -> Suggestion | None:

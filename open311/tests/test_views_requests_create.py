@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from cases.models import Case
+from cases.worker import deliver_outbox
 from open311 import services
 from open311.tests.conftest import BASE, jpeg, json_doc, post_request, xml_doc
 from triage.models import Suggestion
@@ -257,6 +258,7 @@ def test_create_records_the_suggestion_of_the_active_model(api, app, world):
     active = model_train(reason="test")
 
     response = post_request(api, app, service_code="RB15", description="楼上漏水，水一直往下滴")
+    deliver_outbox(now=timezone.now())
 
     assert response.status_code == 200
     suggestion = Suggestion.objects.get()
@@ -267,6 +269,7 @@ def test_create_records_the_suggestion_of_the_active_model(api, app, world):
 
 def test_create_without_a_model_files_the_case_and_records_nothing(api, app):
     response = post_request(api, app)
+    deliver_outbox(now=timezone.now())
 
     assert response.status_code == 200
     assert Case.objects.get().tracking_no == json_doc(response)[0]["service_request_id"]

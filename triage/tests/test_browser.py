@@ -4,8 +4,10 @@ and a staff correction from the case page."""
 import re
 
 import pytest
+from django.utils import timezone
 
 from cases.models import Case
+from cases.worker import deliver_outbox
 from core.testing import PASSWORD
 from residents.models import SmsMessage
 from triage.models import Suggestion
@@ -43,6 +45,7 @@ def test_resident_uses_a_suggestion_and_staff_correct_another_case(
 
     case = Case.objects.get()
     assert case.item.code == "RB15"
+    deliver_outbox(now=timezone.now())  # as the worker does beside the web server
     suggestion = Suggestion.objects.get(case=case)
     assert suggestion.model == model and suggestion.accepted
 

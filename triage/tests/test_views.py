@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case, CaseEvent
+from cases.worker import deliver_outbox
 from core.testing import T0
 from triage.models import ModelVersion, Suggestion
 
@@ -92,6 +93,7 @@ def test_filing_a_report_records_the_suggestion_of_the_active_model(
             "idempotency_key": "k1",
         },
     )
+    deliver_outbox(now=timezone.now())
 
     suggestion = Suggestion.objects.get(case=Case.objects.get())
     assert suggestion.model == trained
