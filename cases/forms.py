@@ -14,15 +14,19 @@ from core.forms import StyledForm
 from orgs.models import Building, Estate, Household, OrgUnit, PropertyCompany
 
 
-class MultipleFileInput(forms.ClearableFileInput):
+class PhotosInput(forms.ClearableFileInput):
+    """The photos chosen from the phone's gallery or files, and a button beside them that opens
+    the camera directly (`capture`), each shot added to the photos chosen."""
+
     allow_multiple_selected = True
+    template_name = "cases/widgets/photos.html"
 
 
 class PhotosField(forms.FileField):
     """Up to nine photos; each is checked by `cases.uploads` in the service."""
 
     # data-shrink: the phone scales the photos down before sending them (static/js/app.js).
-    widget = MultipleFileInput(attrs={"accept": "image/*", "multiple": True, "data-shrink": True})
+    widget = PhotosInput(attrs={"accept": "image/*", "multiple": True, "data-shrink": True})
 
     def clean(self, data, initial=None):
         files = data if isinstance(data, list | tuple) else ([data] if data else [])
@@ -131,6 +135,8 @@ class ReportForm(StyledForm):
 
     def __init__(self, *args, households=None, buildings=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # The form comes back by htmx after a refusal with the photos chosen still in place.
+        self.fields["photos"].widget.attrs["hx-preserve"] = True
         self.fields["household"].queryset = (
             households if households is not None else (Household.objects.none())
         )

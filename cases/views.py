@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -76,8 +76,18 @@ def report(request):
                     request,
                     _("Received. Your tracking number is %(no)s.") % {"no": case.tracking_no},
                 )
-                return redirect("cases:mine_detail", tracking_no=case.tracking_no)
-    return render(request, "cases/report.html", {"form": form, "has_home": households.exists()})
+                return _go(request, reverse("cases:mine_detail", args=[case.tracking_no]))
+    template = "cases/report.html#form" if is_htmx(request) else "cases/report.html"
+    return render(request, template, {"form": form, "has_home": households.exists()})
+
+
+def _go(request, url: str) -> HttpResponse:
+    """Where a form sent by htmx goes next: the whole page, not a swap inside the form."""
+    if not is_htmx(request):
+        return redirect(url)
+    response = HttpResponse(status=204)
+    response["HX-Redirect"] = url
+    return response
 
 
 def _building(data):

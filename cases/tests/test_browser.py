@@ -51,7 +51,7 @@ def test_leak_reported_on_a_phone_is_handled_and_rated(phone, desktop, tmp_path,
     phone.goto("/cases/report/?item=RB15")
     phone.get_by_label("问题描述").fill("楼上漏水，卫生间天花板一直在滴水")
     phone.get_by_label("在我家").select_option(str(world.H1.pk))
-    phone.locator("input[type=file]").set_input_files(str(_photo(tmp_path)))
+    phone.locator("input[name=photos][multiple]").set_input_files(str(_photo(tmp_path)))
     phone.shot("journey-1-resident-report")
     phone.get_by_role("button", name="提交").click()
     phone.get_by_text("诉求编号").first.wait_for()

@@ -60,7 +60,7 @@ def test_a_phone_photo_is_shrunk_before_it_is_sent(phone, live_server, world, ca
     phone.goto("/cases/report/")
     phone.get_by_label("问题描述").fill("楼道灯坏了，晚上一片黑")
     phone.get_by_label("问题类别").select_option("RB19")
-    photos = phone.locator("input[type=file]")
+    photos = phone.locator("input[name=photos][multiple]")
     photos.set_input_files(str(path))
     phone.wait_for_function(
         "input => !input.dataset.shrinking && input.files[0].name === 'IMG_0001.jpg' "

@@ -70,7 +70,7 @@ def test_bad_photo_on_resolve_is_refused_next_to_the_form(desktop, live_server, 
     refusal = desktop.locator("form[data-action=resolve] + .hgj-refusal")
 
     fake = {"name": "fake.jpg", "mimeType": "image/jpeg", "buffer": b"not a picture at all"}
-    form.locator("input[type=file]").set_input_files(fake)
+    form.locator("input[name=photos][multiple]").set_input_files(fake)
     form.locator("button[type=submit]").click()
     refusal.get_by_text("“fake.jpg”不是可识别的图片。").wait_for()
 
@@ -81,7 +81,7 @@ def test_bad_photo_on_resolve_is_refused_next_to_the_form(desktop, live_server, 
         "mimeType": "image/jpeg",
         "buffer": b"\xff\xd8" + b"\0" * (10 * 2**20 + 1),
     }
-    form.locator("input[type=file]").set_input_files(big)
+    form.locator("input[name=photos][multiple]").set_input_files(big)
     form.locator("button[type=submit]").click()
     refusal.get_by_text("“big.jpg”超过 10 MB。").wait_for()
     desktop.shot("refusal-2-big-photo")

@@ -101,3 +101,23 @@ document.addEventListener("change", async (event) => {
   input.files = files.files; // setting them fires no new change event
   delete input.dataset.shrinking;
 });
+
+// A shot from the camera button (cases/widgets/photos.html) joins the photos chosen so far.
+document.addEventListener("change", async (event) => {
+  const camera = event.target;
+  if (!camera.matches("input[type=file][data-add-to]") || !window.DataTransfer) {
+    return;
+  }
+  const photos = document.getElementById(camera.dataset.addTo);
+  photos.dataset.shrinking = "1";
+  const files = new DataTransfer();
+  for (const file of photos.files) {
+    files.items.add(file);
+  }
+  for (const file of camera.files) {
+    files.items.add(await shrunk(file));
+  }
+  photos.files = files.files;
+  camera.value = ""; // sent once, with the others
+  delete photos.dataset.shrinking;
+});

@@ -1,0 +1,55 @@
+"""Photos on a phone, in a real browser: a shot from the camera button joins the photos chosen,
+and none of them is lost when the report comes back refused."""
+
+import pytest
+from PIL import Image
+
+from cases.models import Case
+from core.testing import sign_in
+from orgs.models import User
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def _photos(tmp_path, *colours):
+    paths = []
+    for n, colour in enumerate(colours):
+        path = tmp_path / f"IMG_{n}.jpg"
+        Image.new("RGB", (640, 480), colour).save(path, "JPEG")
+        paths.append(str(path))
+    return paths
+
+
+def test_photos_chosen_and_taken_survive_a_refusal_and_are_filed(
+    phone, live_server, world, catalogue, tmp_path
+):
+    world.R1.user = User.objects.create(username="resident-r1")
+    world.R1.save()
+    sign_in(phone, live_server, world.R1.user)
+    gallery, camera = _photos(tmp_path, "red", "green"), _photos(tmp_path / ".", "blue")[0]
+
+    phone.goto("/cases/report/")
+    phone.get_by_label("问题描述").fill("楼道灯坏了，晚上一片黑")
+    phone.get_by_label("问题类别").select_option("RB19")
+    phone.locator("#id_photos").set_input_files(gallery)
+    phone.get_by_label("拍照").set_input_files(camera)
+    photos = phone.locator("#id_photos")
+    phone.wait_for_function(
+        "input => !input.dataset.shrinking && input.files.length === 3",
+        arg=photos.element_handle(),
+    )
+    phone.get_by_label("在我家").select_option("")  # not at home, and no building named
+    phone.get_by_role("button", name="提交").click()
+
+    phone.get_by_text("请说明位置").wait_for()
+    assert Case.objects.count() == 0  # nothing filed
+    assert photos.evaluate("input => input.files.length") == 3  # still chosen
+    assert phone.get_by_label("问题描述").input_value() == "楼道灯坏了，晚上一片黑"
+    phone.shot("photos-kept-after-refusal")
+    phone.get_by_label("在我家").select_option(str(world.H1.pk))
+    phone.get_by_role("button", name="提交").click()
+    phone.get_by_text("诉求编号").first.wait_for()
+
+    case = Case.objects.get()
+    assert case.photos.count() == 3
+    assert phone.url.endswith(f"/cases/mine/{case.tracking_no}/")
