@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +24,7 @@ from cases.models import Case, Channel
 from catalog.models import Item
 from core.errors import ApplicationError, Conflict, NotFound
 from core.forms import form_refusal
-from core.http import client_ip, is_htmx, post_id, render_error
+from core.http import client_ip, is_htmx, page_redirect, post_id, render_error
 from orgs.roles import Permission
 from orgs.selectors import scope_for
 from residents.masking import mask_mobile
@@ -76,18 +76,11 @@ def report(request):
                     request,
                     _("Received. Your tracking number is %(no)s.") % {"no": case.tracking_no},
                 )
-                return _go(request, reverse("cases:mine_detail", args=[case.tracking_no]))
+                return page_redirect(
+                    request, reverse("cases:mine_detail", args=[case.tracking_no])
+                )
     template = "cases/report.html#form" if is_htmx(request) else "cases/report.html"
     return render(request, template, {"form": form, "has_home": households.exists()})
-
-
-def _go(request, url: str) -> HttpResponse:
-    """Where a form sent by htmx goes next: the whole page, not a swap inside the form."""
-    if not is_htmx(request):
-        return redirect(url)
-    response = HttpResponse(status=204)
-    response["HX-Redirect"] = url
-    return response
 
 
 def _building(data):

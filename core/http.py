@@ -1,10 +1,21 @@
 """Small request/response helpers shared by all HTML views."""
 
-from django.shortcuts import render
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
 
 
 def is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
+
+
+def page_redirect(request, url: str) -> HttpResponse:
+    """Go to another page: a redirect, or for htmx (which would swap the next page into the
+    element that asked) an `HX-Redirect` that loads it as a whole page."""
+    if not is_htmx(request):
+        return redirect(url)
+    response = HttpResponse(status=204)
+    response["HX-Redirect"] = url
+    return response
 
 
 def client_ip(request) -> str:

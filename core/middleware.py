@@ -1,14 +1,13 @@
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.http import HttpResponse
 from django.shortcuts import resolve_url
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 
 from core.errors import ApplicationError
-from core.http import is_htmx, render_error
+from core.http import is_htmx, page_redirect, render_error
 
 
 class LanguageMiddleware:
@@ -56,8 +55,7 @@ class RefusalMiddleware:
             if urlsplit(response["Location"]).path == sign_in:
                 page = urlsplit(request.headers.get("HX-Current-URL", ""))
                 back = page.path + (f"?{page.query}" if page.query else "")
-                response = HttpResponse(status=204)
-                response["HX-Redirect"] = f"{sign_in}?{urlencode({'next': back or '/'})}"
+                response = page_redirect(request, f"{sign_in}?{urlencode({'next': back or '/'})}")
         return response
 
     def process_exception(self, request, exception):

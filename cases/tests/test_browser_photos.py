@@ -53,3 +53,25 @@ def test_photos_chosen_and_taken_survive_a_refusal_and_are_filed(
     case = Case.objects.get()
     assert case.photos.count() == 3
     assert phone.url.endswith(f"/cases/mine/{case.tracking_no}/")
+
+
+def test_a_file_that_is_no_photo_is_refused_in_the_form_and_nothing_is_filed(
+    phone, live_server, world, catalogue, tmp_path
+):
+    world.R1.user = User.objects.create(username="resident-r1")
+    world.R1.save()
+    sign_in(phone, live_server, world.R1.user)
+    fake = tmp_path / "IMG_9.jpg"
+    fake.write_bytes(b"not a picture at all" * 100)
+
+    phone.goto("/cases/report/")
+    phone.get_by_label("问题描述").fill("楼道灯坏了，晚上一片黑")
+    phone.get_by_label("问题类别").select_option("RB19")
+    phone.locator("#id_photos").set_input_files(str(fake))
+    phone.get_by_role("button", name="提交").click()
+
+    phone.locator("#report-form .alert-danger").wait_for()
+    assert "图片" in phone.locator("#report-form .alert-danger").inner_text()
+    assert Case.objects.count() == 0
+    assert phone.url.endswith("/cases/report/")  # the page stayed, the words with it
+    assert phone.get_by_label("问题描述").input_value() == "楼道灯坏了，晚上一片黑"

@@ -88,36 +88,30 @@ async function shrunk(file) {
   }
 }
 
+// A shot from the camera button (cases/widgets/photos.html, data-add-to) joins the photos
+// already chosen in its photos input; a choice in the photos input replaces them, as usual.
 document.addEventListener("change", async (event) => {
   const input = event.target;
-  if (!input.matches("input[type=file][data-shrink]") || !window.DataTransfer) {
+  if (!input.matches("input[type=file][data-shrink], input[type=file][data-add-to]")) {
     return;
   }
-  input.dataset.shrinking = "1";
+  if (!window.DataTransfer) {
+    return;
+  }
+  const photos = input.dataset.addTo ? document.getElementById(input.dataset.addTo) : input;
+  photos.dataset.shrinking = "1";
   const files = new DataTransfer();
+  if (photos !== input) {
+    for (const file of photos.files) {
+      files.items.add(file);
+    }
+  }
   for (const file of input.files) {
     files.items.add(await shrunk(file));
   }
-  input.files = files.files; // setting them fires no new change event
-  delete input.dataset.shrinking;
-});
-
-// A shot from the camera button (cases/widgets/photos.html) joins the photos chosen so far.
-document.addEventListener("change", async (event) => {
-  const camera = event.target;
-  if (!camera.matches("input[type=file][data-add-to]") || !window.DataTransfer) {
-    return;
+  photos.files = files.files; // setting them fires no new change event
+  if (photos !== input) {
+    input.value = ""; // sent once, with the others
   }
-  const photos = document.getElementById(camera.dataset.addTo);
-  photos.dataset.shrinking = "1";
-  const files = new DataTransfer();
-  for (const file of photos.files) {
-    files.items.add(file);
-  }
-  for (const file of camera.files) {
-    files.items.add(await shrunk(file));
-  }
-  photos.files = files.files;
-  camera.value = ""; // sent once, with the others
   delete photos.dataset.shrinking;
 });
