@@ -265,13 +265,18 @@ ACTIONS: dict[str, ActionSpec] = {
 
 def action_forms(*, case: Case, user) -> list[tuple[str, str, Any]]:
     """The actions this user can take on this case now, each with an empty form: those the
-    services' own guard would let through."""
+    services' own guard would let through. The forms share one page, so each names its fields'
+    ids after its action (a label must lead to its own form's field)."""
     allowed = services.case_actions_allowed(case=case, actor=user)
     return [
         (
             name,
             _(spec.label),
-            spec.form(initial={"version": case.version}, **spec.form_kwargs(case, user)),
+            spec.form(
+                initial={"version": case.version},
+                auto_id=f"id_{name}_%s",
+                **spec.form_kwargs(case, user),
+            ),
         )
         for name, spec in ACTIONS.items()
         if spec.transition in allowed

@@ -67,8 +67,12 @@ def scope_parts(user) -> tuple[Q, Q | None]:
 
 
 def scope_place_q(scope) -> Q:
-    """The cases of a scope's areas and companies."""
-    return subtree_q("area_path", scope.org_paths) | Q(company_id__in=scope.company_ids)
+    """The cases of a scope's areas and companies (and a technician's pool of open cases
+    nobody is assigned to, where their company allows it)."""
+    place = subtree_q("area_path", scope.org_paths) | Q(company_id__in=scope.company_ids)
+    if scope.pool_company_ids:
+        place |= Q(company_id__in=scope.pool_company_ids, assignee=None, status__in=OPEN_STATUSES)
+    return place
 
 
 def joined_or_assigned_q(user, scope) -> Q:
@@ -95,6 +99,12 @@ def case_visible_to(*, user, case: Case) -> bool:
         return False
     if case.company_id in scope.company_ids or any(
         case.area_path.startswith(path) for path in scope.org_paths
+    ):
+        return True
+    if (
+        case.company_id in scope.pool_company_ids
+        and not case.assignee_id
+        and case.status in OPEN_STATUSES
     ):
         return True
     return cases_in_scope(user=user).filter(pk=case.pk).exists()
@@ -464,3 +474,32 @@ def tab_counts(*, user, now=None) -> dict[str, int]:
 
 def unread_notifications(*, user) -> QuerySet[Notification]:
     return Notification.objects.filter(user=user, read_at__isnull=True).select_related("case")
+
+
+@dataclass(frozen=True)
+class Jobs:
+    """A technician's day (`jobs_for`)."""
+
+    mine: list[Case]
+    pool: list[Case]  # their company's open cases nobody is assigned to, where it allows it
+
+
+JOBS_POOL_SHOWN = 30
+
+
+def jobs_for(*, user) -> Jobs:
+    """The open cases assigned to a technician, the soonest due first, with what a visit needs
+    (the place, the contact, the resident's photos); and, where their company allows it, its
+    open cases nobody is assigned to yet (`Scope.pool_company_ids`)."""
+    scope = scope_for(user)
+    open_cases = (
+        Case.objects.filter(status__in=OPEN_STATUSES)
+        .select_related("item", "estate", "building", "household__unit")
+        .prefetch_related("photos")
+        .order_by("resolution_due", "pk")
+    )
+    pool = []
+    if scope.pool_company_ids:
+        pool = open_cases.filter(company_id__in=scope.pool_company_ids, assignee=None)
+        pool = list(pool[:JOBS_POOL_SHOWN])
+    return Jobs(mine=list(open_cases.filter(assignee=user)), pool=pool)

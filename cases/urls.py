@@ -11,6 +11,7 @@ urlpatterns = [
     path("join/<str:tracking_no>/", views.join, name="join"),
     path("r/<str:tracking_no>/", views.rate_link, name="rate_link"),
     path("inbox/", views.inbox, name="inbox"),
+    path("jobs/", views.jobs, name="jobs"),
     path("new/", views.staff_new, name="staff_new"),
     path("callback/", views.callback, name="callback"),
     path("callbacks/", views.callbacks, name="callbacks"),
@@ -21,4 +22,5 @@ urlpatterns = [
     path("<int:case_id>/", views.detail, name="detail"),
     path("<int:case_id>/act/<str:action>/", views.act, name="act"),
     path("<int:case_id>/contact/", views.reveal_contact, name="reveal_contact"),
+    path("<int:case_id>/call/", views.call_contact, name="call_contact"),
 ]

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -76,9 +76,7 @@ def report(request):
                     request,
                     _("Received. Your tracking number is %(no)s.") % {"no": case.tracking_no},
                 )
-                return page_redirect(
-                    request, reverse("cases:mine_detail", args=[case.tracking_no])
-                )
+                return page_redirect(request, reverse("cases:mine_detail", args=[case.tracking_no]))
     template = "cases/report.html#form" if is_htmx(request) else "cases/report.html"
     return render(request, template, {"form": form, "has_home": households.exists()})
 
@@ -389,6 +387,29 @@ def reveal_contact(request, case_id):
     context = _case_context(request, case, revealed=True)
     template = "cases/detail.html#contact" if is_htmx(request) else "cases/detail.html"
     return render(request, template, context)
+
+
+@login_required
+def jobs(request):
+    """A technician's phone home: today's jobs, the soonest due first."""
+    if not scope_for(request.user).is_staff:
+        raise NotFound()
+    return render(request, "cases/jobs.html", {"jobs": selectors.jobs_for(user=request.user)})
+
+
+class _Dial(HttpResponseRedirect):
+    allowed_schemes = ["tel"]
+
+
+@login_required
+@require_POST
+def call_contact(request, case_id):
+    """One tap on a job's masked number: the phone's dialler opens with it (recorded)."""
+    case = selectors.case_get_for(user=request.user, case_id=case_id)
+    mobile = services.case_call_contact(case=case, actor=request.user, ip=client_ip(request))
+    if not is_htmx(request):
+        return _Dial(f"tel:{mobile}")
+    return page_redirect(request, f"tel:{mobile}")
 
 
 @login_required

@@ -119,6 +119,13 @@ class PropertyCompany(models.Model):
     service_phone = models.CharField(_("service phone"), max_length=20, blank=True)
     party_branch = models.CharField(_("party branch"), max_length=100, blank=True)
     is_alliance_member = models.BooleanField(_("alliance member"), default=False)
+    technicians_see_unassigned = models.BooleanField(
+        _("technicians see open cases nobody is assigned to"),
+        default=False,
+        help_text=_(
+            "Otherwise a technician sees only the cases assigned to them, not the company's inbox."
+        ),
+    )
 
     class Meta:
         verbose_name = _("property company")

@@ -40,7 +40,13 @@ class Scope:
 
     everything: bool = False
     org_paths: tuple[str, ...] = ()
+    # The companies whose cases the user sees, as its managers and desk staff do.
     company_ids: frozenset[int] = frozenset()
+    # A technician sees their jobs, not the company's inbox: the cases assigned to them and, in
+    # a company that allows it (`PropertyCompany.technicians_see_unassigned`, `pool_company_ids`),
+    # its open cases nobody is assigned to yet. Its estates and buildings they see all the same.
+    job_company_ids: frozenset[int] = frozenset()
+    pool_company_ids: frozenset[int] = frozenset()
     # Partners see the structure of the units they serve, but only the cases they are in.
     partner_paths: tuple[str, ...] = ()
     roles: tuple[str, ...] = ()
@@ -58,6 +64,11 @@ class Scope:
         return self.everything or permission in self.permissions
 
     @property
+    def place_company_ids(self) -> frozenset[int]:
+        """The companies whose estates and buildings the user sees."""
+        return self.company_ids | self.job_company_ids
+
+    @property
     def structure_paths(self) -> tuple[str, ...]:
         return _outermost(self.org_paths + self.partner_paths)
 
@@ -70,7 +81,7 @@ class Scope:
         if self.everything:
             return PropertyCompany.objects.all()
         return PropertyCompany.objects.filter(
-            Q(id__in=self.company_ids) | Q(id__in=self.estates().values("company_id"))
+            Q(id__in=self.place_company_ids) | Q(id__in=self.estates().values("company_id"))
         )
 
     def estates(self) -> QuerySet[Estate]:
@@ -81,7 +92,7 @@ class Scope:
         ).values("estate_id")
         return Estate.objects.filter(
             subtree_q("community__path", self.structure_paths)
-            | Q(company_id__in=self.company_ids)
+            | Q(company_id__in=self.place_company_ids)
             | Q(id__in=via_buildings)
         )
 
@@ -91,7 +102,7 @@ class Scope:
         return Building.objects.filter(
             subtree_q("microgrid__path", self.structure_paths)
             | subtree_q("estate__community__path", self.structure_paths)
-            | Q(estate__company_id__in=self.company_ids)
+            | Q(estate__company_id__in=self.place_company_ids)
         )
 
     def households(self) -> QuerySet[Household]:
@@ -119,9 +130,13 @@ def scope_for(user) -> Scope:
     if cached is not None:
         return cached
     memberships = list(
-        StaffMembership.objects.filter(user=user, is_active=True).select_related("org_unit")
+        StaffMembership.objects.filter(user=user, is_active=True).select_related(
+            "org_unit", "company"
+        )
     )
     roles = {m.role for m in memberships}
+    desk = {m.company_id for m in memberships if m.company_id and m.role != Role.TECHNICIAN}
+    jobs = {m.company for m in memberships if m.company_id and m.company_id not in desk}
     scope = Scope(
         everything=user.is_superuser,
         org_paths=_outermost(
@@ -130,7 +145,9 @@ def scope_for(user) -> Scope:
         partner_paths=_outermost(
             m.org_unit.path for m in memberships if m.org_unit_id and m.role == Role.PARTNER
         ),
-        company_ids=frozenset(m.company_id for m in memberships if m.company_id),
+        company_ids=frozenset(desk),
+        job_company_ids=frozenset(c.pk for c in jobs),
+        pool_company_ids=frozenset(c.pk for c in jobs if c.technicians_see_unassigned),
         roles=tuple(r for r in ROLE_PRECEDENCE if r in roles),
         permissions=frozenset(p for r in roles for p in ROLE_PERMISSIONS[r]),
     )

@@ -3,6 +3,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from connect.selectors import systems_for
+from orgs.roles import Role
 from orgs.selectors import scope_for, staff_overview_for
 from orgs.services import user_elder_mode_set
 from portal.context_processors import ELDER_COOKIE
@@ -13,6 +14,8 @@ def home(request):
     if not request.user.is_authenticated:
         return render(request, "portal/landing.html")
     scope = scope_for(request.user)
+    if scope.primary_role == Role.TECHNICIAN:
+        return redirect("cases:jobs")  # a technician's day is their jobs
     if scope.is_staff:
         overview = staff_overview_for(user=request.user)
         overview["residents"] = resident_count_for(user=request.user)

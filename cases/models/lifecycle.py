@@ -61,6 +61,7 @@ class Action(models.TextChoices):
     CLOSE = "close", _("Closed")
     AUTO_CLOSE = "auto_close", _("Closed automatically (not rated)")
     REVEAL_CONTACT = "reveal_contact", _("Contact details viewed")
+    CALL_CONTACT = "call_contact", _("Contact called")
     RECLASSIFY = "reclassify", _("Item corrected")
     PUBLISH_PHOTOS = "publish_photos", _("Photos approved for publication")
     ANONYMISE = "anonymise", _("Personal data removed (retention period over)")
@@ -104,6 +105,7 @@ TRANSITIONS: dict[str, tuple[frozenset, str | None]] = {
     Action.CLOSE: (frozenset({Status.RESOLVED}), Status.CLOSED),
     Action.AUTO_CLOSE: (frozenset({Status.RESOLVED}), Status.CLOSED),
     Action.REVEAL_CONTACT: (OPEN_STATUSES | DONE_STATUSES, None),
+    Action.CALL_CONTACT: (OPEN_STATUSES, None),
     Action.RECLASSIFY: (OPEN_STATUSES | {Status.RESOLVED, Status.CLOSED}, None),
     Action.PUBLISH_PHOTOS: (OPEN_STATUSES | {Status.RESOLVED, Status.CLOSED}, None),
     Action.ANONYMISE: (frozenset({Status.CLOSED, Status.MERGED}), None),
@@ -137,6 +139,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Action.MERGED_IN: _ROUTE,
     Action.CLOSE: _ROUTE,
     Action.REVEAL_CONTACT: frozenset({Permission.REVEAL_PERSONAL_DATA}),
+    # The technician assigned calls from their jobs; others only if they may see the number
+    # (`cases.services.guard._may_call`).
+    Action.CALL_CONTACT: _HANDLE,
     Action.PUBLISH_PHOTOS: _ROUTE,
 }
 RESIDENT_ACTIONS = frozenset({Action.RESIDENT_REPLY, Action.RATE, Action.REOPEN})

@@ -21,6 +21,7 @@ from cases.services.guard import PRECONDITIONS, CaseStateError, case_actions_all
 from cases.services.handling import (
     case_accept,
     case_assign,
+    case_call_contact,
     case_close,
     case_first_response,
     case_follow_up,
@@ -60,6 +61,7 @@ __all__ = [
     "case_auto_close",
     "case_close",
     "case_decide_extension",
+    "case_call_contact",
     "case_first_response",
     "case_join",
     "case_follow_up",

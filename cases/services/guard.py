@@ -18,7 +18,7 @@ from cases.models import (
 )
 from cases.selectors import case_visible_to
 from core.errors import ApplicationError, Conflict, Forbidden, NotFound
-from orgs.roles import Role
+from orgs.roles import Permission, Role
 from orgs.selectors import scope_for
 from residents.selectors import homes_of, resident_for_user
 
@@ -153,8 +153,16 @@ def _photos_await_approval(case: Case, actor, now) -> None:
         raise CaseStateError(_("No photo the resident agreed to publish is waiting."))
 
 
+def _may_call(case: Case, actor, now) -> None:
+    if not case.contact_mobile:
+        raise CaseStateError(_("This case has no number to call."))
+    if case.assignee_id != actor.pk and not scope_for(actor).has(Permission.REVEAL_PERSONAL_DATA):
+        raise Forbidden(_("Only the person the case is assigned to may call from here."))
+
+
 PRECONDITIONS = {
     Action.PUBLISH_PHOTOS: _photos_await_approval,
+    Action.CALL_CONTACT: _may_call,
     Action.EXTENSION_REQUEST: _extension_may_be_requested,
     Action.EXTENSION_APPROVE: _extension_may_be_decided,
     Action.EXTENSION_REJECT: _extension_may_be_decided,

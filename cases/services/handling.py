@@ -25,7 +25,7 @@ from catalog.selectors import (
 from orgs.roles import Permission
 from orgs.selectors import scope_for
 from residents.models import PersonalDataAccess
-from residents.services import personal_data_reveal
+from residents.services import personal_data_access_record, personal_data_reveal
 
 
 @transaction.atomic
@@ -99,8 +99,15 @@ def case_assign(*, case: Case, actor, assignee, expected_version=None, now=None)
     party = _guard(case, action=Action.ASSIGN, actor=actor, expected_version=expected_version)
     if not scope_for(assignee).has(Permission.HANDLE_CASES):
         _refuse(_("This person cannot handle cases."))
-    serves_area = any(case.area_path.startswith(p) for p in scope_for(assignee).partner_paths)
-    if not (serves_area or case_visible_to(user=assignee, case=case)):
+    theirs = scope_for(assignee)
+    # A partner serving the area, a technician of the case's company (who sees their jobs
+    # only once assigned), or anyone who sees the case.
+    serves_area = any(case.area_path.startswith(p) for p in theirs.partner_paths)
+    if not (
+        serves_area
+        or case.company_id in theirs.job_company_ids
+        or case_visible_to(user=assignee, case=case)
+    ):
         _refuse(_("This person works outside the case's area."))
     now = now or timezone.now()
     return _transition(
@@ -336,3 +343,33 @@ def case_reveal_contact(*, case: Case, actor, ip: str = "", now=None) -> CaseEve
         to_status=case.status,
         public=False,
     )
+
+
+@transaction.atomic
+def case_call_contact(*, case: Case, actor, ip: str = "", now=None) -> str:
+    """A tap on the contact's masked number in a technician's jobs: the number, for the
+    phone's dialler only (the page still shows it masked). The technician assigned may, and
+    whoever may see personal data. The call is an internal event on the case, a line in the
+    resident's own access log, and the case's first contact if nobody had contacted them."""
+    party = _guard(case, action=Action.CALL_CONTACT, actor=actor)
+    now = now or timezone.now()
+    personal_data_access_record(
+        actor=actor,
+        resident=case.resident,
+        ip=ip,
+        fields=[PersonalDataAccess.Field.MOBILE],
+        context=PersonalDataAccess.Context.CASE,
+        context_id=case.pk,
+        context_label=case.tracking_no,
+        now=now,
+    )
+    _transition(
+        case,
+        action=Action.CALL_CONTACT,
+        actor=actor,
+        party=party,
+        public=False,
+        changes={"first_response_at": case.first_response_at or now},
+        now=now,
+    )
+    return case.contact_mobile

@@ -26,6 +26,7 @@ from cases.tests.test_views import _jpeg
 from catalog.models import Item
 from core.errors import ApplicationError, Forbidden, NotFound
 from core.testing import make_user
+from orgs.models import User
 from orgs.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -232,6 +233,12 @@ SERVICES = {
         "manager",
         "technician",
         lambda w, c, a: services.case_reveal_contact(case=c, actor=a),
+    ),
+    "call_contact": (
+        "in_progress",
+        "manager",
+        "property_staff",  # sees the case, but neither is assigned it nor may see the number
+        lambda w, c, a: services.case_call_contact(case=c, actor=a),
     ),
     "rate": (
         "resolved",
@@ -447,7 +454,13 @@ def test_the_back_office_and_the_subdistrict_reply_and_correct_the_item(world, r
         "reclassify",
         "merge",
     }
-    assert _offered(case, world.technician) == {
+    # A technician sees their jobs, not the company's inbox: nothing until the case is theirs,
+    # or their company lets technicians see its open cases nobody is assigned to.
+    assert _offered(case, world.technician) == set()
+    world.P1.technicians_see_unassigned = True
+    world.P1.save()
+    technician = User.objects.get(pk=world.technician.pk)  # a fresh scope
+    assert _offered(case, technician) == {
         "accept",
         "reply",
         "note",

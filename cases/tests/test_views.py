@@ -1,4 +1,5 @@
 from datetime import timedelta
+from html.parser import HTMLParser
 from io import BytesIO
 
 import pytest
@@ -213,6 +214,43 @@ def test_case_page_only_offers_actions_the_role_may_take(world, resident_client,
     assert (
         'data-action="accept"' not in oversight_page and 'data-action="supervise"' in oversight_page
     )
+
+
+class _Labels(HTMLParser):
+    """Each label's target, and the ids of the fields inside each form."""
+
+    def __init__(self):
+        super().__init__()
+        self.form, self.ids, self.labels = None, [], []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.form = attrs.get("data-action")
+        if "id" in attrs:
+            self.ids.append((attrs["id"], self.form))
+        if tag == "label" and "for" in attrs:
+            self.labels.append((attrs["for"], self.form))
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.form = None
+
+
+def test_every_label_on_the_case_page_leads_to_its_own_forms_field(world, report, client_for):
+    """The case page has a form per action: a reply's "内容" and a resolution's text must not
+    share an id, or a tap on the resolution's label (and a screen reader) lands in the reply."""
+    case = report(now=timezone.now())
+    services.case_accept(case=case, actor=world.manager)
+    page = _Labels()
+    page.feed(
+        client_for(world.manager).get(reverse("cases:detail", args=[case.pk])).content.decode()
+    )
+
+    ids = [id_ for id_, _ in page.ids]
+    assert len(ids) == len(set(ids))
+    assert len(page.labels) > 5
+    assert all((target, form) in page.ids for target, form in page.labels)
 
 
 def test_resident_sees_public_timeline_and_rates(world, resident_client, client_for):

@@ -14,7 +14,6 @@ STAFF_PERSONAS = {
     "partner": "合伙单位",
     "manager": "物业经理",
     "property_staff": "物业客服",
-    "technician": "维修师傅",
 }
 
 
@@ -32,6 +31,12 @@ def test_home_staff_sees_workbench_with_role_and_scope_counts(world, client_for,
 
     assert "工作台" in html
     assert STAFF_PERSONAS[persona] in html
+
+
+def test_a_technicians_home_is_their_jobs(world, client_for):
+    response = client_for(world.technician).get(reverse("home"))
+
+    assert response.status_code == 302 and response.url == reverse("cases:jobs")
 
 
 def test_home_counts_follow_the_scope(world, client_for):
