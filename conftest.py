@@ -11,6 +11,7 @@ from django.utils import translation
 from cases.services import case_submit
 from catalog.models import Item
 from catalog.services import catalogue_load_seed
+from core.fake_wechat import APP_ID, APP_SECRET, FakeWeChat
 from core.testing import (
     DEMO_CASES,
     DEMO_TODAY,
@@ -124,6 +125,18 @@ def browser(django_db_setup):
                 connections[alias]._test_serialized_contents = snapshot
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def wechat(settings):
+    """A WeChat official-account API on loopback (core.fake_wechat), set as the app's."""
+    server = FakeWeChat().start()
+    settings.WECHAT_API_BASE = settings.WECHAT_OAUTH_BASE = server.base
+    settings.WECHAT_APP_ID, settings.WECHAT_APP_SECRET = APP_ID, APP_SECRET
+    settings.WECHAT_TEMPLATE_ID, settings.WECHAT_TEMPLATE_FIELD = "TPL", "thing1"
+    yield server
+    server.shutdown()
+    server.server_close()
 
 
 @pytest.fixture

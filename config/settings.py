@@ -260,6 +260,9 @@ WECHAT_APP_ID = env_str("WECHAT_APP_ID", "")
 WECHAT_APP_SECRET = env_str("WECHAT_APP_SECRET", "")
 WECHAT_TEMPLATE_ID = env_str("WECHAT_TEMPLATE_ID", "")
 WECHAT_TEMPLATE_FIELD = env_str("WECHAT_TEMPLATE_FIELD", "content")  # the template's text key
+# Sign-in through the official account's web authorization (snsapi_base): offered when the app
+# id and secret are set. The authorization page is WeChat's own, on this host.
+WECHAT_OAUTH_BASE = env_str("WECHAT_OAUTH_BASE", "https://open.weixin.qq.com")
 # The platform's own public address (https://hgj.example.cn), for links in what it sends to
 # other systems (the published photos of a hotline order's resolution); empty: no links.
 SITE_URL = env_str("SITE_URL", "")

@@ -16,6 +16,7 @@ from orgs.models import (
     PropertyCompany,
     StaffMembership,
     Unit,
+    User,
 )
 from orgs.roles import ROLE_PERMISSIONS, ROLE_PRECEDENCE, Role
 
@@ -309,3 +310,10 @@ def units_of(*, building: Building) -> QuerySet[Unit]:
 def households_of(*, unit: Unit) -> QuerySet[Household]:
     """The households of a unit read through `unit_get_for`."""
     return unit.households.order_by("floor", "number", "id")
+
+
+def user_for_wechat(*, openid: str) -> User | None:
+    """The active account a WeChat openid is linked to, if any."""
+    if not openid:
+        return None
+    return User.objects.filter(wechat_openid=openid, is_active=True).first()

@@ -64,3 +64,13 @@ def user_elder_mode_set(*, user, on: bool) -> None:
     """Remember the person's choice of the elder mode, on every device they sign in on."""
     User.objects.filter(pk=user.pk).update(elder_mode=on)
     user.elder_mode = on
+
+
+@transaction.atomic
+def user_wechat_bind(*, user, openid: str) -> None:
+    """Link a WeChat openid to the person signed in ("" unlinks). An openid is one person's:
+    it leaves any account it was linked to before (the one who proved it last keeps it)."""
+    if openid:
+        User.objects.filter(wechat_openid=openid).exclude(pk=user.pk).update(wechat_openid="")
+    User.objects.filter(pk=user.pk).update(wechat_openid=openid)
+    user.wechat_openid = openid

@@ -1,3 +1,6 @@
+import hmac
+import secrets
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -13,7 +16,9 @@ from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError, NotFound
 from core.http import client_ip, is_htmx
-from residents import export, rules, selectors, services
+from orgs.selectors import user_for_wechat
+from orgs.services import user_wechat_bind
+from residents import export, rules, selectors, services, wechat
 from residents.forms import (
     CodeForm,
     ConsentRecordForm,
@@ -54,9 +59,75 @@ def resident_signin(request):
         except ApplicationError as error:
             code_form.add_error("code", error.message)
         else:
+            openid = request.session.pop(WECHAT_OPENID, "")
             login(request, user, backend=BACKEND)
+            if openid:
+                user_wechat_bind(user=user, openid=openid)
+                messages.success(
+                    request, _("Your WeChat is linked: next time, sign in with WeChat.")
+                )
             return redirect(_next(request) or "home")
-    return render(request, "residents/signin.html", {"form": code_form, "next": _next(request)})
+    return _signin_page(request, code_form)
+
+
+def _signin_page(request, form, status=200):
+    context = {
+        "form": form,
+        "next": _next(request),
+        "wechat": wechat.wechat_sign_in_enabled(),
+        "linking_wechat": WECHAT_OPENID in request.session,
+    }
+    return render(request, "residents/signin.html", context, status=status)
+
+
+WECHAT_STATE, WECHAT_OPENID = "wechat-sign-in", "wechat-openid"
+
+
+def wechat_start(request):
+    """Off to WeChat's authorization page, which comes back to `wechat_done`."""
+    if not wechat.wechat_sign_in_enabled():
+        raise Http404
+    state = secrets.token_urlsafe(16)
+    request.session[WECHAT_STATE] = {"state": state, "next": _next(request)}
+    done = request.build_absolute_uri(reverse("wechat_done"))
+    return redirect(wechat.authorize_url(redirect_uri=done, state=state))
+
+
+def wechat_done(request):
+    """Back from WeChat with a one-time code: a linked person is signed in, someone signed in
+    links their WeChat, anyone else signs in once by SMS code and is linked then."""
+    if not wechat.wechat_sign_in_enabled():
+        raise Http404
+    started = request.session.pop(WECHAT_STATE, None)
+    code, state = request.GET.get("code", ""), request.GET.get("state", "")
+    if not (started and code and hmac.compare_digest(started["state"], state)):
+        messages.error(request, _("The WeChat sign-in was not started here, or has expired."))
+        return redirect("resident_signin")
+    try:
+        openid = wechat.openid_for_code(code[:128])
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("resident_signin")
+    then = started["next"] or reverse("home")
+    if request.user.is_authenticated:
+        user_wechat_bind(user=request.user, openid=openid)
+        messages.success(request, _("Your WeChat is linked: next time, sign in with WeChat."))
+        return redirect(then)
+    user = user_for_wechat(openid=openid)
+    if user is not None:
+        login(request, user, backend=BACKEND)
+        return redirect(then)
+    request.session[WECHAT_OPENID] = openid
+    query = urlencode({"next": started["next"]}) if started["next"] else ""
+    return redirect(f"{reverse('resident_signin')}?{query}" if query else "resident_signin")
+
+
+@login_required
+@require_POST
+def wechat_unlink(request):
+    user_wechat_bind(user=request.user, openid="")
+    messages.success(request, _("Your WeChat is unlinked."))
+    return redirect(_next(request) or "home")
 
 
 @require_POST
@@ -75,8 +146,7 @@ def resident_send_code(request):
         return redirect(f"{reverse('resident_signin')}?{urlencode(query)}")
     code_form = CodeForm(initial={"mobile": request.POST.get("mobile", "")})
     code_form.errors["mobile"] = form.errors["mobile"]
-    context = {"form": code_form, "next": _next(request)}
-    return render(request, "residents/signin.html", context, status=400)
+    return _signin_page(request, code_form, status=400)
 
 
 @login_required

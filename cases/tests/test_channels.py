@@ -1,64 +1,11 @@
-"""Delivery channels against a real HTTP server standing in for the WeChat API."""
-
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlparse
+"""Delivery channels against a real HTTP server standing in for the WeChat API (the `wechat`
+fixture)."""
 
 import pytest
 
 from cases.channels import DeliveryFailed, WeChatTemplateChannel
 from cases.models import OutboxMessage
 from cases.tests.conftest import T0
-
-
-class FakeWeChat(BaseHTTPRequestHandler):
-    tokens_issued = 0
-    sent: list = []
-    expire_next = False
-
-    def do_GET(self):
-        url = urlparse(self.path)
-        query = parse_qs(url.query)
-        if url.path == "/cgi-bin/token" and query["secret"] == ["s3cret"]:
-            FakeWeChat.tokens_issued += 1
-            self._json({"access_token": f"T{FakeWeChat.tokens_issued}", "expires_in": 7200})
-        else:
-            self._json({"errcode": 40125, "errmsg": "invalid appsecret"})
-
-    def do_POST(self):
-        url = urlparse(self.path)
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        token = parse_qs(url.query)["access_token"][0]
-        if FakeWeChat.expire_next:
-            FakeWeChat.expire_next = False
-            self._json({"errcode": 42001, "errmsg": "access_token expired"})
-            return
-        FakeWeChat.sent.append((token, body))
-        self._json({"errcode": 0, "errmsg": "ok"})
-
-    def _json(self, data):
-        raw = json.dumps(data).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(raw)))
-        self.end_headers()
-        self.wfile.write(raw)
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def wechat(settings):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeWeChat)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    FakeWeChat.tokens_issued, FakeWeChat.sent, FakeWeChat.expire_next = 0, [], False
-    settings.WECHAT_API_BASE = f"http://127.0.0.1:{server.server_port}"
-    settings.WECHAT_APP_ID, settings.WECHAT_APP_SECRET = "wx1", "s3cret"
-    settings.WECHAT_TEMPLATE_ID, settings.WECHAT_TEMPLATE_FIELD = "TPL", "thing1"
-    yield FakeWeChat
-    server.shutdown()
 
 
 def _message(user) -> OutboxMessage:
