@@ -485,6 +485,7 @@ class Jobs:
 
 
 JOBS_POOL_SHOWN = 30
+ROUND_CASES_SHOWN = 10
 
 
 def jobs_for(*, user) -> Jobs:
@@ -503,3 +504,14 @@ def jobs_for(*, user) -> Jobs:
         pool = open_cases.filter(company_id__in=scope.pool_company_ids, assignee=None)
         pool = list(pool[:JOBS_POOL_SHOWN])
     return Jobs(mine=list(open_cases.filter(assignee=user)), pool=pool)
+
+
+def round_cases_for(*, user) -> list[Case]:
+    """The open cases of a grid worker's own area (not those joined elsewhere), the soonest
+    due first: what today's round must see to."""
+    place, _others = scope_parts(user)
+    return list(
+        Case.objects.filter(place, status__in=OPEN_STATUSES)
+        .select_related("item", "estate", "building")
+        .order_by("resolution_due", "pk")[:ROUND_CASES_SHOWN]
+    )

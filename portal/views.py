@@ -2,12 +2,19 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from care.selectors import due_today_for, local_today
+from cases.selectors import round_cases_for
 from connect.selectors import systems_for
 from orgs.roles import Role
 from orgs.selectors import scope_for, staff_overview_for
 from orgs.services import user_elder_mode_set
 from portal.context_processors import ELDER_COOKIE
 from residents.selectors import resident_count_for, resident_for_user
+
+# A grid worker's home starts with today's round: their area's cases due soonest, the care
+# visits due, and a door-knock visit to log.
+ROUND_ROLES = {Role.GRID_WORKER, Role.MICROGRID_LEADER}
+ROUND_CARE_SHOWN = 10
 
 
 def home(request):
@@ -20,7 +27,14 @@ def home(request):
         overview = staff_overview_for(user=request.user)
         overview["residents"] = resident_count_for(user=request.user)
         overview["connected"] = systems_for(user=request.user).exists()
-        return render(request, "portal/home_staff.html", {"overview": overview})
+        context = {"overview": overview}
+        if scope.primary_role in ROUND_ROLES:
+            context["round"] = {
+                "cases": round_cases_for(user=request.user),
+                "care": list(due_today_for(user=request.user)[:ROUND_CARE_SHOWN]),
+                "today": local_today(),
+            }
+        return render(request, "portal/home_staff.html", context)
     resident = resident_for_user(user=request.user)
     return render(request, "portal/home_resident.html", {"resident": resident})
 

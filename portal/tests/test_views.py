@@ -1,7 +1,11 @@
 """The home pages: the landing page, the staff workbench and the resident's start page."""
 
+import re
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 pytestmark = pytest.mark.django_db
 
@@ -64,3 +68,29 @@ def test_the_elder_mode_switch_remembers_the_choice_and_stays_on_this_site(db, c
     assert (on.status_code, on.url, on.cookies["hgj_elder"].value) == (302, "/", "1")
     assert (off.url, off.cookies["hgj_elder"].value) == ("/services/", "0")  # only "1" is on
     assert client.get(reverse("elder_mode")).status_code == 405
+
+
+def test_a_grid_workers_home_starts_with_todays_round(world, report, client_for):
+    from care.services import recipient_enroll
+    from residents.models import Tag
+    from residents.services import ConsentGiven
+
+    now = timezone.now()
+    later = report(now=now, text="楼道灯坏了")
+    sooner = report(now=now - timedelta(days=20), text="化粪池冒水")  # long overdue
+    elsewhere = report(now=now, estate=world.E3, building=world.B3, text="别的社区的事")
+    world.R1.tags.add(*Tag.objects.filter(code="elderly_alone"))
+    cared = recipient_enroll(
+        actor=world.grid_worker, resident=world.R1, consent=ConsentGiven(), now=now
+    )
+
+    html = client_for(world.grid_worker).get(reverse("home")).content.decode()
+
+    assert "今日任务" in html
+    shown = re.findall(r'data-round-case="([^"]+)"', html)
+    assert shown == [sooner.tracking_no, later.tracking_no]  # the soonest due first
+    assert elsewhere.tracking_no not in html
+    assert "已逾期" in html.split(f'data-round-case="{sooner.tracking_no}"')[1].split("</a>")[0]
+    assert f'data-recipient="{cared.pk}"' in html
+    assert reverse("engagement:visit_new") in html
+    assert "data-round" not in client_for(world.secretary).get(reverse("home")).content.decode()
