@@ -100,6 +100,8 @@ class ReportForm(StyledForm):
                 "hx-swap": "outerHTML",
                 "hx-include": "[name='item'],[name='household'],[name='building']",
                 "hx-sync": "this:replace",
+                # A helper: without a connection there is simply no suggestion, no message.
+                "data-quiet-offline": True,
             }
         ),
     )

@@ -57,7 +57,9 @@ document.addEventListener("htmx:beforeSwap", (event) => {
 });
 
 document.addEventListener("htmx:sendError", (event) => {
-  showRefusal(event.detail.elt, document.body.dataset.refusalOffline);
+  if (!event.detail.elt.matches("[data-quiet-offline], [data-keep-offline]")) {
+    showRefusal(event.detail.elt, document.body.dataset.refusalOffline);
+  }
 });
 
 // Photos are shrunk on the phone before they are sent: a phone's photo is 3-10 MB, and on a

@@ -1,0 +1,66 @@
+"""A report written on a phone without a connection, in a real browser: kept on the phone and
+said so, filed exactly once when the connection returns; and the installed app's pages."""
+
+import pytest
+from PIL import Image
+
+from cases.models import Case
+from core.testing import sign_in
+from orgs.models import User
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def test_a_report_written_offline_is_filed_once_when_the_connection_returns(
+    phone, live_server, world, catalogue, tmp_path
+):
+    world.R1.user = User.objects.create(username="resident-r1")
+    world.R1.save()
+    sign_in(phone, live_server, world.R1.user)
+    shot = tmp_path / "leak.jpg"
+    Image.new("RGB", (640, 480), "blue").save(shot, "JPEG")
+    phone.goto("/cases/report/")
+    phone.evaluate("navigator.serviceWorker.ready")  # installed: the shell is on the phone
+
+    phone.context.set_offline(True)
+    phone.get_by_label("问题描述").fill("地下车库漏水，地面积水很深")
+    phone.get_by_label("问题类别").select_option("RB19")
+    phone.locator("#id_photos").set_input_files(str(shot))
+    phone.wait_for_function(
+        "input => !input.dataset.shrinking && input.files.length === 1",
+        arg=phone.locator("#id_photos").element_handle(),
+    )
+    phone.get_by_role("button", name="提交").click()
+    waiting = phone.locator("[data-waiting]")
+    waiting.get_by_text("已保存在手机上").wait_for()
+    assert "1 条" in waiting.inner_text()
+    assert Case.objects.count() == 0
+    assert phone.locator(".hgj-refusal").count() == 0  # kept, not refused
+    phone.shot("offline-1-kept")
+
+    phone.context.set_offline(False)
+    waiting.get_by_text("已发送").wait_for()
+    case = Case.objects.get()
+    assert case.tracking_no in waiting.inner_text()
+    assert case.description == "地下车库漏水，地面积水很深" and case.photos.count() == 1
+    left = """new Promise((done) => { const open = indexedDB.open("hgj-waiting", 1);
+      open.onsuccess = () => { const count = open.result.transaction("posts").objectStore("posts")
+        .count(); count.onsuccess = () => done(count.result); }; })"""
+    assert phone.evaluate(left) == 0  # nothing is left on the phone to be sent again
+
+
+def test_a_page_opened_without_a_connection_is_the_offline_page_kept_on_the_phone(
+    phone, live_server, world
+):
+    sign_in(phone, live_server, world.grid_worker)
+    phone.goto("/")
+    phone.evaluate("navigator.serviceWorker.ready")
+    phone.reload()  # the service worker now serves this page's requests
+
+    phone.context.set_offline(True)
+    phone.goto("/cases/inbox/")
+    phone.get_by_role("heading", name="无网络连接").wait_for()
+    assert world.grid_worker.username not in phone.content()  # the same page for everybody
+    phone.context.set_offline(False)
+    phone.get_by_role("link", name="重试").click()
+    phone.get_by_role("heading", name="今日任务").wait_for()
