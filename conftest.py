@@ -13,6 +13,7 @@ from catalog.models import Item
 from catalog.services import catalogue_load_seed
 from core.fake_wechat import APP_ID, APP_SECRET, FakeWeChat
 from core.testing import (
+    CHROMIUM_ARGS,
     DEMO_CASES,
     DEMO_TODAY,
     T0,
@@ -86,15 +87,6 @@ def client_for():
     return _client_for
 
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ARTIFACTS = Path(__file__).parent / "test-artifacts"
 
 

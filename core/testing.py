@@ -25,6 +25,16 @@ from orgs.services import membership_create, org_unit_create
 from residents.models import HouseholdTie, Resident
 
 PASSWORD = "correct-horse-battery"
+# Debian's chromium, headless, as the browser tests and the bench's first-load figures run it.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 SH = ZoneInfo("Asia/Shanghai")
 # A Wednesday morning with no holiday near: clocks are easy to reason about.
 T0 = datetime(2026, 11, 25, 9, 0, tzinfo=SH)

@@ -19,6 +19,7 @@ psycopg.connect(url, autocommit=True).execute("CREATE DATABASE hongguanjia")'
   fi
   .venv/bin/python manage.py migrate -v0
   .venv/bin/python manage.py createcachetable
+  .venv/bin/python manage.py collectstatic --noinput -v0  # first load: the assets as deployed
   exec .venv/bin/python manage.py bench "$@" --out "$out/$name.json" >/dev/null
 fi
 

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from django.utils import timezone
 
-from bench import measure, orders, triage, webhooks
+from bench import first_load, measure, orders, triage, webhooks
 from bench.generate import Generator, prepare
 from cases.models import OPEN_STATUSES, Case
 
@@ -90,6 +90,8 @@ class Command(BaseCommand):
         self._log(f"orders pushed: {report['orders_push']}")
         report["webhooks"] = webhooks.webhook_delivery(events=o["webhook_events"])
         self._log(f"webhook delivery measured: {report['webhooks']}")
+        report["first_load"] = first_load.first_load()
+        self._log(f"first load on a slow phone measured: {report['first_load']}")
         report["bench_peak_rss_mb"] = measure.peak_rss_mb()
         text = json.dumps(report, ensure_ascii=False, indent=2)
         if o["out"]:
