@@ -1,6 +1,3 @@
-import hashlib
-import uuid
-
 from django import forms
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -10,7 +7,7 @@ from cases.models import Channel, Rating, RatingTag, ReturnReason, Status
 from cases.uploads import MAX_PHOTOS
 from catalog.models import Domain, Item
 from catalog.selectors import booking_time_refusal
-from core.forms import StyledForm
+from core.forms import StyledForm, content_key, idempotency_key_field
 from orgs.models import Building, Estate, Household, OrgUnit, PropertyCompany
 
 
@@ -33,18 +30,6 @@ class PhotosField(forms.FileField):
         if len(files) > MAX_PHOTOS:
             raise forms.ValidationError(_("At most %(max)d photos.") % {"max": MAX_PHOTOS})
         return [super(PhotosField, self).clean(f, initial) for f in files]
-
-
-def _key():
-    return uuid.uuid4().hex
-
-
-def _content_key(data: dict, *names: str) -> str:
-    """The form's key bound to what it says: sent twice it names one case; edited after Back
-    (the browser may keep the old key) it is a new request, not a reuse of the key."""
-    content = "\x1f".join(str(getattr(data.get(n), "pk", data.get(n)) or "") for n in names)
-    digest = hashlib.sha256(content.encode()).hexdigest()[:16]
-    return f"{data.get('idempotency_key', '')[:40]}-{digest}"
 
 
 class ItemChoiceField(forms.ModelChoiceField):
@@ -133,7 +118,7 @@ class ReportForm(StyledForm):
         required=False,
         error_messages={"invalid": _("Enter a valid mainland China mobile number.")},
     )
-    idempotency_key = forms.CharField(widget=forms.HiddenInput, initial=_key, max_length=64)
+    idempotency_key = idempotency_key_field()
 
     def __init__(self, *args, households=None, buildings=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -150,7 +135,7 @@ class ReportForm(StyledForm):
         data = super().clean()
         if not data.get("household") and not data.get("building"):
             raise forms.ValidationError(_("Say where: your home, or a building nearby."))
-        data["idempotency_key"] = _content_key(
+        data["idempotency_key"] = content_key(
             data, "item", "description", "household", "building", "location_text"
         )
         return data
@@ -171,7 +156,7 @@ class BookForm(StyledForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    idempotency_key = forms.CharField(widget=forms.HiddenInput, initial=_key, max_length=64)
+    idempotency_key = idempotency_key_field()
 
     def __init__(self, *args, item, households=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -192,7 +177,7 @@ class BookForm(StyledForm):
 
     def clean(self):
         data = super().clean()
-        data["idempotency_key"] = _content_key(data, "household", "preferred_time", "description")
+        data["idempotency_key"] = content_key(data, "household", "preferred_time", "description")
         return data
 
 

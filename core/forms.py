@@ -1,3 +1,6 @@
+import hashlib
+import uuid
+
 from django import forms
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -144,3 +147,24 @@ def form_refusal(form) -> InvalidInput:
                     _("%(field)s: %(message)s") % {"field": field.label, "message": message}
                 )
     return InvalidInput(problems)
+
+
+def idempotency_key_field(*, required=True) -> forms.CharField:
+    """A form's hidden key, new on every page: a form sent twice (a retry, a phone that kept it
+    offline and sends it again) is one request. Bind it to the content with `content_key`."""
+    return forms.CharField(
+        widget=forms.HiddenInput, initial=_new_key, max_length=64, required=required
+    )
+
+
+def _new_key() -> str:
+    return uuid.uuid4().hex
+
+
+def content_key(data: dict, *names: str) -> str:
+    """The form's key bound to what it says: sent twice it names one request; edited after Back
+    (the browser may keep the old key), or a second one written on the same page, it is a new
+    request, not a reuse of the key."""
+    content = "\x1f".join(str(getattr(data.get(n), "pk", data.get(n)) or "") for n in names)
+    digest = hashlib.sha256(content.encode()).hexdigest()[:16]
+    return f"{data.get('idempotency_key', '')[:40]}-{digest}"

@@ -41,7 +41,7 @@ def test_a_report_written_offline_is_filed_once_when_the_connection_returns(
     phone.context.set_offline(False)
     waiting.get_by_text("已发送").wait_for()
     case = Case.objects.get()
-    assert case.tracking_no in waiting.inner_text()
+    assert case.tracking_no in waiting.get_by_role("link", name="打开").get_attribute("href")
     assert case.description == "地下车库漏水，地面积水很深" and case.photos.count() == 1
     left = """new Promise((done) => { const open = indexedDB.open("hgj-waiting", 1);
       open.onsuccess = () => { const count = open.result.transaction("posts").objectStore("posts")
@@ -64,3 +64,31 @@ def test_a_page_opened_without_a_connection_is_the_offline_page_kept_on_the_phon
     phone.context.set_offline(False)
     phone.get_by_role("link", name="重试").click()
     phone.get_by_role("heading", name="今日任务").wait_for()
+
+
+def test_a_door_knock_visit_logged_offline_is_logged_once_when_the_connection_returns(
+    phone, live_server, world
+):
+    from engagement.models import Visit
+
+    sign_in(phone, live_server, world.grid_worker)
+    phone.goto("/engagement/visits/new/")
+    phone.evaluate("navigator.serviceWorker.ready")
+
+    phone.context.set_offline(True)
+    phone.locator("select[name=building]").select_option(str(world.B1.pk))
+    phone.locator("input[name=unit]").fill("1")
+    phone.locator("input[name=number]").fill(world.H1.number)
+    phone.locator("textarea[name=heard]").fill("老人说楼道灯坏了一周")
+    phone.get_by_role("button", name="保存走访记录").click()
+    waiting = phone.locator("[data-waiting]")
+    waiting.get_by_text("已保存在手机上").wait_for()
+    assert Visit.objects.count() == 0
+
+    phone.context.set_offline(False)
+    waiting.get_by_text("已发送").wait_for()
+    visit = Visit.objects.get()
+    assert visit.household == world.H1 and visit.heard == "老人说楼道灯坏了一周"
+    assert f"/engagement/visits/{visit.pk}/" in waiting.get_by_role(
+        "link", name="打开"
+    ).get_attribute("href")

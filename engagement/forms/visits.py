@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Item
-from core.forms import StyledForm
+from core.forms import StyledForm, content_key, idempotency_key_field
 from engagement.forms.fields import datetime_field
 from orgs.models import Building, Household
 
@@ -27,6 +27,8 @@ class VisitForm(StyledForm):
     heard = forms.CharField(
         label=_("What we heard"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
     )
+    # Not required: a page from before the key (or a script) still logs its visit.
+    idempotency_key = idempotency_key_field(required=False)
 
     def __init__(self, *args, buildings=None, households=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -49,6 +51,7 @@ class VisitForm(StyledForm):
         visited = data.get("visited_at")
         if visited and visited > timezone.now() + timedelta(minutes=5):
             self.add_error("visited_at", _("A visit cannot be in the future."))
+        data["idempotency_key"] = content_key(data, "household", "visited_at", "heard")
         return data
 
 

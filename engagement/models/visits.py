@@ -31,11 +31,21 @@ class Visit(models.Model):
         related_name="door_knock_visit",
     )
     created_at = models.DateTimeField(_("logged at"))
+    # The form's key (core.forms.content_key): a log sent twice, as a phone that kept it offline
+    # may, is one visit.
+    idempotency_key = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("door-knock visit")
         verbose_name_plural = _("door-knock visits")
         ordering = ["-visited_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["logged_by", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="visit_once_per_key",
+            )
+        ]
 
     def __str__(self):
         return f"{self.household} @ {self.visited_at:%Y-%m-%d}"

@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,13 +19,28 @@ from residents.models import HouseholdTie, Resident
 
 
 @transaction.atomic
-def visit_log(*, actor, household, visited_at: datetime, visitors: str, heard: str, now=None):
+def visit_log(
+    *,
+    actor,
+    household,
+    visited_at: datetime,
+    visitors: str,
+    heard: str,
+    idempotency_key: str = "",
+    now=None,
+):
+    """Log a door-knock visit. The same key from the same person again is the visit logged
+    first (a phone that kept the log offline may send it twice)."""
     now = now or timezone.now()
     scope = scope_for(actor)
     if not can_visit(actor) or not scope.households().filter(pk=household.pk).exists():
         raise NotFound()
     if visited_at > now + timedelta(minutes=5):
         refuse(_("A visit cannot be in the future."))
+    if idempotency_key:
+        earlier = Visit.objects.filter(logged_by=actor, idempotency_key=idempotency_key).first()
+        if earlier is not None:
+            return earlier
     visit = Visit(
         household=household,
         visited_at=visited_at,
@@ -33,9 +48,14 @@ def visit_log(*, actor, household, visited_at: datetime, visitors: str, heard: s
         heard=heard.strip(),
         logged_by=actor,
         created_at=now,
+        idempotency_key=idempotency_key,
     )
     validated(visit, exclude=["case"])
-    visit.save()
+    try:
+        with transaction.atomic():
+            visit.save()
+    except IntegrityError:  # the same log, sent at the same moment from another tab
+        return Visit.objects.get(logged_by=actor, idempotency_key=idempotency_key)
     return visit
 
 

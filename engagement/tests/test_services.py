@@ -862,6 +862,24 @@ def test_visit_log_outside_the_scope_is_not_found(eng):
     assert Visit.objects.count() == 0
 
 
+def test_a_visit_log_sent_twice_with_its_key_is_one_visit_and_another_key_is_another(eng):
+    def send(key, heard="楼上卫生间漏水"):
+        return services.visit_log(
+            actor=eng.world.grid_worker,
+            household=eng.world.H1,
+            visited_at=NOW - timedelta(hours=1),
+            visitors="赵志强",
+            heard=heard,
+            idempotency_key=key,
+            now=NOW,
+        )
+
+    first = send("k1-abc")
+    assert send("k1-abc") == first  # the phone sent it again
+    assert send("k1-def", heard="门口灯不亮") != first
+    assert Visit.objects.count() == 2
+
+
 def test_visit_log_in_the_future_is_refused(eng):
     with pytest.raises(ApplicationError):
         services.visit_log(

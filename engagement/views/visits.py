@@ -43,6 +43,7 @@ def visit_new(request):
                 visited_at=data["visited_at"],
                 visitors=data["visitors"],
                 heard=data["heard"],
+                idempotency_key=data["idempotency_key"],
             )
         except ApplicationError as error:
             form.add_error(None, error.message)

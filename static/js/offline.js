@@ -1,5 +1,5 @@
-// The phone app: the service worker (core/templates/core/sw.js), and the reports written
-// without a connection. A form marked data-keep-offline that cannot be sent (no connection)
+// The phone app: the service worker (core/templates/core/sw.js), and the forms written without
+// a connection (a report, a visit log). A form marked data-keep-offline that cannot be sent
 // is kept on the phone (IndexedDB: its fields and photos, its idempotency key among them) and
 // sent when the connection returns; the server files one case per key, so a report sent
 // twice (a second tab, a connection lost before the answer) is filed once.
@@ -28,7 +28,7 @@ const drop = (key) => waitingStore("readwrite", (store) => store.delete(key));
 const waitingKeys = () => waitingStore("readonly", (store) => store.getAllKeys());
 const waitingPost = (key) => waitingStore("readonly", (store) => store.get(key));
 
-function banner(text, level) {
+function banner(text, level, link) {
   const box = document.querySelector("[data-waiting]");
   if (!box) {
     return;
@@ -36,6 +36,13 @@ function banner(text, level) {
   box.hidden = !text;
   box.textContent = text || "";
   box.className = `alert alert-${level || "warning"}`;
+  if (link) {
+    const open = document.createElement("a");
+    open.href = link;
+    open.className = "alert-link ms-2";
+    open.textContent = box.dataset.openText;
+    box.append(open);
+  }
 }
 
 async function showWaiting() {
@@ -58,6 +65,14 @@ function keepForm(form) {
 document.addEventListener("htmx:beforeRequest", (event) => {
   const form = event.detail.elt;
   if (form.matches("form[data-keep-offline]") && !navigator.onLine) {
+    event.preventDefault();
+    keepForm(form);
+  }
+});
+
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (form.matches("form[data-keep-offline]:not([hx-post])") && !navigator.onLine) {
     event.preventDefault();
     keepForm(form);
   }
@@ -89,16 +104,15 @@ async function sendWaiting() {
         credentials: "same-origin",
         headers: { "HX-Request": "true", "X-CSRFToken": token },
       });
-      const box = document.querySelector("[data-waiting]");
-      const filed = answer.headers.get("HX-Redirect");
       if (answer.status >= 500) {
         break; // try again later
       }
       await drop(key);
-      if (filed && box) {
-        banner(box.dataset.sentText.replace("{no}", decodeURIComponent(filed.split("/").filter(Boolean).pop())), "success");
-      } else if (box) {
-        banner(box.dataset.refusedText, "danger");
+      // Accepted: htmx's answer names the next page; a plain form's was a redirect to it.
+      const next = answer.headers.get("HX-Redirect") || (answer.redirected ? answer.url : "");
+      const box = document.querySelector("[data-waiting]");
+      if (box) {
+        banner(next ? box.dataset.sentText : box.dataset.refusedText, next ? "success" : "danger", next);
       }
     }
   } catch {
