@@ -316,6 +316,20 @@ def case_photos_publish(*, case: Case, actor, expected_version=None, now=None) -
     )
 
 
+def _contact_access(case: Case, *, actor, ip: str, now) -> dict:
+    """The line in the resident's access log for a look at a case's contact number."""
+    return {
+        "actor": actor,
+        "resident": case.resident,
+        "ip": ip,
+        "fields": [PersonalDataAccess.Field.MOBILE],
+        "context": PersonalDataAccess.Context.CASE,
+        "context_id": case.pk,
+        "context_label": case.tracking_no,
+        "now": now,
+    }
+
+
 @transaction.atomic
 def case_reveal_contact(*, case: Case, actor, ip: str = "", now=None) -> CaseEvent:
     """Show a staff member the contact's unmasked number: an internal event on the case, and
@@ -323,16 +337,7 @@ def case_reveal_contact(*, case: Case, actor, ip: str = "", now=None) -> CaseEve
     resident)."""
     party = _guard(case, action=Action.REVEAL_CONTACT, actor=actor)
     now = now or timezone.now()
-    personal_data_reveal(
-        actor=actor,
-        resident=case.resident,
-        ip=ip,
-        fields=[PersonalDataAccess.Field.MOBILE],
-        context=PersonalDataAccess.Context.CASE,
-        context_id=case.pk,
-        context_label=case.tracking_no,
-        now=now,
-    )
+    personal_data_reveal(**_contact_access(case, actor=actor, ip=ip, now=now))
     return CaseEvent.objects.create(
         case=case,
         at=now,
@@ -353,16 +358,7 @@ def case_call_contact(*, case: Case, actor, ip: str = "", now=None) -> str:
     resident's own access log, and the case's first contact if nobody had contacted them."""
     party = _guard(case, action=Action.CALL_CONTACT, actor=actor)
     now = now or timezone.now()
-    personal_data_access_record(
-        actor=actor,
-        resident=case.resident,
-        ip=ip,
-        fields=[PersonalDataAccess.Field.MOBILE],
-        context=PersonalDataAccess.Context.CASE,
-        context_id=case.pk,
-        context_label=case.tracking_no,
-        now=now,
-    )
+    personal_data_access_record(**_contact_access(case, actor=actor, ip=ip, now=now))
     _transition(
         case,
         action=Action.CALL_CONTACT,
