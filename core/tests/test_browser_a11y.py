@@ -14,7 +14,15 @@ from orgs.models import User
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 AXE = (Path(__file__).resolve().parents[2] / "node_modules/axe-core/axe.min.js").read_text()
-PUBLIC = ["/", "/accounts/resident/", "/services/", "/engagement/", "/privacy/", "/transparency/"]
+PUBLIC = [
+    "/",
+    "/accounts/resident/",  # with 微信登录 (WeChat is configured in the test)
+    "/services/",
+    "/engagement/",
+    "/privacy/",
+    "/transparency/",
+    "/offline/",
+]
 SIGNED_IN = [
     "/",
     "/cases/report/",
@@ -43,8 +51,9 @@ def _violations(page, *, elder: bool) -> list[str]:
 
 @pytest.mark.parametrize("elder", [False, True], ids=["usual", "elder"])
 def test_resident_pages_have_no_serious_accessibility_violations(
-    phone, live_server, world, catalogue, elder
+    phone, live_server, world, catalogue, elder, settings
 ):
+    settings.WECHAT_APP_ID, settings.WECHAT_APP_SECRET = "wx1", "s3cret"
     world.R1.user = User.objects.create(username="resident-r1", elder_mode=elder)
     world.R1.save()
     case = case_submit(
