@@ -100,7 +100,7 @@ def wechat_done(request):
         raise Http404
     started = request.session.pop(WECHAT_STATE, None)
     code, state = request.GET.get("code", ""), request.GET.get("state", "")
-    if not (started and code and hmac.compare_digest(started["state"], state)):
+    if not (started and code and hmac.compare_digest(started["state"].encode(), state.encode())):
         messages.error(request, _("The WeChat sign-in was not started here, or has expired."))
         return redirect("resident_signin")
     try:

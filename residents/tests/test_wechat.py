@@ -75,6 +75,11 @@ def test_a_forged_or_stale_return_signs_nobody_in_and_asks_wechat_nothing(wechat
     assert "不是从这里开始的" in forged.content.decode()
     assert "_auth_user_id" not in client.session
 
+    odd = client.get(reverse("wechat_start"))
+    assert odd.status_code == 302
+    refused = client.get(reverse("wechat_done"), {"code": "abc", "state": "状态"}, follow=True)
+    assert refused.status_code == 200 and "不是从这里开始的" in refused.content.decode()
+
     fresh = Client()
     unasked = fresh.get(reverse("wechat_done"), {"code": "abc", "state": ""}, follow=True)
     assert "不是从这里开始的" in unasked.content.decode()
