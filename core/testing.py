@@ -269,3 +269,12 @@ class Snapshot:
         found = {model: model._base_manager.in_bulk(keys) for model, keys in pks.items()}
         rows = {name: found[model][pk] for name, (model, pk) in self.names.items()}
         return rows[""] if "" in rows else SimpleNamespace(**rows)
+
+
+def photos_chosen(photos, count: int) -> None:
+    """Wait until a photos input (a Playwright locator) holds `count` files, shrunk on the
+    phone (static/js/app.js marks the input while it works)."""
+    photos.page.wait_for_function(
+        "([input, count]) => !input.dataset.shrinking && input.files.length === count",
+        arg=[photos.element_handle(), count],
+    )

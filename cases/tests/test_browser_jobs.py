@@ -7,7 +7,7 @@ from PIL import Image
 
 from cases import services
 from cases.models import Action, Case
-from core.testing import PASSWORD
+from core.testing import PASSWORD, photos_chosen
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -52,10 +52,7 @@ def test_a_technician_calls_the_resident_and_resolves_the_job_on_a_phone(
     page.locator("details:has(form[data-action=resolve]) > summary").click()
     resolve.get_by_label("办理结果").fill("已更换灯泡")
     resolve.get_by_label("拍照").set_input_files(str(shot))
-    page.wait_for_function(
-        "input => input.files.length === 1 && !input.dataset.shrinking",
-        arg=resolve.locator("input[name=photos][multiple]").element_handle(),
-    )
+    photos_chosen(resolve.locator("input[name=photos][multiple]"), 1)
     resolve.get_by_role("button", name="办结").click()
     page.locator('[data-status="resolved"]').wait_for()
 

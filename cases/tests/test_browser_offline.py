@@ -5,7 +5,7 @@ import pytest
 from PIL import Image
 
 from cases.models import Case
-from core.testing import sign_in
+from core.testing import photos_chosen, sign_in
 from orgs.models import User
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -26,10 +26,7 @@ def test_a_report_written_offline_is_filed_once_when_the_connection_returns(
     phone.get_by_label("问题描述").fill("地下车库漏水，地面积水很深")
     phone.get_by_label("问题类别").select_option("RB19")
     phone.locator("#id_photos").set_input_files(str(shot))
-    phone.wait_for_function(
-        "input => !input.dataset.shrinking && input.files.length === 1",
-        arg=phone.locator("#id_photos").element_handle(),
-    )
+    photos_chosen(phone.locator("#id_photos"), 1)
     phone.get_by_role("button", name="提交").click()
     waiting = phone.locator("[data-waiting]")
     waiting.get_by_text("已保存在手机上").wait_for()

@@ -5,7 +5,7 @@ import pytest
 from PIL import Image
 
 from cases.models import Case
-from core.testing import sign_in
+from core.testing import photos_chosen, sign_in
 from orgs.models import User
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -34,10 +34,7 @@ def test_photos_chosen_and_taken_survive_a_refusal_and_are_filed(
     phone.locator("#id_photos").set_input_files(gallery)
     phone.get_by_label("拍照").set_input_files(camera)
     photos = phone.locator("#id_photos")
-    phone.wait_for_function(
-        "input => !input.dataset.shrinking && input.files.length === 3",
-        arg=photos.element_handle(),
-    )
+    photos_chosen(photos, 3)
     phone.get_by_label("在我家").select_option("")  # not at home, and no building named
     phone.get_by_role("button", name="提交").click()
 
