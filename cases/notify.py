@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 
 from cases import hooks
 from cases.models import Action, Case, CaseEvent, Notification, OutboxMessage, Participant
-from orgs.models import StaffMembership
+from orgs.models import StaffMembership, WeChatNotice
 from orgs.roles import Role
+from orgs.selectors import users_taking_wechat
 
 COMPANY_DESK_ROLES = (Role.PROPERTY_MANAGER, Role.PROPERTY_STAFF)
 
@@ -145,6 +146,13 @@ def _sms_text(case: Case, event: CaseEvent, text: str) -> str:
     return _("%(text)s. Please rate it: %(link)s") % {"text": text, "link": link}
 
 
+def _resident_page(case: Case, event: CaseEvent) -> str:
+    """Where a resident's WeChat notice leads: the rating of a resolved case, else its page."""
+    if event.action == Action.RESOLVE:
+        return reverse("cases:rate_link", args=[case.tracking_no])
+    return reverse("cases:mine_detail", args=[case.tracking_no])
+
+
 def _residents(case: Case, event: CaseEvent) -> dict[int | None, str]:
     """The residents told of a public event (user id or None → mobile)."""
     if not event.public or event.action in QUIET_FOR_RESIDENTS:
@@ -185,16 +193,23 @@ def notify_events(pairs: list[tuple[Case, CaseEvent]]) -> int:
     ]
     staff = _staff_of({a for found in audiences for a in found})
 
+    told = [_residents(case, event) for case, event in pairs]
+    by_wechat = users_taking_wechat(
+        user_ids={user_id for found in told for user_id in found if user_id},
+        kind=WeChatNotice.CASE,
+    )
+
     notifications, messages = [], []
-    for (case, event), found in zip(pairs, audiences, strict=True):
+    for (case, event), found, sms_to in zip(pairs, audiences, told, strict=True):
         channel = {
             user_id: settings.STAFF_NOTIFICATION_CHANNEL
             for audience in found
             for user_id in staff[audience]
             if user_id != event.actor_id
         }
-        sms_to = _residents(case, event)
-        channel.update((user_id, "sms") for user_id in sms_to if user_id)
+        channel.update(
+            (user_id, "wechat" if user_id in by_wechat else "sms") for user_id in sms_to if user_id
+        )
         if not channel and not sms_to:
             continue
         text = _text(case, event)
@@ -204,13 +219,15 @@ def notify_events(pairs: list[tuple[Case, CaseEvent]]) -> int:
                 user_id=user_id, case=case, event=event, text=text, created_at=event.at
             )
             notifications.append(notification)
+            resident = user_id in sms_to
             messages.append(
                 outbox_message(
                     channel=via,
                     recipient=sms_to[user_id] if via == "sms" else str(user_id),
-                    body=sms if via == "sms" else text,
+                    body=sms if resident else text,
                     at=event.at,
                     notification=notification,
+                    link=_resident_page(case, event) if via == "wechat" and resident else "",
                 )
             )
         # A resident without an account yet still gets the text message.
@@ -236,12 +253,21 @@ def _tell_events(pairs: list[tuple[Case, CaseEvent]]) -> None:
 
 
 def outbox_message(
-    *, recipient: str, body: str, at, channel: str = "", notification=None, queue: str = ""
+    *,
+    recipient: str,
+    body: str,
+    at,
+    channel: str = "",
+    notification=None,
+    queue: str = "",
+    link: str = "",
 ) -> OutboxMessage:
     """An outbox row, not yet written, due at once: on the staff channel unless another is
-    named, carrying its in-app `notification` if there is one. Messages of one `queue` are
-    delivered one at a time, in the order they were written (`OutboxMessage.queue`)."""
+    named, carrying its in-app `notification` if there is one and the `link` to the page it
+    concerns. Messages of one `queue` are delivered one at a time, in the order they were
+    written (`OutboxMessage.queue`)."""
     return OutboxMessage(
+        link=link,
         channel=channel or settings.STAFF_NOTIFICATION_CHANNEL,
         recipient=recipient,
         notification=notification,
@@ -293,32 +319,45 @@ def batched():
     outbox_write(batch.messages, notifications=batch.notifications)
 
 
-def notify_people(*, users=(), mobiles=(), text: str, link: str = "", now) -> int:
+def notify_people(*, users=(), mobiles=(), text: str, link: str = "", kind: str = "", now) -> int:
     """Tell people about something that is not a case event (e.g. an activity place).
 
-    Each user gets an in-app `Notification` (pointing at `link`) and an `OutboxMessage`: a text
-    message to their mobile if they are a resident, the staff channel otherwise. `mobiles` are
-    people without an account, who get the text message only. Call inside the transaction of
-    the event, like `notify_event`."""
+    Each user gets an in-app `Notification` (pointing at `link`) and an `OutboxMessage`: to a
+    resident a text message to their mobile, or a WeChat message if they take notices of this
+    `kind` (`WeChatNotice`) by WeChat; the staff channel to others. `mobiles` are people
+    without an account, who get the text message only. Call inside the transaction of the
+    event, like `notify_event`."""
     from residents.models import Resident
 
     text = text[:300]
     users = {u.pk: u for u in users if u is not None}
     mobile_of = dict(Resident.objects.filter(user_id__in=users).values_list("user_id", "mobile"))
+    by_wechat = users_taking_wechat(user_ids=set(mobile_of), kind=kind) if kind else set()
     notifications = [
         Notification(user_id=user_id, text=text, link=link, created_at=now)
         for user_id in sorted(users)
     ]
-    messages = [
-        outbox_message(
-            channel="sms" if mobile_of.get(n.user_id) else "",
-            recipient=mobile_of.get(n.user_id) or str(n.user_id),
+
+    def message(n: Notification) -> OutboxMessage:
+        if n.user_id in by_wechat:
+            return outbox_message(
+                channel="wechat",
+                recipient=str(n.user_id),
+                body=text,
+                at=now,
+                notification=n,
+                link=link,
+            )
+        mobile = mobile_of.get(n.user_id)
+        return outbox_message(
+            channel="sms" if mobile else "",
+            recipient=mobile or str(n.user_id),
             body=text,
             at=now,
             notification=n,
         )
-        for n in notifications
-    ]
+
+    messages = [message(n) for n in notifications]
     known = set(mobile_of.values())
     messages += [
         outbox_message(channel="sms", recipient=mobile, body=text, at=now)

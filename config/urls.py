@@ -29,6 +29,7 @@ urlpatterns = [
     path("accounts/wechat/", resident_views.wechat_start, name="wechat_start"),
     path("accounts/wechat/done/", resident_views.wechat_done, name="wechat_done"),
     path("accounts/wechat/unlink/", resident_views.wechat_unlink, name="wechat_unlink"),
+    path("accounts/wechat/notices/", resident_views.wechat_notices, name="wechat_notices"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("services/", include("catalog.urls")),
     path("cases/", include("cases.urls")),

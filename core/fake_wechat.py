@@ -6,7 +6,8 @@ parts of WeChat's protocol we use.
   `state`; the code stands for `openid`, the WeChat account on this phone.
 - `GET /sns/oauth2/access_token` exchanges a code for the openid (once; then errcode 40163).
 - `GET /cgi-bin/token` gives the app's access token; `POST /cgi-bin/message/template/send`
-  records a template message (once `expire_next` is set, answers that the token expired).
+  records a template message (once `expire_next` is set, answers that the token expired; to
+  an openid in `refusing`, answers that person's error, e.g. 43101: refuses messages).
 """
 
 import json
@@ -27,6 +28,7 @@ class FakeWeChat(ThreadingHTTPServer):
         self.tokens_issued = 0
         self.sent: list = []
         self.expire_next = False
+        self.refusing: dict[str, int] = {}
 
     def start(self) -> "FakeWeChat":
         threading.Thread(target=self.serve_forever, daemon=True).start()
@@ -70,6 +72,9 @@ class _Handler(BaseHTTPRequestHandler):
         if self.server.expire_next:
             self.server.expire_next = False
             self._json({"errcode": 42001, "errmsg": "access_token expired"})
+            return
+        if body.get("touser") in self.server.refusing:
+            self._json({"errcode": self.server.refusing[body["touser"]], "errmsg": "refused"})
             return
         self.server.sent.append((token, body))
         self._json({"errcode": 0, "errmsg": "ok"})

@@ -14,12 +14,22 @@ credit_code_validator = RegexValidator(
 )
 
 
+class WeChatNotice(models.TextChoices):
+    """The kinds of notice a resident may take by WeChat instead of SMS, each opted into on its
+    own (WeChat lets an official account message a person only about what they subscribed to)."""
+
+    CASE = "case", _("Progress of my reports")
+    ACTIVITY = "activity", _("Activities I signed up for")
+
+
 class User(AbstractUser):
     """Every person who signs in: staff with a password, residents with a one-time code."""
 
     full_name = models.CharField(_("full name"), max_length=50, blank=True)
     # The user's openid under the official account, for WeChat template messages.
     wechat_openid = models.CharField(_("WeChat openid"), max_length=64, blank=True)
+    # The `WeChatNotice` kinds a resident takes by WeChat (the rest stay SMS); empty unless linked.
+    wechat_notices = models.JSONField(_("WeChat notices"), default=list, blank=True)
     # Large type, strong contrast, big targets (适老化); None until the person has chosen.
     elder_mode = models.BooleanField(_("elder mode"), null=True, blank=True)
 

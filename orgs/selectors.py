@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 
 from core.errors import NotFound
@@ -317,3 +318,23 @@ def user_for_wechat(*, openid: str) -> User | None:
     if not openid:
         return None
     return User.objects.filter(wechat_openid=openid, is_active=True).first()
+
+
+def wechat_messages_enabled() -> bool:
+    """Whether the platform can send WeChat template messages (app and template configured)."""
+    return bool(
+        settings.WECHAT_APP_ID and settings.WECHAT_APP_SECRET and settings.WECHAT_TEMPLATE_ID
+    )
+
+
+def users_taking_wechat(*, user_ids, kind: str) -> set[int]:
+    """Which of these people take notices of `kind` (`WeChatNotice`) by WeChat: linked, opted
+    in, and the platform able to send. No query when WeChat messages are off or nobody asks."""
+    if not user_ids or not wechat_messages_enabled():
+        return set()
+    rows = (
+        User.objects.filter(pk__in=user_ids, is_active=True)
+        .exclude(wechat_openid="")
+        .values_list("pk", "wechat_notices")
+    )
+    return {pk for pk, notices in rows if kind in (notices or ())}

@@ -1,8 +1,10 @@
 """Writes to the org structure. Paths are maintained here and nowhere else."""
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from orgs.models import OrgUnit, StaffMembership, User
+from core.errors import ApplicationError
+from orgs.models import OrgUnit, StaffMembership, User, WeChatNotice
 
 
 def _path_for(unit: OrgUnit) -> str:
@@ -71,6 +73,21 @@ def user_wechat_bind(*, user, openid: str) -> None:
     """Link a WeChat openid to the person signed in ("" unlinks). An openid is one person's:
     it leaves any account it was linked to before (the one who proved it last keeps it)."""
     if openid:
-        User.objects.filter(wechat_openid=openid).exclude(pk=user.pk).update(wechat_openid="")
-    User.objects.filter(pk=user.pk).update(wechat_openid=openid)
-    user.wechat_openid = openid
+        User.objects.filter(wechat_openid=openid).exclude(pk=user.pk).update(
+            wechat_openid="", wechat_notices=[]
+        )
+    notices = user.wechat_notices if openid else []  # notices by WeChat are opted into later
+    User.objects.filter(pk=user.pk).update(wechat_openid=openid, wechat_notices=notices)
+    user.wechat_openid, user.wechat_notices = openid, notices
+
+
+def user_wechat_notices_set(*, user, kinds) -> None:
+    """Choose the kinds of notice (`WeChatNotice`) the person takes by WeChat; the others go by
+    SMS. Only a person whose WeChat is linked can take any."""
+    kinds = sorted(set(kinds))
+    if kinds and not user.wechat_openid:
+        raise ApplicationError(_("Link your WeChat first."), code="wechat_not_linked")
+    if not set(kinds) <= set(WeChatNotice.values):
+        raise ApplicationError(_("Choose from the kinds of notice listed."), code="invalid")
+    User.objects.filter(pk=user.pk).update(wechat_notices=kinds)
+    user.wechat_notices = kinds

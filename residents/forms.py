@@ -5,6 +5,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import StyledForm
+from orgs.models import WeChatNotice
 from residents import rules
 from residents.models import Purpose, RightsRequest, SeparateConsent, Tag, mobile_validator
 from residents.services import ConsentGiven
@@ -25,6 +26,15 @@ class MobileForm(forms.Form):
         max_length=11,
         validators=[mobile_validator],
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "tel"}),
+    )
+
+
+class WeChatNoticesForm(forms.Form):
+    kinds = forms.MultipleChoiceField(
+        label=_("Notices to receive in WeChat (the others come by SMS)"),
+        choices=WeChatNotice.choices,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        required=False,
     )
 
 

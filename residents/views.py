@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from core.errors import ApplicationError, NotFound
 from core.http import client_ip, is_htmx
 from orgs.selectors import user_for_wechat
-from orgs.services import user_wechat_bind
+from orgs.services import user_wechat_bind, user_wechat_notices_set
 from residents import export, rules, selectors, services, wechat
 from residents.forms import (
     CodeForm,
@@ -28,6 +28,7 @@ from residents.forms import (
     RightsAnswerForm,
     RightsRequestForm,
     TagsForm,
+    WeChatNoticesForm,
 )
 from residents.models import Purpose, RightsRequest
 from residents.selectors import resident_get_for, resident_list_for
@@ -127,6 +128,22 @@ def wechat_done(request):
 def wechat_unlink(request):
     user_wechat_bind(user=request.user, openid="")
     messages.success(request, _("Your WeChat is unlinked."))
+    return redirect(_next(request) or "home")
+
+
+@login_required
+@require_POST
+def wechat_notices(request):
+    form = WeChatNoticesForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose from the kinds of notice listed."))
+    else:
+        try:
+            user_wechat_notices_set(user=request.user, kinds=form.cleaned_data["kinds"])
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Your choice of WeChat notices is saved."))
     return redirect(_next(request) or "home")
 
 

@@ -70,6 +70,8 @@ class OutboxMessage(models.Model):
     # given up on holds its queue until it is sent again). The writes of one case are
     # serialised by its row's lock, so id order is the order of its events.
     queue = models.CharField(_("queue"), max_length=64, blank=True)
+    # The page on this site the message concerns, for channels that link to it (WeChat).
+    link = models.CharField(_("link"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("outbox message")

@@ -8,6 +8,7 @@ from django.utils import timezone, translation
 
 from core.errors import ApplicationError, NotFound
 from engagement.selectors import can_manage, staff_area
+from orgs.models import WeChatNotice
 
 
 class EngagementError(ApplicationError):
@@ -34,10 +35,13 @@ def local_time(moment: datetime) -> str:
 
 
 def notify(users, text: str, now: datetime, *, link: str = "", mobiles=()) -> None:
-    """In-app notification plus an outbox message (SMS to residents), like case events."""
+    """In-app notification plus an outbox message (SMS to residents, or WeChat to those who
+    take activity notices by WeChat), like case events."""
     from cases.notify import notify_people
 
-    notify_people(users=users, mobiles=mobiles, text=text, link=link, now=now)
+    notify_people(
+        users=users, mobiles=mobiles, text=text, link=link, kind=WeChatNotice.ACTIVITY, now=now
+    )
 
 
 def in_default_language(build):

@@ -291,3 +291,18 @@ def test_garbage_on_the_edit_and_cancel_pages_never_fails(eng, client_for):
     assert client.post(cancel, {"reason": "x" * 5000}).status_code == 302
     assert client.post(cancel, {}).status_code == 302  # already cancelled: a message
     assert client.get(reverse("engagement:activity_edit", args=[999999])).status_code == 404
+
+
+def test_a_resident_taking_activity_notices_by_wechat_gets_them_there(eng, wechat):
+    from orgs.models import WeChatNotice
+    from orgs.services import user_wechat_bind, user_wechat_notices_set
+
+    user_wechat_bind(user=eng.u1, openid="oU1")
+    user_wechat_notices_set(user=eng.u1, kinds=[WeChatNotice.ACTIVITY])
+    _signup(eng, eng.world.R1, eng.u1)
+    _signup(eng, eng.world.R2, eng.u2)
+
+    assert set(OutboxMessage.objects.values_list("channel", "recipient", "link")) == {
+        ("wechat", str(eng.u1.pk), reverse("engagement:activity", args=[eng.activity.pk])),
+        ("sms", eng.world.R2.mobile, ""),
+    }

@@ -1,5 +1,6 @@
 """A resident signs in through WeChat on a phone, in a real browser, against a WeChat API on
-loopback: the first time WeChat is linked by one SMS sign-in; after that WeChat alone does."""
+loopback: the first time WeChat is linked by one SMS sign-in; after that WeChat alone does, and
+they choose which notices come by WeChat."""
 
 import re
 from urllib.parse import urlparse
@@ -35,4 +36,12 @@ def test_a_resident_links_wechat_once_and_then_signs_in_with_it(wechat, phone, w
     # (the browser keeps WeChat's "#wechat_redirect" through the redirects, as in WeChat)
     later.wait_for_url(lambda url: urlparse(url).path == "/cases/mine/")
     later.get_by_role("heading", name="我的诉求").wait_for()  # signed in: no sign-in page
+
+    # On their own page they choose what comes by WeChat; the rest stays SMS.
+    later.goto("/residents/me/")
+    later.get_by_label("我的诉求进展").check()
+    later.get_by_role("button", name="保存").click()
+    later.get_by_text("微信通知设置已保存").wait_for()
+    assert later.get_by_label("我的诉求进展").is_checked()
+    assert not later.get_by_label("我报名的活动").is_checked()
     later.context.close()

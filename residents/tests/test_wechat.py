@@ -114,3 +114,37 @@ def test_staff_link_their_wechat_from_their_account_and_it_leaves_an_earlier_acc
     world.secretary.refresh_from_db()
     assert world.secretary.wechat_openid == ""
     assert "_auth_user_id" not in Client().session
+
+
+# ---------------------------------------------------------------------------------------------
+# Which notices come by WeChat: chosen per kind, on the resident's own page
+
+
+def test_a_linked_resident_chooses_which_notices_come_by_wechat(resident_client, world, wechat):
+    from orgs.services import user_wechat_bind
+
+    page = reverse("residents:mine")
+    assert "data-wechat-notices" not in resident_client.get(page).content.decode()  # not linked
+
+    user_wechat_bind(user=world.resident_user, openid="oR1")
+    html = resident_client.get(page).content.decode()
+    assert "我的诉求进展" in html and "我报名的活动" in html
+    assert not re.search(r'value="(case|activity)"[^>]*checked', html)  # opted into nothing yet
+    saved = resident_client.post(reverse("wechat_notices"), {"kinds": ["activity"], "next": page})
+    assert saved.url == page
+    world.resident_user.refresh_from_db()
+    assert world.resident_user.wechat_notices == ["activity"]
+    html = resident_client.get(page).content.decode()
+    assert re.search(r'value="activity"[^>]*checked', html)
+    assert "已保存" in html
+
+
+def test_a_kind_not_offered_or_an_unlinked_wechat_changes_nothing(resident_client, world, wechat):
+    from orgs.services import user_wechat_bind
+
+    refused = resident_client.post(reverse("wechat_notices"), {"kinds": ["case"]}, follow=True)
+    assert "请先绑定微信" in refused.content.decode()
+    user_wechat_bind(user=world.resident_user, openid="oR1")
+    resident_client.post(reverse("wechat_notices"), {"kinds": ["case", "lottery"]})
+    world.resident_user.refresh_from_db()
+    assert world.resident_user.wechat_notices == []
