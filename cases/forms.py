@@ -8,7 +8,7 @@ from cases.uploads import MAX_PHOTOS
 from catalog.models import Domain, Item
 from catalog.selectors import booking_time_refusal
 from core.forms import StyledForm, content_key, idempotency_key_field
-from orgs.models import Building, Estate, Household, OrgUnit, PropertyCompany
+from orgs.models import Building, Estate, Household, OrgUnit, PropertyCompany, Unit
 
 
 class PhotosInput(forms.ClearableFileInput):
@@ -32,6 +32,13 @@ class PhotosField(forms.FileField):
         return [super(PhotosField, self).clean(f, initial) for f in files]
 
 
+class NameChoiceField(forms.ModelChoiceField):
+    """A place by its own name alone (the steps before it say where it is)."""
+
+    def label_from_instance(self, obj):
+        return obj.name
+
+
 class ItemChoiceField(forms.ModelChoiceField):
     """The catalogue's items by their plain names (the codes are the catalogue's, not people's)."""
 
@@ -50,7 +57,9 @@ class ReportForm(StyledForm):
         "photos",
         "photos_public",
         "household",
+        "estate",
         "building",
+        "unit",
         "location_text",
         "item",
         "contact_name",
@@ -78,12 +87,13 @@ class ReportForm(StyledForm):
                 # keyup as people type; input for phone keyboards (IMEs) that send no keyup;
                 # a change of place looks for duplicates there.
                 # And at once when the page comes back with words in it (a refusal).
+                # (from the form, as the place and item fields are redrawn when chosen).
                 "hx-trigger": "load[this.value.trim()], "
                 "keyup changed delay:400ms, input changed delay:400ms, "
-                "change from:#id_household, change from:#id_building, change from:#id_item",
+                "change[target.tagName === 'SELECT'] from:closest form",
                 "hx-target": "#triage-suggest",
                 "hx-swap": "outerHTML",
-                "hx-include": "[name='item'],[name='household'],[name='building']",
+                "hx-include": "[name='item'],[name='household'],[name='estate'],[name='building']",
                 "hx-sync": "this:replace",
                 # A helper: without a connection there is simply no suggestion, no message.
                 "data-quiet-offline": True,
@@ -105,10 +115,25 @@ class ReportForm(StyledForm):
         required=False,
         empty_label=_("Not at home: a public spot"),
     )
-    building = forms.ModelChoiceField(
-        label=_("Near building"),
+    # A public spot, narrowed step by step: the estate, a building in it, a unit of that
+    # building (`cases:place_fields` redraws the later steps when one is chosen).
+    estate = NameChoiceField(
+        label=_("Which estate"),
+        queryset=Estate.objects.none(),
+        required=False,
+        empty_label=_("Choose the estate"),
+    )
+    building = NameChoiceField(
+        label=_("Which building"),
         queryset=Building.objects.none(),
         required=False,
+        empty_label=_("Not in a building: the estate's grounds"),
+    )
+    unit = NameChoiceField(
+        label=_("Which unit"),
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label=_("Outside it, or not sure"),
     )
     location_text = forms.CharField(label=_("Where exactly"), max_length=200, required=False)
     contact_name = forms.CharField(label=_("Contact name"), max_length=50, required=False)
@@ -125,20 +150,59 @@ class ReportForm(StyledForm):
         # The form comes back by htmx after a refusal with the photos chosen still in place.
         self.fields["photos"].widget.attrs["hx-preserve"] = True
         self.fields["household"].queryset = (
-            households if households is not None else (Household.objects.none())
+            households if households is not None else Household.objects.none()
         )
+        buildings = buildings if buildings is not None else Building.objects.none()
+        estates = Estate.objects.filter(pk__in=buildings.values("estate_id"))
+        self.fields["estate"].queryset = estates
+        building_id = self._chosen("building")
+        estate_id = self._chosen("estate")
+        if estate_id is None and building_id:  # a form naming only the building: its estate
+            estate_id = buildings.filter(pk=building_id).values_list("estate_id", flat=True).first()
+        if estate_id is None and not self.is_bound:
+            only = list(estates.values_list("pk", flat=True)[:2])
+            estate_id = only[0] if len(only) == 1 else None
+            self.initial.setdefault("estate", estate_id)
         self.fields["building"].queryset = (
-            buildings if buildings is not None else (Building.objects.none())
+            buildings.filter(estate_id=estate_id) if estate_id else Building.objects.none()
         )
+        self.fields["unit"].queryset = (
+            Unit.objects.filter(building_id=building_id, building__estate_id=estate_id)
+            if building_id and estate_id
+            else Unit.objects.none()
+        )
+        for name in ("estate", "building"):  # choosing one redraws the steps after it
+            self.fields[name].widget.attrs.update(
+                {
+                    "hx-get": reverse_lazy("cases:place_fields"),
+                    "hx-target": "#report-place",
+                    "hx-swap": "outerHTML",
+                    "hx-include": "#report-place",
+                }
+            )
+
+    def _chosen(self, name: str) -> int | None:
+        """The id chosen in a place field so far (sent, or given as initial), if any."""
+        value = self.data.get(self.add_prefix(name)) if self.is_bound else self.initial.get(name)
+        value = str(getattr(value, "pk", value) or "")
+        return int(value) if value.isdigit() else None
 
     def clean(self):
         data = super().clean()
-        if not data.get("household") and not data.get("building"):
-            raise forms.ValidationError(_("Say where: your home, or a building nearby."))
+        if data.get("household"):  # at home: the public spot's steps do not apply
+            data["estate"] = data["building"] = data["unit"] = None
+        elif data.get("building") and not data.get("estate"):
+            data["estate"] = data["building"].estate
+        if not data.get("household") and not data.get("estate"):
+            raise forms.ValidationError(_("Say where: your home, or a place in your estate."))
         data["idempotency_key"] = content_key(
-            data, "item", "description", "household", "building", "location_text"
+            data, "item", "description", "household", "estate", "building", "unit", "location_text"
         )
         return data
+
+    @property
+    def place_fields(self):
+        return [self[name] for name in ("estate", "building", "unit")]
 
 
 class BookForm(StyledForm):

@@ -5,6 +5,7 @@ from cases import views
 app_name = "cases"
 urlpatterns = [
     path("report/", views.report, name="report"),
+    path("report/place/", views.place_fields, name="place_fields"),
     path("book/<str:code>/", views.book, name="book"),
     path("mine/", views.mine, name="mine"),
     path("mine/<str:tracking_no>/", views.mine_detail, name="mine_detail"),

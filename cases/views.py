@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from cases import selectors, services
 from cases.actions import ACTIONS, action_forms
@@ -28,7 +28,7 @@ from core.http import client_ip, is_htmx, page_redirect, post_id, render_error
 from orgs.roles import Permission
 from orgs.selectors import scope_for
 from residents.masking import mask_mobile
-from residents.selectors import homes_of, resident_by_mobile, resident_for_user
+from residents.selectors import homes_of, places_for, resident_by_mobile, resident_for_user
 
 # ---------------------------------------------------------------------------------------------
 # Residents
@@ -60,7 +60,7 @@ def report(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         item = data["item"] or selectors.item_from_words(
-            text=data["description"], estate=_building(data).estate
+            text=data["description"], estate=_place(data)[0]
         )
         if item is None:
             form.add_error(
@@ -81,25 +81,42 @@ def report(request):
     return render(request, template, {"form": form, "has_home": households.exists()})
 
 
-def _building(data):
+def _place(data) -> tuple:
+    """The estate and building a report form names: the home's, or the public spot's."""
     household = data["household"]
-    return household.unit.building if household else data["building"]
+    if household:
+        return household.unit.building.estate, household.unit.building
+    return data["estate"], data["building"]
+
+
+@login_required
+@require_GET
+def place_fields(request):
+    """The public spot's steps of the report or intake form, redrawn for what is chosen so far
+    (an estate's buildings, a building's units)."""
+    households, buildings = places_for(request.user)
+    form = ReportForm(households=households, buildings=buildings, initial=request.GET.dict())
+    return render(request, "cases/_place_fields.html", {"form": form})
 
 
 def _file(request, data, *, item, channel, resident, contact_mobile=None):
-    """File what the report or intake form says: the place, the words and photos, the
-    contact (a resubmission of the same form returns the case filed already)."""
-    building = _building(data)
+    """File what the report or intake form says: the place (a public spot's unit leads its
+    words), the words and photos, the contact (a resubmission of the same form returns the
+    case filed already)."""
+    estate, building = _place(data)
+    spot = " ".join(
+        part for part in (getattr(data["unit"], "name", ""), data["location_text"]) if part
+    )
     return services.case_submit(
         item=item,
         description=data["description"],
         channel=channel,
         created_by=request.user,
         resident=resident,
-        estate=building.estate,
+        estate=estate,
         building=building,
         household=data["household"],
-        location_text=data["location_text"],
+        location_text=spot[:200],
         contact_name=data["contact_name"],
         contact_mobile=contact_mobile or data["contact_mobile"],
         photos=data["photos"],

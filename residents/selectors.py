@@ -92,6 +92,15 @@ def homes_of(*, resident: Resident | None) -> tuple[QuerySet[Household], QuerySe
     return households, buildings
 
 
+def places_for(user) -> tuple[QuerySet[Household], QuerySet[Building]]:
+    """Where this person may report a problem (as the report and intake forms offer it): staff
+    anywhere in their scope, a resident at their homes and in those homes' estates."""
+    scope = scope_for(user)
+    if scope.is_staff:
+        return scope.households(), scope.buildings()
+    return homes_of(resident=resident_for_user(user=user))
+
+
 # ---------------------------------------------------------------------------------------------
 # Consents, the access log and requests
 

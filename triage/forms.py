@@ -9,4 +9,5 @@ class SuggestForm(StyledForm):
     description = forms.CharField(max_length=2000, required=False)
     item = forms.CharField(max_length=16, required=False)
     household = forms.IntegerField(required=False)
+    estate = forms.IntegerField(required=False)
     building = forms.IntegerField(required=False)

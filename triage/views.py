@@ -12,30 +12,29 @@ from cases.models import OPEN_STATUSES, Action
 from cases.selectors import case_get_for, cases_in_scope, joined_of, public_cases
 from cases.services import case_actions_allowed
 from core.errors import ApplicationError, NotFound
+from orgs.models import Estate
 from orgs.roles import Permission
 from orgs.selectors import scope_for
-from residents.selectors import homes_of, resident_for_user
+from residents.selectors import places_for
 from triage import selectors, services
 from triage.forms import SuggestForm
 
 
-def _places(user):
-    """The households and buildings this person may report for (as the forms offer them)."""
-    scope = scope_for(user)
-    if scope.is_staff:
-        return scope.households(), scope.buildings()
-    return homes_of(resident=resident_for_user(user=user))
-
-
-def _place(user, data):
-    households, buildings = _places(user)
+def _place(user, data) -> tuple:
+    """The estate and building the form names so far, among the places this person may report
+    for ((None, None) when it names none)."""
+    households, buildings = places_for(user)
     if data.get("household"):
         household = households.select_related("unit__building__estate").filter(pk=data["household"])
         if household:
-            return household[0].unit.building
+            return household[0].unit.building.estate, household[0].unit.building
     if data.get("building"):
-        return buildings.select_related("estate").filter(pk=data["building"]).first()
-    return None
+        building = buildings.select_related("estate").filter(pk=data["building"]).first()
+        if building:
+            return building.estate, building
+    if data.get("estate"):
+        return Estate.objects.filter(pk=data["estate"], buildings__in=buildings).first(), None
+    return None, None
 
 
 @login_required
@@ -45,8 +44,7 @@ def suggest(request):
     form = SuggestForm(request.POST)
     data = form.cleaned_data if form.is_valid() else {}
     text = data.get("description") or ""
-    building = _place(request.user, data)
-    estate = building.estate if building else None
+    estate, building = _place(request.user, data)
     found = selectors.suggest(text=text, estate=estate)
     item = selectors.appeal_item(data.get("item") or "") or found.top
     is_staff = scope_for(request.user).is_staff

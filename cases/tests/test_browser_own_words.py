@@ -74,3 +74,30 @@ def test_a_phone_photo_is_shrunk_before_it_is_sent(phone, live_server, world, ca
     photo = Case.objects.get().photos.get()
     assert path.stat().st_size > 5_000_000 and sent < 1_000_000  # megabytes down to KB
     assert max(photo.width, photo.height) == 1600 and (photo.width, photo.height) == (1600, 1200)
+
+
+def test_a_public_spot_is_picked_estate_building_unit(phone, live_server, world, catalogue):
+    from orgs.models import Building, Unit
+
+    b10 = Building.objects.create(estate=world.E1, name="10号楼", microgrid=world.M1)
+    for name in ("1单元", "2单元"):
+        Unit.objects.create(building=b10, name=name)
+    world.R1.user = User.objects.create(username="resident-r1")
+    world.R1.save()
+    sign_in(phone, live_server, world.R1.user)
+
+    phone.goto("/cases/report/")
+    phone.get_by_label("问题描述").fill("楼道的灯坏了好几天，晚上看不见台阶")
+    phone.get_by_label("问题类别").select_option("RB19")
+    phone.get_by_label("在我家").select_option(label="不在家中：公共区域")
+    assert phone.get_by_label("哪个小区").input_value() == str(world.E1.pk)  # theirs, chosen
+    assert phone.get_by_label("哪个单元").count() == 0
+    phone.get_by_label("哪栋楼").select_option(label="10号楼")
+    phone.get_by_label("哪个单元").select_option(label="2单元")  # waits for the redraw
+    phone.shot("report-place-1-unit")
+    phone.get_by_label("具体位置").fill("三楼")
+    phone.get_by_role("button", name="提交").click()
+    phone.get_by_text("诉求编号").first.wait_for()
+    case = Case.objects.get()
+    assert (case.building, case.household, case.location_text) == (b10, None, "2单元 三楼")
+    assert "10号楼" in phone.locator("[data-place]").inner_text()
