@@ -46,6 +46,63 @@ def test_a_report_written_offline_is_filed_once_when_the_connection_returns(
     assert phone.evaluate(left) == 0  # nothing is left on the phone to be sent again
 
 
+LEFT = """new Promise((done) => { const open = indexedDB.open("hgj-waiting", 1);
+  open.onsuccess = () => { const count = open.result.transaction("posts").objectStore("posts")
+    .count(); count.onsuccess = () => done(count.result); }; })"""
+
+
+def _resident(phone, live_server, world):
+    world.R1.user = User.objects.create(username="resident-r1")
+    world.R1.save()
+    sign_in(phone, live_server, world.R1.user)
+    phone.goto("/cases/report/")
+    phone.evaluate("navigator.serviceWorker.ready")
+
+
+def test_a_report_refused_when_it_is_sent_comes_back_as_a_draft_to_put_right(
+    phone, live_server, world, catalogue
+):
+    _resident(phone, live_server, world)
+    phone.context.set_offline(True)
+    phone.get_by_label("问题描述").fill("那个东西又不行了，麻烦看看")  # triage cannot tell
+    phone.get_by_role("button", name="提交").click()
+    waiting = phone.locator("[data-waiting]")
+    waiting.get_by_text("已保存在手机上").wait_for()
+
+    phone.context.set_offline(False)
+    waiting.get_by_text("未被接收").wait_for()
+    assert Case.objects.count() == 0
+    waiting.get_by_role("link", name="打开").click()
+    phone.get_by_text("无法从描述判断问题类别").wait_for()  # what was wrong, said again
+    assert phone.get_by_label("问题描述").input_value() == "那个东西又不行了，麻烦看看"
+    assert phone.evaluate(LEFT) == 0  # the draft is in the form now, not on the phone
+    phone.shot("offline-2-draft")
+    phone.get_by_label("问题类别").select_option("RB19")
+    phone.get_by_role("button", name="提交").click()
+    phone.get_by_text("诉求编号").first.wait_for()
+    assert Case.objects.get().description == "那个东西又不行了，麻烦看看"
+
+
+def test_signing_out_deletes_what_was_kept_on_a_shared_phone(phone, live_server, world, catalogue):
+    _resident(phone, live_server, world)
+    phone.route("**/cases/report/", lambda route: route.abort())  # the connection drops
+    phone.get_by_label("问题描述").fill("地下车库漏水，地面积水很深")
+    phone.get_by_label("问题类别").select_option("RB19")
+    phone.get_by_role("button", name="提交").click()
+    phone.locator("[data-waiting]").get_by_text("已保存在手机上").wait_for()
+    assert phone.evaluate(LEFT) == 1
+
+    phone.locator(".navbar-toggler").click()  # the menu, on a phone
+    phone.get_by_role("button", name="退出登录").click()
+    phone.wait_for_url(lambda url: "/cases/report/" not in url)
+    assert phone.evaluate(LEFT) == 0
+    phone.unroute("**/cases/report/")
+    sign_in(phone, live_server, world.R1.user)
+    phone.goto("/cases/report/")
+    phone.get_by_role("heading", name="我要报事").wait_for()
+    assert phone.locator("[data-waiting]").is_hidden() and Case.objects.count() == 0
+
+
 def test_a_page_opened_without_a_connection_is_the_offline_page_kept_on_the_phone(
     phone, live_server, world
 ):

@@ -2,7 +2,9 @@
 // a connection (a report, a visit log). A form marked data-keep-offline that cannot be sent
 // is kept on the phone (IndexedDB: its fields and photos, its idempotency key among them) and
 // sent when the connection returns; the server files one case per key, so a report sent
-// twice (a second tab, a connection lost before the answer) is filed once.
+// twice (a second tab, a connection lost before the answer) is filed once. What is kept is the
+// signed-in person's (`owner`): only they send it, and signing out deletes it (a shared phone).
+// One the server refuses comes back as a draft: opening its form fills it in again.
 if ("serviceWorker" in navigator) {
   navigator.serviceWorker.register("/sw.js").catch(() => {});
 }
@@ -23,10 +25,19 @@ function waitingStore(mode, use) {
   });
 }
 
+const owner = () => document.body.dataset.user || "";
 const keep = (post) => waitingStore("readwrite", (store) => store.add(post));
 const drop = (key) => waitingStore("readwrite", (store) => store.delete(key));
-const waitingKeys = () => waitingStore("readonly", (store) => store.getAllKeys());
-const waitingPost = (key) => waitingStore("readonly", (store) => store.get(key));
+const putBack = (key, post) => waitingStore("readwrite", (store) => store.put(post, key));
+
+// The signed-in person's kept posts, [key, post] in the order they were written.
+async function mine() {
+  const [keys, posts] = await Promise.all([
+    waitingStore("readonly", (store) => store.getAllKeys()),
+    waitingStore("readonly", (store) => store.getAll()),
+  ]);
+  return keys.map((key, i) => [key, posts[i]]).filter(([, post]) => post.owner === owner());
+}
 
 function banner(text, level, link) {
   const box = document.querySelector("[data-waiting]");
@@ -46,19 +57,19 @@ function banner(text, level, link) {
 }
 
 async function showWaiting() {
-  const keys = await waitingKeys();
+  const waiting = (await mine()).filter(([, post]) => !post.refused);
   const box = document.querySelector("[data-waiting]");
-  if (box && keys.length) {
-    banner(box.dataset.waitingText.replace("{n}", keys.length));
+  if (box && waiting.length) {
+    banner(box.dataset.waitingText.replace("{n}", waiting.length));
   }
-  return keys;
+  return waiting;
 }
 
 // A form that cannot leave now is kept: before htmx tries (the phone knows it is offline) or
 // when its try fails on the way (the connection dropped).
 function keepForm(form) {
   const fields = [...new FormData(form)];
-  keep({ action: form.action, fields, at: Date.now() }).then(showWaiting);
+  keep({ action: form.action, fields, at: Date.now(), owner: owner() }).then(showWaiting);
   form.reset();
 }
 
@@ -93,11 +104,12 @@ async function sendWaiting() {
   }
   sending = true;
   try {
-    for (const key of await showWaiting()) {
-      const post = await waitingPost(key);
+    for (const [key, post] of await showWaiting()) {
       const body = new FormData();
       post.fields.forEach(([name, value]) => body.append(name, value));
-      const token = body.get("csrfmiddlewaretoken") || "";
+      // This page's token: the one kept may be from before a new sign-in.
+      const token = JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || "";
+      body.set("csrfmiddlewaretoken", token);
       const answer = await fetch(post.action, {
         method: "POST",
         body,
@@ -107,12 +119,16 @@ async function sendWaiting() {
       if (answer.status >= 500) {
         break; // try again later
       }
-      await drop(key);
       // Accepted: htmx's answer names the next page; a plain form's was a redirect to it.
       const next = answer.headers.get("HX-Redirect") || (answer.redirected ? answer.url : "");
       const box = document.querySelector("[data-waiting]");
-      if (box) {
-        banner(next ? box.dataset.sentText : box.dataset.refusedText, next ? "success" : "danger", next);
+      if (next) {
+        await drop(key);
+        banner(box && box.dataset.sentText, "success", next);
+      } else {
+        // Refused (the form came back with its errors): kept as a draft, to be put right.
+        await putBack(key, { ...post, refused: true, reason: reasons(await answer.text()) });
+        banner(box && box.dataset.refusedText, "danger", post.action);
       }
     }
   } catch {
@@ -122,5 +138,65 @@ async function sendWaiting() {
   }
 }
 
+// What the refused form said was wrong, as its page shows it.
+function reasons(html) {
+  const page = new DOMParser().parseFromString(html, "text/html");
+  const said = [...page.querySelectorAll(".alert-danger, .text-danger")].map((e) => e.textContent.trim());
+  return said.filter(Boolean).join(" ");
+}
+
+// A refused draft of a form on this page is filled back into it (its words, choices and
+// photos; the page's own key and token stay), with what was wrong, and leaves the phone.
+async function fillDraft() {
+  for (const [key, post] of await mine()) {
+    const form = [...document.querySelectorAll("form[data-keep-offline]")].find(
+      (f) => f.action === post.action,
+    );
+    if (!post.refused || !form) {
+      continue;
+    }
+    const files = {};
+    for (const [name, value] of post.fields) {
+      const field = form.elements[name];
+      if (!field || name === "csrfmiddlewaretoken" || name === "idempotency_key") {
+        continue;
+      }
+      if (value instanceof File) {
+        (files[name] = files[name] || new DataTransfer()).items.add(value);
+      } else if (field.type === "checkbox") {
+        field.checked = true;
+      } else if (field.type !== "file") {
+        field.value = value;
+      }
+    }
+    Object.entries(files).forEach(([name, chosen]) => {
+      form.elements[name].files = chosen.files;
+    });
+    form.querySelector("textarea, input:not([type=hidden]), select")?.dispatchEvent(new Event("change", { bubbles: true }));
+    await drop(key);
+    const box = document.querySelector("[data-waiting]");
+    banner(box && `${box.dataset.draftText} ${post.reason || ""}`.trim(), "danger");
+    return;
+  }
+}
+
+// Signing out deletes what this person kept on the phone, sent or not.
+document.addEventListener("submit", async (event) => {
+  const form = event.target;
+  if (!form.matches("form[data-sign-out]") || form.dataset.cleared) {
+    return;
+  }
+  event.preventDefault();
+  try {
+    await Promise.all((await mine()).map(([key]) => drop(key)));
+  } finally {
+    form.dataset.cleared = "yes";
+    form.submit();
+  }
+});
+
 window.addEventListener("online", sendWaiting);
-document.addEventListener("DOMContentLoaded", () => (navigator.onLine ? sendWaiting() : showWaiting()));
+document.addEventListener("DOMContentLoaded", async () => {
+  await fillDraft().catch(() => {});
+  return navigator.onLine ? sendWaiting() : showWaiting();
+});
