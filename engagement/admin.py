@@ -4,6 +4,7 @@ from engagement.models import (
     Activity,
     FollowUpAction,
     Meeting,
+    PlannedVisit,
     Signup,
     Topic,
     Venue,
@@ -50,6 +51,13 @@ class TopicAdmin(admin.ModelAdmin):
 admin.site.register(Meeting)
 admin.site.register(FollowUpAction)
 admin.site.register(VolunteerProfile)
+
+
+@admin.register(PlannedVisit)
+class PlannedVisitAdmin(admin.ModelAdmin):
+    list_display = ["household", "due_on", "assignee", "note", "visit"]
+    list_filter = ["due_on"]
+    raw_id_fields = ["household", "assignee", "planned_by", "visit"]
 
 
 @admin.register(Visit)

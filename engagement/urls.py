@@ -76,6 +76,8 @@ urlpatterns = [
     # Door-knock visits
     path("visits/", visits.visits, name="visits"),
     path("visits/new/", visits.visit_new, name="visit_new"),
+    path("visits/plan/", visits.visit_plan_new, name="visit_plan_new"),
+    path("visits/plan/<int:plan_id>/drop/", visits.visit_plan_drop, name="visit_plan_drop"),
     path("visits/<int:visit_id>/", visits.visit_detail, name="visit"),
     path("visits/<int:visit_id>/case/", visits.visit_to_case, name="visit_to_case"),
 ]

@@ -5,6 +5,7 @@ from django.views.decorators.http import require_POST
 from care.selectors import due_today_for, local_today
 from cases.selectors import round_cases_for
 from connect.selectors import systems_for
+from engagement.selectors import plans_due_for
 from orgs.roles import Role
 from orgs.selectors import scope_for, staff_overview_for
 from orgs.services import user_elder_mode_set
@@ -12,9 +13,9 @@ from portal.context_processors import ELDER_COOKIE
 from residents.selectors import resident_count_for, resident_for_user
 
 # A grid worker's home starts with today's round: their area's cases due soonest, the care
-# visits due, and a door-knock visit to log.
+# visits due, and the door-knock visits planned for them.
 ROUND_ROLES = {Role.GRID_WORKER, Role.MICROGRID_LEADER}
-ROUND_CARE_SHOWN = 10
+ROUND_SHOWN = 10
 
 
 def home(request):
@@ -31,7 +32,8 @@ def home(request):
         if scope.primary_role in ROUND_ROLES:
             context["round"] = {
                 "cases": round_cases_for(user=request.user),
-                "care": list(due_today_for(user=request.user)[:ROUND_CARE_SHOWN]),
+                "care": list(due_today_for(user=request.user)[:ROUND_SHOWN]),
+                "plans": list(plans_due_for(user=request.user, today=local_today())[:ROUND_SHOWN]),
                 "today": local_today(),
             }
         return render(request, "portal/home_staff.html", context)

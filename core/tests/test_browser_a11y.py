@@ -1,6 +1,6 @@
-"""Every resident page, in a phone's browser, in the usual and the elder mode, checked by axe-core
-(from npm, injected locally): no serious or critical violation. The elder mode is also held to
-the enhanced contrast (7:1)."""
+"""Every resident page, in a phone's browser, in the usual and the elder mode, and the field
+pages of technicians and grid workers, checked by axe-core (from npm, injected locally): no
+serious or critical violation. The elder mode is also held to the enhanced contrast (7:1)."""
 
 from pathlib import Path
 
@@ -84,5 +84,40 @@ def test_resident_pages_have_no_serious_accessibility_violations(
         phone.goto(path.format(case=case.tracking_no, service=service.code))
         assert ("hgj-elder" in (phone.locator("html").get_attribute("class") or "")) == elder
         found += _violations(phone, elder=elder)
+
+    assert not found, "\n".join(found)
+
+
+FIELD = {
+    "technician": ["/cases/jobs/", "/cases/{case}/"],
+    "grid_worker": [
+        "/",  # today's round, with a planned door knock
+        "/cases/{case}/",
+        "/engagement/visits/",
+        "/engagement/visits/new/",
+        "/engagement/visits/plan/",
+        "/care/today/",
+    ],
+}
+
+
+def test_field_pages_on_a_phone_have_no_serious_accessibility_violations(
+    phone, live_server, world, report
+):
+    from django.utils import timezone
+
+    from cases.services import case_assign
+    from engagement.services import visit_plan
+
+    case = report(now=timezone.now(), text="楼道灯坏了，晚上看不见")
+    case_accept(case=case, actor=world.manager)
+    case_assign(case=case, actor=world.manager, assignee=world.technician)
+    visit_plan(actor=world.grid_worker, household=world.H1, due_on=timezone.localdate())
+    found = []
+    for who, paths in FIELD.items():
+        sign_in(phone, live_server, getattr(world, who))
+        for path in paths:
+            assert phone.goto(path.format(case=case.pk)).ok, path
+            found += _violations(phone, elder=False)
 
     assert not found, "\n".join(found)

@@ -1,4 +1,5 @@
-"""The demo's door-knock visits by the grid worker, one of them filed as a case."""
+"""The demo's door-knock visits by the grid worker, one of them filed as a case, and the doors
+planned for their round."""
 
 from datetime import timedelta
 
@@ -18,6 +19,11 @@ VISITS = [
     (3, "09:30", "家中孩子放学后无人照看，想了解“在城长”四点半课堂怎么报名。"),
 ]
 CASE_VISIT = 1  # this one is filed as a case (RB15) once the case history exists
+# Doors planned for the grid worker's round: in days from today, why.
+PLANS = [
+    (0, "独居老人回访：上次说腿脚不便，看看是否需要助餐"),
+    (2, "了解加装电梯意见"),
+]
 
 
 def visits_seed(*, grid_worker, now) -> int:
@@ -42,6 +48,14 @@ def visits_seed(*, grid_worker, now) -> int:
             now=now,
         )
         created += 1
+    for n, (days, why) in enumerate(PLANS):
+        services.visit_plan(
+            actor=grid_worker,
+            household=households[(n * 7 + 5) % len(households)],
+            due_on=timezone.localdate(now) + timedelta(days=days),
+            note=why,
+            now=now,
+        )
     return created
 
 

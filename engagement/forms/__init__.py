@@ -27,7 +27,7 @@ from engagement.forms.programmes import (
     StaffEnrolForm,
 )
 from engagement.forms.signups import CheckInCodeForm, HoursReportForm, ProfileForm, SignupForm
-from engagement.forms.visits import VisitCaseForm, VisitForm
+from engagement.forms.visits import VisitCaseForm, VisitForm, VisitPlanForm
 
 __all__ = [
     "DATETIME_FORMATS",
@@ -54,4 +54,5 @@ __all__ = [
     "VenueForm",
     "VisitCaseForm",
     "VisitForm",
+    "VisitPlanForm",
 ]

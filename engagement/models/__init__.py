@@ -17,7 +17,7 @@ from engagement.models.deliberation import (
     TopicSupport,
 )
 from engagement.models.programmes import Attendance, Enrolment, Programme
-from engagement.models.visits import Visit
+from engagement.models.visits import PlannedVisit, Visit
 
 __all__ = [
     "Venue",
@@ -33,6 +33,7 @@ __all__ = [
     "FollowUpAction",
     "TOPIC_TRANSITIONS",
     "Visit",
+    "PlannedVisit",
     "Programme",
     "Enrolment",
     "Attendance",

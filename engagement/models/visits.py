@@ -49,3 +49,51 @@ class Visit(models.Model):
 
     def __str__(self):
         return f"{self.household} @ {self.visited_at:%Y-%m-%d}"
+
+
+class PlannedVisit(models.Model):
+    """A door to knock on by a day, for one person: planned ahead, on their round until a
+    visit to the household is logged (by them or anyone), then done with that visit."""
+
+    household = models.ForeignKey(
+        Household, verbose_name=_("household"), on_delete=models.PROTECT, related_name="+"
+    )
+    due_on = models.DateField(_("visit by"))
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who visits"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    planned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("planned by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    note = models.CharField(_("why"), max_length=200, blank=True)
+    visit = models.ForeignKey(
+        Visit,
+        verbose_name=_("visit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="plans",
+    )
+    created_at = models.DateTimeField(_("planned at"))
+
+    class Meta:
+        verbose_name = _("planned door-knock visit")
+        verbose_name_plural = _("planned door-knock visits")
+        ordering = ["due_on", "id"]
+        indexes = [
+            # A person's round: their open plans, the soonest due first.
+            models.Index(
+                fields=["assignee", "due_on"],
+                condition=models.Q(visit__isnull=True),
+                name="planned_visit_open",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.household} by {self.due_on:%Y-%m-%d}"

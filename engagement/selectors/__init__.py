@@ -16,7 +16,8 @@ Who may do what (the one statement of the rules; services enforce the same funct
     hours) needs the back-office permission `Permission.ROUTE_CASES` (community staff,
     secretaries, subdistrict staff; administrators have everything).
   - Door-knock visits belong to households: staff with `Permission.HANDLE_CASES` log and see
-    visits to the households of their scope (`scope.households()`), and turn them into cases.
+    visits to the households of their scope (`scope.households()`), and turn them into cases;
+    they plan visits there for themselves or the community side's staff of their area.
 """
 
 from core.periods import Period
@@ -70,7 +71,14 @@ from engagement.selectors.programmes import (
     programmes_for,
     term_summary,
 )
-from engagement.selectors.visits import visit_get_for, visits_for
+from engagement.selectors.visits import (
+    plan_get_for,
+    plans_due_for,
+    plans_for,
+    visit_get_for,
+    visitors_for,
+    visits_for,
+)
 
 __all__ = [
     "can_manage",
@@ -101,6 +109,10 @@ __all__ = [
     "Trace",
     "topic_trace",
     "visits_for",
+    "visitors_for",
+    "plans_for",
+    "plans_due_for",
+    "plan_get_for",
     "visit_get_for",
     "Figures",
     "engagement_figures",

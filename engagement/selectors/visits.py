@@ -1,12 +1,11 @@
 """Door-knock visits, to the households of the scope."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from core.errors import NotFound
-from engagement.models import (
-    Visit,
-)
-from orgs.roles import Permission
+from engagement.models import PlannedVisit, Visit
+from orgs.models import StaffMembership, User
+from orgs.roles import Permission, Role
 from orgs.selectors import scope_for
 
 
@@ -26,3 +25,50 @@ def visit_get_for(*, user, visit_id) -> Visit:
     if visit is None:
         raise NotFound()
     return visit
+
+
+# Who knocks on doors: the community side's people on the ground and in the office.
+VISITOR_ROLES = (
+    Role.GRID_WORKER,
+    Role.MICROGRID_LEADER,
+    Role.COMMUNITY_STAFF,
+    Role.COMMUNITY_SECRETARY,
+)
+
+
+def visitors_for(*, user) -> QuerySet[User]:
+    """Whom this person may plan a visit for: themselves, and the community side's staff of
+    their area."""
+    scope = scope_for(user)
+    if not scope.has(Permission.HANDLE_CASES):
+        return User.objects.none()
+    colleagues = StaffMembership.objects.filter(
+        org_unit__in=scope.org_units(), role__in=VISITOR_ROLES, is_active=True
+    ).values("user_id")
+    return User.objects.filter(Q(pk=user.pk) | Q(pk__in=colleagues), is_active=True).order_by(
+        "full_name", "username"
+    )
+
+
+def plans_for(*, user) -> QuerySet[PlannedVisit]:
+    """The open visit plans of the households of this person's scope, the soonest due first."""
+    scope = scope_for(user)
+    if not scope.has(Permission.HANDLE_CASES):
+        return PlannedVisit.objects.none()
+    return (
+        PlannedVisit.objects.filter(household__in=scope.households(), visit__isnull=True)
+        .select_related("household__unit__building__estate", "assignee")
+        .order_by("due_on", "id")
+    )
+
+
+def plans_due_for(*, user, today) -> QuerySet[PlannedVisit]:
+    """The doors this person is to knock on by today (and those left from earlier days)."""
+    return plans_for(user=user).filter(assignee=user, due_on__lte=today)
+
+
+def plan_get_for(*, user, plan_id) -> PlannedVisit:
+    plan = plans_for(user=user).filter(pk=plan_id).first()
+    if plan is None:
+        raise NotFound()
+    return plan

@@ -53,7 +53,13 @@ from engagement.services.signups import (
     signup_cancel,
     signup_create,
 )
-from engagement.services.visits import finding_to_case, visit_log, visit_to_case
+from engagement.services.visits import (
+    finding_to_case,
+    visit_log,
+    visit_plan,
+    visit_plan_drop,
+    visit_to_case,
+)
 
 __all__ = [
     "absence_follow_up",
@@ -91,6 +97,8 @@ __all__ = [
     "topic_support",
     "venue_create",
     "visit_log",
+    "visit_plan",
+    "visit_plan_drop",
     "visit_to_case",
     "volunteer_profile_save",
 ]

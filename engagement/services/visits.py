@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from cases.models import Case, Channel
 from cases.services import case_reply, case_submit
 from core.errors import Conflict, Forbidden, NotFound, validated
-from engagement.models import Visit
-from engagement.selectors import can_visit, visits_for
+from engagement.models import PlannedVisit, Visit
+from engagement.selectors import can_visit, visitors_for, visits_for
 from engagement.services.common import in_default_language, refuse
 from orgs.roles import Permission
 from orgs.selectors import scope_for
@@ -56,7 +56,45 @@ def visit_log(
             visit.save()
     except IntegrityError:  # the same log, sent at the same moment from another tab
         return Visit.objects.get(logged_by=actor, idempotency_key=idempotency_key)
+    # The household's door was knocked on: its plans are done, whoever was to go.
+    PlannedVisit.objects.filter(household=household, visit__isnull=True).update(visit=visit)
     return visit
+
+
+def visit_plan(
+    *, actor, household, due_on, assignee=None, note: str = "", now=None
+) -> PlannedVisit:
+    """Plan a door-knock visit to a household of the actor's area by a day, for themselves or
+    a colleague of the community side there (`visitors_for`)."""
+    now = now or timezone.now()
+    assignee = assignee or actor
+    if not can_visit(actor) or not scope_for(actor).households().filter(pk=household.pk).exists():
+        raise NotFound()
+    if not visitors_for(user=actor).filter(pk=assignee.pk).exists():
+        refuse(_("Plan visits for yourself or a colleague of your area."))
+    if not scope_for(assignee).households().filter(pk=household.pk).exists():
+        refuse(_("%(name)s does not cover this household.") % {"name": assignee})
+    if due_on < timezone.localdate(now):
+        refuse(_("A planned visit cannot be due in the past."))
+    plan = PlannedVisit(
+        household=household,
+        due_on=due_on,
+        assignee=assignee,
+        planned_by=actor,
+        note=note.strip(),
+        created_at=now,
+    )
+    validated(plan, exclude=["visit"])
+    plan.save()
+    return plan
+
+
+def visit_plan_drop(*, actor, plan: PlannedVisit) -> None:
+    """Take an open plan off the round: its planner or its visitor may."""
+    if actor.pk not in (plan.planned_by_id, plan.assignee_id):
+        raise Forbidden(_("Only who planned the visit or who is to go may drop it."))
+    if PlannedVisit.objects.filter(pk=plan.pk, visit__isnull=True).delete()[0] == 0:
+        raise Conflict(_("The visit was logged meanwhile."))
 
 
 def _household_resident(household) -> Resident | None:

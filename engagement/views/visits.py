@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError, NotFound
+from core.http import query_id
 from engagement import selectors, services
-from engagement.forms import VisitCaseForm, VisitForm
+from engagement.forms import VisitCaseForm, VisitForm, VisitPlanForm
 from orgs.selectors import scope_for
 
 
@@ -19,7 +20,61 @@ def visits(request):
     if not selectors.can_visit(request.user):
         raise NotFound()
     page = Paginator(selectors.visits_for(user=request.user), 30).get_page(request.GET.get("page"))
-    return render(request, "engagement/visits.html", {"page": page})
+    plans = selectors.plans_for(user=request.user)[:PLANS_SHOWN]
+    context = {"page": page, "plans": plans, "today": timezone.localdate()}
+    return render(request, "engagement/visits.html", context)
+
+
+PLANS_SHOWN = 50
+
+
+@login_required
+def visit_plan_new(request):
+    """Plan a door to knock on by a day, for oneself or a colleague of the area."""
+    scope = scope_for(request.user)
+    if not selectors.can_visit(request.user):
+        raise NotFound()
+    form = VisitPlanForm(
+        request.POST or None,
+        buildings=_buildings(scope),
+        households=scope.households(),
+        visitors=selectors.visitors_for(user=request.user),
+        initial={"assignee": request.user.pk, "due_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.visit_plan(
+                actor=request.user,
+                household=data["household"],
+                due_on=data["due_on"],
+                assignee=data["assignee"],
+                note=data["note"],
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The visit is planned."))
+            return redirect("engagement:visits")
+    status = 400 if form.errors else 200
+    return render(request, "engagement/visit_plan_form.html", {"form": form}, status=status)
+
+
+@login_required
+@require_POST
+def visit_plan_drop(request, plan_id):
+    plan = selectors.plan_get_for(user=request.user, plan_id=plan_id)
+    try:
+        services.visit_plan_drop(actor=request.user, plan=plan)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The planned visit is dropped."))
+    return redirect("engagement:visits")
+
+
+def _buildings(scope):
+    return scope.buildings().select_related("estate").order_by("estate__name", "id")
 
 
 @login_required
@@ -27,12 +82,19 @@ def visit_new(request):
     scope = scope_for(request.user)
     if not selectors.can_visit(request.user):
         raise NotFound()
+    initial = {
+        "visited_at": timezone.localtime().replace(second=0, microsecond=0),
+        "visitors": str(request.user),
+    }
+    # The door of a planned visit, from the round (none once it is done: the form still posts).
+    plan = selectors.plans_for(user=request.user).filter(pk=query_id(request, "plan")).first()
+    if plan is not None:
+        initial |= VisitForm.door_of(plan.household)
     form = VisitForm(
         request.POST or None,
-        buildings=scope.buildings().select_related("estate").order_by("estate__name", "id"),
+        buildings=_buildings(scope),
         households=scope.households(),
-        initial={"visited_at": timezone.localtime().replace(second=0, microsecond=0)}
-        | {"visitors": str(request.user)},
+        initial=initial,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
