@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from care.models import CareRecipient, CareVisit, RiskLevel
 from care.questionnaire import DIMENSIONS, QUESTIONS
-from core.forms import StyledForm
+from core.forms import StyledForm, content_key, idempotency_key_field
 from engagement.forms import VisitCaseForm  # noqa: F401  (re-exported)
 from engagement.forms.fields import datetime_field
 from residents.forms import SeparateConsentForm
@@ -126,8 +126,16 @@ class CareVisitForm(StyledForm):
         help_text=_("What happens next, e.g. call the daughter, fix the handrail."),
     )
 
+    # Not required: a page from before the key (or a script) still logs its visit.
+    idempotency_key = idempotency_key_field(required=False)
+
     def clean_visited_at(self):
         visited = self.cleaned_data["visited_at"]
         if visited > timezone.now() + timedelta(minutes=5):
             raise forms.ValidationError(_("A visit cannot be in the future."))
         return visited
+
+    def clean(self):
+        data = super().clean()
+        data["idempotency_key"] = content_key(data, "visited_at", "wellbeing", "findings")
+        return data

@@ -237,11 +237,21 @@ class CareVisit(models.Model):
         related_name="care_visit",
     )
     created_at = models.DateTimeField(_("logged at"))
+    # The form's key (core.forms.content_key): a log sent twice, as a phone that kept it offline
+    # may, is one visit.
+    idempotency_key = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("care visit")
         verbose_name_plural = _("care visits")
         ordering = ["-visited_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["logged_by", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="care_visit_once_per_key",
+            )
+        ]
 
     def __str__(self):
         return f"{self.recipient} @ {self.visited_at:%Y-%m-%d}"

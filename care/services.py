@@ -4,7 +4,7 @@ the log of every assessment view. Deadlines are computed here, at write time."""
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -338,11 +338,18 @@ def visit_log(
     wellbeing: str,
     findings: str,
     follow_up: str = "",
+    idempotency_key: str = "",
     now=None,
 ) -> CareVisit:
-    """Log a visit; the next one falls due a plan interval after the latest visit."""
+    """Log a visit; the next one falls due a plan interval after the latest visit. The same key
+    from the same person again is the visit logged first (a phone that kept the log offline
+    may send it twice)."""
     now = now or timezone.now()
     _require_access(actor, recipient)
+    if idempotency_key:
+        earlier = CareVisit.objects.filter(logged_by=actor, idempotency_key=idempotency_key).first()
+        if earlier is not None:
+            return earlier
     _require_in_care(recipient)
     if visited_at > now + timedelta(minutes=5):
         raise CareError(_("A visit cannot be in the future."))
@@ -360,9 +367,14 @@ def visit_log(
         logged_by=actor,
         partner=partner,
         created_at=now,
+        idempotency_key=idempotency_key,
     )
     validated(visit, exclude=["case"])
-    visit.save()
+    try:
+        with transaction.atomic():
+            visit.save()
+    except IntegrityError:  # the same log, sent at the same moment from another tab
+        return CareVisit.objects.get(logged_by=actor, idempotency_key=idempotency_key)
     plan = CarePlan.objects.select_for_update().get(recipient=recipient)
     due = _next_visit_due(recipient, plan.visit_every_days, local_today(now))
     CarePlan.objects.filter(pk=plan.pk).update(next_visit_due=due)

@@ -362,3 +362,23 @@ def test_plan_assigns_only_people_and_partners_of_the_area(care):
         partner=care.partner,
     )
     assert (plan.responsible, plan.partner) == (w.microgrid_leader, care.partner)
+
+
+def test_a_visit_log_sent_twice_with_its_key_is_one_visit(care):
+    from care.models import CareVisit
+
+    def log():
+        return services.visit_log(
+            actor=care.world.grid_worker,
+            recipient=care.recipient,
+            visited_at=T0,
+            kind="home",
+            visitors="网格员",
+            wellbeing="good",
+            findings="精神不错",
+            idempotency_key="page-1-abc",
+            now=T0,
+        )
+
+    assert log() == log()
+    assert CareVisit.objects.count() == 1

@@ -146,3 +146,32 @@ def test_a_door_knock_visit_logged_offline_is_logged_once_when_the_connection_re
     assert f"/engagement/visits/{visit.pk}/" in waiting.get_by_role(
         "link", name="打开"
     ).get_attribute("href")
+
+
+def test_a_care_visit_logged_offline_is_logged_once_when_the_connection_returns(
+    phone, live_server, world
+):
+    from care.models import CareVisit
+    from care.services import recipient_enroll
+    from residents.models import Tag
+    from residents.services import ConsentGiven
+
+    world.R1.tags.add(Tag.objects.get(code="elderly_alone"))
+    recipient = recipient_enroll(actor=world.grid_worker, resident=world.R1, consent=ConsentGiven())
+    sign_in(phone, live_server, world.grid_worker)
+    phone.goto(f"/care/recipients/{recipient.pk}/visit/")
+    phone.evaluate("navigator.serviceWorker.ready")
+
+    phone.context.set_offline(True)
+    phone.get_by_label("状态良好").check()
+    phone.get_by_label("走访发现").fill("血压正常，冰箱里有菜")
+    phone.get_by_role("button", name="保存走访记录").click()
+    waiting = phone.locator("[data-waiting]")
+    waiting.get_by_text("已保存在手机上").wait_for()
+    assert CareVisit.objects.count() == 0
+
+    phone.context.set_offline(False)
+    waiting.get_by_text("已发送").wait_for()
+    visit = CareVisit.objects.get()
+    assert (visit.wellbeing, visit.findings) == ("good", "血压正常，冰箱里有菜")
+    assert visit.idempotency_key  # so that the phone sending it again logs no second one
