@@ -87,10 +87,10 @@ class ReportForm(StyledForm):
                 # keyup as people type; input for phone keyboards (IMEs) that send no keyup;
                 # a change of place looks for duplicates there.
                 # And at once when the page comes back with words in it (a refusal).
-                # (from the form, as the place and item fields are redrawn when chosen).
+                # (#report-place keeps its listener: the place steps are redrawn inside it).
                 "hx-trigger": "load[this.value.trim()], "
                 "keyup changed delay:400ms, input changed delay:400ms, "
-                "change[target.tagName === 'SELECT'] from:closest form",
+                "change from:#id_household, change from:#report-place, change from:#id_item",
                 "hx-target": "#triage-suggest",
                 "hx-swap": "outerHTML",
                 "hx-include": "[name='item'],[name='household'],[name='estate'],[name='building']",
@@ -175,8 +175,8 @@ class ReportForm(StyledForm):
             self.fields[name].widget.attrs.update(
                 {
                     "hx-get": reverse_lazy("cases:place_fields"),
-                    "hx-target": "#report-place",
-                    "hx-swap": "outerHTML",
+                    "hx-target": "[data-place-steps]",
+                    "hx-swap": "innerHTML",
                     "hx-include": "#report-place",
                 }
             )
@@ -203,6 +203,23 @@ class ReportForm(StyledForm):
     @property
     def place_fields(self):
         return [self[name] for name in ("estate", "building", "unit")]
+
+    # One task per screen in the elder mode (static/js/app.js shows one step at a time).
+    steps = [
+        (_("What happened"), ["description", "photos", "photos_public"]),
+        (_("Where"), ["household", "estate", "building", "unit", "location_text"]),
+        (_("Check and send"), ["item", "contact_name", "contact_mobile"]),
+    ]
+
+    @property
+    def stepped(self) -> list[dict]:
+        """The visible fields in `steps` (one step of them all when there are no steps)."""
+        if not self.steps:
+            return [{"title": "", "fields": self.visible_fields()}]
+        return [
+            {"title": title, "fields": [self[name] for name in names if name in self.fields]}
+            for title, names in self.steps
+        ]
 
 
 class BookForm(StyledForm):
@@ -249,6 +266,7 @@ class StaffIntakeForm(ReportForm):
     """Staff file a case for a resident (phone, walk-in, door-knock visit): they name the item."""
 
     field_order = ["item", "description"]
+    steps = None  # staff at a desk: one page
 
     channel = forms.ChoiceField(
         label=_("Channel"),

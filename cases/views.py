@@ -96,7 +96,7 @@ def place_fields(request):
     (an estate's buildings, a building's units)."""
     households, buildings = places_for(request.user)
     form = ReportForm(households=households, buildings=buildings, initial=request.GET.dict())
-    return render(request, "cases/_place_fields.html", {"form": form})
+    return render(request, "cases/_place_fields.html#steps", {"form": form})
 
 
 def _file(request, data, *, item, channel, resident, contact_mobile=None):

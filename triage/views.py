@@ -12,7 +12,6 @@ from cases.models import OPEN_STATUSES, Action
 from cases.selectors import case_get_for, cases_in_scope, joined_of, public_cases
 from cases.services import case_actions_allowed
 from core.errors import ApplicationError, NotFound
-from orgs.models import Estate
 from orgs.roles import Permission
 from orgs.selectors import scope_for
 from residents.selectors import places_for
@@ -32,8 +31,10 @@ def _place(user, data) -> tuple:
         building = buildings.select_related("estate").filter(pk=data["building"]).first()
         if building:
             return building.estate, building
-    if data.get("estate"):
-        return Estate.objects.filter(pk=data["estate"], buildings__in=buildings).first(), None
+    if data.get("estate"):  # the estate's grounds: an estate of the buildings offered
+        building = buildings.select_related("estate").filter(estate_id=data["estate"]).first()
+        if building:
+            return building.estate, None
     return None, None
 
 

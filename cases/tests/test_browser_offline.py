@@ -93,8 +93,10 @@ def test_signing_out_deletes_what_was_kept_on_a_shared_phone(phone, live_server,
     assert phone.evaluate(LEFT) == 1
 
     phone.locator(".navbar-toggler").click()  # the menu, on a phone
-    phone.get_by_role("button", name="退出登录").click()
-    phone.wait_for_url(lambda url: "/cases/report/" not in url)
+    sign_out = phone.get_by_role("button", name="退出登录")
+    sign_out.wait_for()
+    with phone.expect_navigation(url=lambda url: "/cases/report/" not in url):
+        sign_out.click()
     assert phone.evaluate(LEFT) == 0
     phone.unroute("**/cases/report/")
     sign_in(phone, live_server, world.R1.user)

@@ -66,7 +66,8 @@ def test_a_resident_is_given_a_case_number_not_an_acceptance_number(world, repor
 def test_selects_ask_to_choose_instead_of_showing_dashes(world, report, client_for):
     html = client_for(world.resident_user).get(reverse("cases:report")).content.decode()
 
-    assert '<option value="" selected>请选择</option>' in html and "---------" not in html
+    assert '<option value="" selected>不在楼里：小区公共区域</option>' in html
+    assert "---------" not in html
 
 
 def test_a_monthly_topic_has_a_title_not_a_job_title():

@@ -117,3 +117,54 @@ document.addEventListener("change", async (event) => {
   }
   delete photos.dataset.shrinking;
 });
+
+// One task per screen in the elder mode: a form marked data-steps shows one of its
+// [data-step] blocks at a time, with Back and Next, and its submit button on the last. A form
+// that comes back with errors opens at the first step holding one; a form emptied (kept
+// offline) starts again at the first.
+function showStep(form, n) {
+  const steps = [...form.querySelectorAll("[data-step]")];
+  steps.forEach((step, i) => step.classList.toggle("hgj-step-current", i === n));
+  form.querySelectorAll("[type=submit]").forEach((button) => {
+    button.hidden = n !== steps.length - 1;
+  });
+  form.dataset.step = n;
+  return steps[n];
+}
+
+function stepForms(root) {
+  if (!document.documentElement.classList.contains("hgj-elder")) {
+    return;
+  }
+  const forms = root.matches?.("form[data-steps]") ? [root] : root.querySelectorAll?.("form[data-steps]") || [];
+  forms.forEach((form) => {
+    const steps = [...form.querySelectorAll("[data-step]")];
+    if (steps.length < 2 || form.classList.contains("hgj-stepped")) {
+      return;
+    }
+    form.classList.add("hgj-stepped");
+    form.querySelectorAll("[data-step-next], [data-step-back], [data-step-title]").forEach((e) => {
+      e.hidden = false;
+    });
+    const failed = steps.findIndex((step) => step.querySelector(".text-danger, .is-invalid"));
+    showStep(form, Math.max(failed, 0));
+  });
+}
+
+document.addEventListener("htmx:load", (event) => stepForms(event.detail.elt));
+
+document.addEventListener("click", (event) => {
+  const move = event.target.closest("[data-step-next], [data-step-back]");
+  const form = move?.closest("form.hgj-stepped");
+  if (form) {
+    const step = showStep(form, Number(form.dataset.step) + ("stepNext" in move.dataset ? 1 : -1));
+    step.querySelector("[data-step-title]")?.focus();
+    window.scrollTo(0, 0);
+  }
+});
+
+document.addEventListener("reset", (event) => {
+  if (event.target.matches("form.hgj-stepped")) {
+    showStep(event.target, 0);
+  }
+});
