@@ -86,10 +86,8 @@ class ReportForm(StyledForm):
                 "hx-post": reverse_lazy("triage:suggest"),
                 # keyup as people type; input for phone keyboards (IMEs) that send no keyup;
                 # a change of place looks for duplicates there.
-                # And at once when the page comes back with words in it (a refusal).
                 # (#report-place keeps its listener: the place steps are redrawn inside it).
-                "hx-trigger": "load[this.value.trim()], "
-                "keyup changed delay:400ms, input changed delay:400ms, "
+                "hx-trigger": "keyup changed delay:400ms, input changed delay:400ms, "
                 "change from:#id_household, change from:#report-place, change from:#id_item",
                 "hx-target": "#triage-suggest",
                 "hx-swap": "outerHTML",
@@ -147,8 +145,13 @@ class ReportForm(StyledForm):
 
     def __init__(self, *args, households=None, buildings=None, **kwargs):
         super().__init__(*args, **kwargs)
-        # The form comes back by htmx after a refusal with the photos chosen still in place.
+        # The form comes back by htmx after a refusal with the photos chosen still in place;
+        # words already in it (a refusal, a call-back's note) are read at once (no filter in
+        # hx-trigger: htmx may not eval).
         self.fields["photos"].widget.attrs["hx-preserve"] = True
+        if str(self["description"].value() or "").strip():
+            attrs = self.fields["description"].widget.attrs
+            attrs["hx-trigger"] = f"load, {attrs['hx-trigger']}"
         self.fields["household"].queryset = (
             households if households is not None else Household.objects.none()
         )

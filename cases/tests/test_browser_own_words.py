@@ -39,6 +39,7 @@ def test_a_resident_reports_in_their_own_words_without_choosing_an_item(
     phone.get_by_role("button", name="提交").click()
     phone.get_by_text("无法从描述判断问题类别").wait_for()
     assert phone.get_by_label("问题描述").input_value() == "那个东西又不行了，麻烦看看"
+    phone.locator("#triage-suggest [data-priority]").wait_for()  # read again at once
     assert Case.objects.count() == 1  # nothing filed
     phone.shot("own-words-2-choose")
     phone.get_by_label("问题类别").select_option("RB19")

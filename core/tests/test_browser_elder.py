@@ -35,7 +35,7 @@ def test_the_elder_mode_is_offered_turned_on_and_remembered_for_the_person(
     assert not phone.locator("[data-elder-offer]").is_visible()
     assert _px(phone, "body", "fontSize") >= 20
     assert _px(phone, ".form-text", "fontSize") >= 18
-    assert phone.get_by_role("button", name="提交").bounding_box()["height"] >= 44
+    assert phone.get_by_role("button", name="下一步").bounding_box()["height"] >= 44  # one step
     user.refresh_from_db()
     assert user.elder_mode is True
 
