@@ -188,7 +188,7 @@ class ReportForm(StyledForm):
         """The id chosen in a place field so far (sent, or given as initial), if any."""
         value = self.data.get(self.add_prefix(name)) if self.is_bound else self.initial.get(name)
         value = str(getattr(value, "pk", value) or "")
-        return int(value) if value.isdigit() else None
+        return int(value) if value.isascii() and value.isdigit() else None
 
     def clean(self):
         data = super().clean()

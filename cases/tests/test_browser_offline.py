@@ -10,6 +10,11 @@ from orgs.models import User
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
+# How many posts are kept on the phone (static/js/offline.js).
+LEFT = """new Promise((done) => { const open = indexedDB.open("hgj-waiting", 1);
+  open.onsuccess = () => { const count = open.result.transaction("posts").objectStore("posts")
+    .count(); count.onsuccess = () => done(count.result); }; })"""
+
 
 def test_a_report_written_offline_is_filed_once_when_the_connection_returns(
     phone, live_server, world, catalogue, tmp_path
@@ -40,15 +45,7 @@ def test_a_report_written_offline_is_filed_once_when_the_connection_returns(
     case = Case.objects.get()
     assert case.tracking_no in waiting.get_by_role("link", name="打开").get_attribute("href")
     assert case.description == "地下车库漏水，地面积水很深" and case.photos.count() == 1
-    left = """new Promise((done) => { const open = indexedDB.open("hgj-waiting", 1);
-      open.onsuccess = () => { const count = open.result.transaction("posts").objectStore("posts")
-        .count(); count.onsuccess = () => done(count.result); }; })"""
-    assert phone.evaluate(left) == 0  # nothing is left on the phone to be sent again
-
-
-LEFT = """new Promise((done) => { const open = indexedDB.open("hgj-waiting", 1);
-  open.onsuccess = () => { const count = open.result.transaction("posts").objectStore("posts")
-    .count(); count.onsuccess = () => done(count.result); }; })"""
+    assert phone.evaluate(LEFT) == 0  # nothing is left on the phone to be sent again
 
 
 def _resident(phone, live_server, world):

@@ -75,6 +75,7 @@ def test_the_estates_grounds_are_filed_to_its_community(world, resident_client, 
         {"estate": "E1", "building": "B2"},  # a building of another estate
         {"estate": "E1", "building": "B1", "unit": "B10 unit"},  # a unit of another building
         {"estate": "nonsense"},
+        {"estate": "²"},  # a digit to str.isdigit, not to int()
     ],
 )
 def test_a_place_outside_the_residents_is_refused_and_nothing_filed(
@@ -95,3 +96,8 @@ def test_staff_pick_any_estate_of_their_scope(world, client_for, b10):
         .content.decode()
     )
     assert "2号楼" in html and "10号楼" not in html
+
+
+def test_the_place_steps_answer_any_query_without_an_error(world, resident_client, b10):
+    for query in ({"estate": "²", "building": "x"}, {"building": "99999"}, {"unit": "-1"}):
+        assert resident_client.get(reverse("cases:place_fields"), query).status_code == 200
