@@ -24,6 +24,22 @@ from core.testing import (
 )
 
 
+def pytest_collection_modifyitems(items):
+    """With a read replica configured (scripts/with-replica.sh), every database test may use
+    it: the pages that read from it do so in any test that opens them."""
+    from django.conf import settings
+
+    from core.replica import REPLICA
+
+    if REPLICA not in settings.DATABASES:
+        return
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is not None and "databases" not in marker.kwargs:
+            mark = pytest.mark.django_db(*marker.args, **marker.kwargs, databases="__all__")
+            item.add_marker(mark, append=False)
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     from catalog.selectors import day_calendar_forget

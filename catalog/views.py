@@ -5,8 +5,10 @@ from django.shortcuts import render
 from catalog.forms import CatalogueFilterForm
 from catalog.selectors import catalogue_search
 from core.http import is_htmx
+from core.replica import replica_reads
 
 
+@replica_reads
 def public_catalogue(request):
     """The published service lists (公示), open to everyone."""
     form = CatalogueFilterForm(request.GET or None)

@@ -147,6 +147,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "core.middleware.RefusalMiddleware",
+    "core.replica.ReplicaMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -197,6 +198,19 @@ else:
     # compiling the dashboard's aggregates took longer than running them (at 150 k, forcing
     # JIT on made the 12-month dashboard's queries 0.47 s → 1.1 s, with inlining 3.9 s).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+# A PostgreSQL read replica (a hot standby streaming from the primary): dashboards, rankings,
+# reports, exports and public pages read from it (core.replica); a person who just wrote reads
+# from the primary for REPLICA_STICKY_SECONDS. In tests it mirrors the primary's database.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL", "")
+REPLICA_STICKY_SECONDS = env_int("REPLICA_STICKY_SECONDS", 15)
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60)),
+        "DISABLE_SERVER_SIDE_CURSORS": True,
+        "OPTIONS": DATABASES["default"].get("OPTIONS", {}),
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache shared by all processes, in the database (nothing else to run): the WeChat access

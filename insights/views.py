@@ -12,6 +12,7 @@ from catalog.models import Domain, Item
 from core.errors import Forbidden, NotFound
 from core.forms import form_refusal
 from core.http import is_htmx, query_id
+from core.replica import replica_reads
 from insights import reports, selectors, services, topics
 from insights.forms import FiguresForm, TopicForm, TopicNoteForm
 from insights.metrics import METRICS
@@ -46,6 +47,7 @@ def _named(figures_by: dict, group: str) -> list:
 
 
 @login_required
+@replica_reads
 def dashboard(request):
     form, period, cases = _context(request)
     return render(
@@ -91,6 +93,7 @@ def _dashboard_data(cases, period) -> dict:
 
 
 @login_required
+@replica_reads
 def screen(request):
     """The full-screen view for the community office; it refreshes itself."""
     form, period, cases = _context(request)
@@ -106,6 +109,7 @@ def screen(request):
 
 
 @login_required
+@replica_reads
 def metric_cases(request, metric):
     """The cases behind any figure."""
     if metric in RENAMED:  # links saved before the figure was renamed
@@ -129,6 +133,7 @@ def metric_cases(request, metric):
 
 
 @login_required
+@replica_reads
 def rankings(request):
     form, period, cases = _context(request)
     by = selectors.figures_by_each(cases=cases, period=period, groups=("company", "grid"))
@@ -164,6 +169,7 @@ def _report_month(request) -> tuple[int, int]:
 
 
 @login_required
+@replica_reads
 def monthly_report(request):
     _staff_scope(request)
     year, month = _report_month(request)
@@ -178,6 +184,7 @@ def monthly_report(request):
     return render(request, "insights/report.html", {"report": report})
 
 
+@replica_reads
 def transparency(request):
     """Public headline figures (no sign-in, no personal data)."""
     communities = community_list()
@@ -196,6 +203,7 @@ def transparency(request):
 
 
 @login_required
+@replica_reads
 def hotspots(request):
     form, period, cases = _context(request)
     rows = reports.hotspot_rows(cases=cases.cases, period=period)

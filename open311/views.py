@@ -16,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from core.errors import ApplicationError, Forbidden, NotFound
 from core.ratelimit import rate_limit_check
+from core.replica import replica_reads
 from open311 import definitions, render, selectors, services, wire
 
 RATE_WINDOW_SECONDS = 60
@@ -50,7 +51,8 @@ def endpoint(*methods):
                     fmt, status=400, messages=[_("The request body is unreadable.")]
                 )
 
-        return wrapper
+        # GeoReport's reads are public and may be a moment old: from the replica, if any.
+        return replica_reads(wrapper)
 
     return decorate
 
