@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError, NotFound
 from core.http import is_htmx
+from core.replica import replica_reads
 from engagement import selectors, services
 from engagement.forms import (
     FollowUpForm,
@@ -286,6 +287,7 @@ def summary(request, programme_id):
 
 
 @login_required
+@replica_reads
 def summary_xlsx(request, programme_id):
     programme = selectors.programme_get_for_staff(user=request.user, programme_id=programme_id)
     from openpyxl import Workbook
