@@ -57,11 +57,15 @@ def _resident(phone, live_server, world):
 
 
 def test_a_report_refused_when_it_is_sent_comes_back_as_a_draft_to_put_right(
-    phone, live_server, world, catalogue
+    phone, live_server, world, catalogue, tmp_path
 ):
+    shot = tmp_path / "thing.jpg"
+    Image.new("RGB", (640, 480), "green").save(shot, "JPEG")
     _resident(phone, live_server, world)
     phone.context.set_offline(True)
     phone.get_by_label("问题描述").fill("那个东西又不行了，麻烦看看")  # triage cannot tell
+    phone.locator("#id_photos").set_input_files(str(shot))
+    photos_chosen(phone.locator("#id_photos"), 1)
     phone.get_by_role("button", name="提交").click()
     waiting = phone.locator("[data-waiting]")
     waiting.get_by_text("已保存在手机上").wait_for()
@@ -72,12 +76,14 @@ def test_a_report_refused_when_it_is_sent_comes_back_as_a_draft_to_put_right(
     waiting.get_by_role("link", name="打开").click()
     phone.get_by_text("无法从描述判断问题类别").wait_for()  # what was wrong, said again
     assert phone.get_by_label("问题描述").input_value() == "那个东西又不行了，麻烦看看"
+    assert phone.locator("#id_photos").evaluate("input => input.files.length") == 1
     assert phone.evaluate(LEFT) == 0  # the draft is in the form now, not on the phone
     phone.shot("offline-2-draft")
     phone.get_by_label("问题类别").select_option("RB19")
     phone.get_by_role("button", name="提交").click()
     phone.get_by_text("诉求编号").first.wait_for()
-    assert Case.objects.get().description == "那个东西又不行了，麻烦看看"
+    case = Case.objects.get()
+    assert case.description == "那个东西又不行了，麻烦看看" and case.photos.count() == 1
 
 
 def test_signing_out_deletes_what_was_kept_on_a_shared_phone(phone, live_server, world, catalogue):

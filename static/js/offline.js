@@ -162,7 +162,9 @@ async function fillDraft() {
         continue;
       }
       if (value instanceof File) {
-        (files[name] = files[name] || new DataTransfer()).items.add(value);
+        if (value.size) {
+          (files[name] = files[name] || new DataTransfer()).items.add(value); // not "no file"
+        }
       } else if (field.type === "checkbox") {
         field.checked = true;
       } else if (field.type !== "file") {
@@ -170,9 +172,10 @@ async function fillDraft() {
       }
     }
     Object.entries(files).forEach(([name, chosen]) => {
-      form.elements[name].files = chosen.files;
+      // The photos input itself, not the camera button's beside it (cases/widgets/photos.html).
+      form.querySelector(`input[type=file][name="${name}"]:not([data-add-to])`).files = chosen.files;
     });
-    form.querySelector("textarea, input:not([type=hidden]), select")?.dispatchEvent(new Event("change", { bubbles: true }));
+    form.querySelector("textarea")?.dispatchEvent(new Event("input", { bubbles: true })); // read again
     await drop(key);
     const box = document.querySelector("[data-waiting]");
     banner(box && `${box.dataset.draftText} ${post.reason || ""}`.trim(), "danger");
