@@ -263,7 +263,8 @@ OTP_VERIFY_PER_IP_PER_HOUR = env_int("OTP_VERIFY_PER_IP_PER_HOUR", 60)
 SMS_BACKEND = env_str("SMS_BACKEND", "residents.sms.OutboxBackend")
 
 # Cases: notification channels (log, sms, webhook, wechat), auto-close and the worker.
-STAFF_NOTIFICATION_CHANNELS = ("log", "sms", "webhook", "wechat")  # cases.channels.CHANNELS
+# Of cases.channels.CHANNELS: not "sms", staff have no mobile number on record.
+STAFF_NOTIFICATION_CHANNELS = ("log", "webhook", "wechat")
 STAFF_NOTIFICATION_CHANNEL = env_choice(
     "STAFF_NOTIFICATION_CHANNEL", "log", STAFF_NOTIFICATION_CHANNELS
 )

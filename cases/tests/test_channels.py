@@ -2,6 +2,7 @@
 fixture)."""
 
 import pytest
+from django.conf import settings as django_settings
 
 from cases.channels import DeliveryFailed, WeChatTemplateChannel
 from cases.models import OutboxMessage
@@ -54,3 +55,16 @@ def test_without_an_openid_or_configuration_delivery_fails_clearly(world, wechat
     with pytest.raises(DeliveryFailed, match="not configured"):
         WeChatTemplateChannel().send(_message(world.grid_worker))
     assert wechat.sent == []
+
+
+@pytest.mark.parametrize("channel", django_settings.STAFF_NOTIFICATION_CHANNELS)
+def test_every_staff_channel_offered_files_a_report_and_tells_staff_on_it(
+    report, settings, channel
+):
+    settings.STAFF_NOTIFICATION_CHANNEL = channel
+    case = report()
+
+    staff = OutboxMessage.objects.filter(notification__isnull=False).exclude(
+        recipient=case.resident.mobile
+    )
+    assert staff.exists() and set(staff.values_list("channel", flat=True)) == {channel}
