@@ -4,7 +4,7 @@ the log of every assessment view. Deadlines are computed here, at write time."""
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -27,6 +27,7 @@ from care.selectors import (
 )
 from cases.models import Case
 from core.errors import ApplicationError, NotFound, validated
+from core.once import save_once, written_before
 from engagement.services import finding_to_case
 from orgs.roles import Permission
 from orgs.selectors import scope_for, subtree_q
@@ -346,10 +347,9 @@ def visit_log(
     may send it twice)."""
     now = now or timezone.now()
     _require_access(actor, recipient)
-    if idempotency_key:
-        earlier = CareVisit.objects.filter(logged_by=actor, idempotency_key=idempotency_key).first()
-        if earlier is not None:
-            return earlier
+    earlier = written_before(CareVisit, idempotency_key, logged_by=actor)
+    if earlier is not None:
+        return earlier
     _require_in_care(recipient)
     if visited_at > now + timedelta(minutes=5):
         raise CareError(_("A visit cannot be in the future."))
@@ -370,11 +370,9 @@ def visit_log(
         idempotency_key=idempotency_key,
     )
     validated(visit, exclude=["case"])
-    try:
-        with transaction.atomic():
-            visit.save()
-    except IntegrityError:  # the same log, sent at the same moment from another tab
-        return CareVisit.objects.get(logged_by=actor, idempotency_key=idempotency_key)
+    visit, saved = save_once(visit, logged_by=actor)
+    if not saved:  # the same log, sent at the same moment from another tab
+        return visit
     plan = CarePlan.objects.select_for_update().get(recipient=recipient)
     due = _next_visit_due(recipient, plan.visit_every_days, local_today(now))
     CarePlan.objects.filter(pk=plan.pk).update(next_visit_due=due)

@@ -50,15 +50,17 @@ def visitors_for(*, user) -> QuerySet[User]:
     )
 
 
-def plans_for(*, user) -> QuerySet[PlannedVisit]:
-    """The open visit plans of the households of this person's scope, the soonest due first."""
+def plans_for(*, user, open_only: bool = True) -> QuerySet[PlannedVisit]:
+    """The visit plans (open ones, unless `open_only` is off) of the households of this
+    person's scope, the soonest due first."""
     scope = scope_for(user)
     if not scope.has(Permission.HANDLE_CASES):
         return PlannedVisit.objects.none()
-    return (
-        PlannedVisit.objects.filter(household__in=scope.households(), visit__isnull=True)
-        .select_related("household__unit__building__estate", "assignee")
-        .order_by("due_on", "id")
+    plans = PlannedVisit.objects.filter(household__in=scope.households())
+    if open_only:
+        plans = plans.filter(visit__isnull=True)
+    return plans.select_related("household__unit__building__estate", "assignee").order_by(
+        "due_on", "id"
     )
 
 
@@ -68,7 +70,8 @@ def plans_due_for(*, user, today) -> QuerySet[PlannedVisit]:
 
 
 def plan_get_for(*, user, plan_id) -> PlannedVisit:
-    plan = plans_for(user=user).filter(pk=plan_id).first()
+    """A plan of the scope, open or done (dropping a done one is refused as such)."""
+    plan = plans_for(user=user, open_only=False).filter(pk=plan_id).first()
     if plan is None:
         raise NotFound()
     return plan

@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from cases.models import Case, Channel
 from cases.services import case_reply, case_submit
 from core.errors import Conflict, Forbidden, NotFound, validated
+from core.once import save_once, written_before
 from engagement.models import PlannedVisit, Visit
 from engagement.selectors import can_visit, visitors_for, visits_for
 from engagement.services.common import in_default_language, refuse
@@ -37,10 +38,9 @@ def visit_log(
         raise NotFound()
     if visited_at > now + timedelta(minutes=5):
         refuse(_("A visit cannot be in the future."))
-    if idempotency_key:
-        earlier = Visit.objects.filter(logged_by=actor, idempotency_key=idempotency_key).first()
-        if earlier is not None:
-            return earlier
+    earlier = written_before(Visit, idempotency_key, logged_by=actor)
+    if earlier is not None:
+        return earlier
     visit = Visit(
         household=household,
         visited_at=visited_at,
@@ -51,11 +51,9 @@ def visit_log(
         idempotency_key=idempotency_key,
     )
     validated(visit, exclude=["case"])
-    try:
-        with transaction.atomic():
-            visit.save()
-    except IntegrityError:  # the same log, sent at the same moment from another tab
-        return Visit.objects.get(logged_by=actor, idempotency_key=idempotency_key)
+    visit, saved = save_once(visit, logged_by=actor)
+    if not saved:  # the same log, sent at the same moment from another tab
+        return visit
     # The household's door was knocked on: its plans are done, whoever was to go.
     PlannedVisit.objects.filter(household=household, visit__isnull=True).update(visit=visit)
     return visit

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from core.errors import Forbidden, NotFound
+from core.errors import Conflict, Forbidden, NotFound
 from core.testing import make_user
 from engagement import services
 from engagement.models import PlannedVisit
@@ -113,3 +113,21 @@ def test_a_plan_id_that_is_no_plan_fills_in_nothing(world, client_for):
         assert grid.get(reverse("engagement:visit_new"), {"plan": plan}).status_code == 200
     drop = grid.post(reverse("engagement:visit_plan_drop", args=[99999]))
     assert drop.status_code == 404
+
+
+def test_a_plan_logged_by_one_person_while_another_drops_it_says_so(world, client_for):
+    plan = _plan(world.community, world.H1, assignee=world.grid_worker)
+    services.visit_log(
+        actor=world.grid_worker,
+        household=world.H1,
+        visited_at=timezone.now(),
+        visitors="网格员",
+        heard="老人在家，一切都好",
+    )
+    page = client_for(world.community).post(
+        reverse("engagement:visit_plan_drop", args=[plan.pk]), follow=True
+    )
+    assert "这次走访已经登记过了" in page.content.decode()
+    assert PlannedVisit.objects.get().visit is not None
+    with pytest.raises(Conflict):
+        services.visit_plan_drop(actor=world.community, plan=plan)
