@@ -160,12 +160,16 @@ class ReportForm(StyledForm):
         self.fields["estate"].queryset = estates
         building_id = self._chosen("building")
         estate_id = self._chosen("estate")
-        if estate_id is None and building_id:  # a form naming only the building: its estate
-            estate_id = buildings.filter(pk=building_id).values_list("estate_id", flat=True).first()
-        if estate_id is None and not self.is_bound:
-            only = list(estates.values_list("pk", flat=True)[:2])
-            estate_id = only[0] if len(only) == 1 else None
-            self.initial.setdefault("estate", estate_id)
+        # No estate named at all (an estate named empty is "none chosen yet"):
+        named = self.data if self.is_bound else self.initial
+        if (self.add_prefix("estate") if self.is_bound else "estate") not in named:
+            if building_id:  # a form naming only the building (a script): in its estate
+                of_building = buildings.filter(pk=building_id).values_list("estate_id", flat=True)
+                estate_id = of_building.first()
+            elif not self.is_bound:  # a new form: the person's one estate, if one
+                only = list(estates.values_list("pk", flat=True)[:2])
+                estate_id = only[0] if len(only) == 1 else None
+                self.initial["estate"] = estate_id
         self.fields["building"].queryset = (
             buildings.filter(estate_id=estate_id) if estate_id else Building.objects.none()
         )

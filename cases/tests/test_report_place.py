@@ -101,3 +101,11 @@ def test_staff_pick_any_estate_of_their_scope(world, client_for, b10):
 def test_the_place_steps_answer_any_query_without_an_error(world, resident_client, b10):
     for query in ({"estate": "²", "building": "x"}, {"building": "99999"}, {"unit": "-1"}):
         assert resident_client.get(reverse("cases:place_fields"), query).status_code == 200
+
+
+def test_unchoosing_the_estate_takes_its_buildings_and_units_away(world, resident_client, b10):
+    html = resident_client.get(
+        reverse("cases:place_fields"), {"estate": "", "building": b10.pk, "unit": ""}
+    ).content.decode()
+    assert '<option value="" selected>请选择小区</option>' in html
+    assert "10号楼" not in html and 'name="unit"' not in html
