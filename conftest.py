@@ -238,6 +238,18 @@ def catalogue(db, _catalogue_rows):
 
 
 @pytest.fixture
+def fan_out(db):
+    """The worker's fan-out of the events so far, as its next round does it: who hears of
+    each gets a notification and a message (`cases.worker.fan_out_due`), at `now` (by default
+    the present). Returns how many events fanned out."""
+    from django.utils import timezone
+
+    from cases.worker import fan_out_due
+
+    return lambda now=None: fan_out_due(now=now or timezone.now())
+
+
+@pytest.fixture
 def report(world, catalogue, django_capture_on_commit_callbacks):
     """Submit a case as resident R1 of building B1 (micro-grid M1, company P1)."""
     from orgs.models import User

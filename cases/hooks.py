@@ -33,17 +33,17 @@ class Sweep:
 SWEEPS: dict[str, Sweep] = {}
 
 # Called as hook(cases=[…]) with the new cases, whatever the channel (web, staff desk, REST API,
-# Open311, visits, a hotline file: one call for a file's batch), after the cases and their
-# first events are stored, in intake's transaction; never for a retried submission that
+# Open311, visits, a hotline file), when the worker fans out their intake events (after the
+# `CASE_EVENTS` hooks, in the fan-out's transaction); never for a retried submission that
 # returns the case filed already. Each runs in a savepoint of its own: its error is logged and
-# undone, and never fails the intake.
+# undone, and never holds the fan-out.
 CASE_FILED: list[Callable] = []
 
-# Called as hook(pairs=[(case, event), …]) with the new timeline events that tell anyone
-# anything (every transition, intake and escalation: `cases.notify.notify_events`), in the
-# transaction that writes them, so what the hook writes (a connected system's callback, a
-# webhook) is stored with the event or not at all. A failing hook fails the write. Inside
-# `notify.batched()` it is called once, with every event of the block, when the block ends.
+# Called as hook(pairs=[(case, event), …]) with the timeline events that tell anyone anything
+# (every transition, intake and escalation: `cases.notify.notify_events`), when the worker fans
+# them out (`cases.notify.fan_out`), one case's events in their order, in the transaction that
+# marks them fanned out: what the hook writes (a connected system's callback, a webhook) is
+# stored once, or the fan-out is tried again. A failing hook fails the fan-out of its events.
 CASE_EVENTS: list[Callable] = []
 
 # Called as hook(text=, estate=) when a resident leaves the item to us (the report form asks

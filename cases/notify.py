@@ -1,15 +1,18 @@
-"""Who hears about a case event, written in the same transaction as the event.
+"""Who hears about a case event.
 
-Each recipient gets an in-app `Notification` and an `OutboxMessage` that the worker delivers
-later, so a crash between commit and sending loses nothing. Every outbox row of the platform
-is made by `outbox_message` and written by `outbox_write` (a test keeps it so).
+A new event writes one outbox row in its own transaction (`notify_events`: the request does no
+more); the worker fans it out (`fan_out`): each recipient gets an in-app `Notification` and an
+`OutboxMessage` to deliver, and the apps above hear of it (`hooks.CASE_EVENTS`, and
+`hooks.CASE_FILED` for intake). So a crash between commit and sending loses nothing, and the
+events of one case fan out in their order. Every outbox row of the platform is made by
+`outbox_message` and written by `outbox_write` (a test keeps it so).
 """
 
-import threading
+import logging
 from collections import defaultdict
-from contextlib import contextmanager
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,6 +22,10 @@ from cases.models import Action, Case, CaseEvent, Notification, OutboxMessage, P
 from orgs.models import StaffMembership, WeChatNotice
 from orgs.roles import Role
 from orgs.selectors import users_taking_wechat
+
+logger = logging.getLogger("hgj.notify")
+
+FAN_OUT = "fanout"  # the outbox channel of an event still to fan out (`cases.worker`)
 
 COMPANY_DESK_ROLES = (Role.PROPERTY_MANAGER, Role.PROPERTY_STAFF)
 
@@ -94,15 +101,6 @@ def _may_read(event: CaseEvent, audience: tuple[str, int]) -> bool:
     return not event.community_only or audience[0] in ("unit", "office")
 
 
-def _staff_of(wanted: set[tuple[str, int]]) -> dict[tuple[str, int], list[int]]:
-    """Resolve audiences to user ids with one query (none for those a batch knows already)."""
-    batch = getattr(_batch, "current", None)
-    if batch is None:
-        return _read_staff(wanted)
-    batch.staff.update(_read_staff(wanted - batch.staff.keys()))
-    return batch.staff
-
-
 def _read_staff(wanted: set[tuple[str, int]]) -> dict[tuple[str, int], list[int]]:
     units = {key for kind, key in wanted if kind in ("unit", "office")}
     companies = {key for kind, key in wanted if kind in ("desk", "manager")}
@@ -173,12 +171,29 @@ def _residents(case: Case, event: CaseEvent) -> dict[int | None, str]:
 
 
 def notify_event(case: Case, event: CaseEvent) -> int:
-    """Create notifications and outbox messages for everyone the event concerns."""
     return notify_events([(case, event)])
 
 
 def notify_events(pairs: list[tuple[Case, CaseEvent]]) -> int:
-    """`notify_event` for many events at once, with a fixed number of queries."""
+    """Queue the fan-out of new events: one outbox row each, written in their transaction
+    (one case's rows in one queue, so they fan out in order). Returns how many."""
+    return outbox_write(
+        [
+            outbox_message(
+                channel=FAN_OUT,
+                recipient=str(event.pk),
+                body=case.tracking_no,
+                at=event.at,
+                queue=f"c{case.pk}",
+            )
+            for case, event in pairs
+        ]
+    )
+
+
+def fan_out(pairs: list[tuple[Case, CaseEvent]]) -> int:
+    """Everyone the events concern gets a notification and an outbox message, and the apps
+    above hear of them; with a fixed number of queries. Returns how many messages."""
     case_ids = {case.pk for case, event in pairs if STAFF_AUDIENCE.get(event.action)}
     participants = defaultdict(list)
     if case_ids:
@@ -191,7 +206,7 @@ def notify_events(pairs: list[tuple[Case, CaseEvent]]) -> int:
         [a for a in _audiences(case, event, participants[case.pk]) if _may_read(event, a)]
         for case, event in pairs
     ]
-    staff = _staff_of({a for found in audiences for a in found})
+    staff = _read_staff({a for found in audiences for a in found})
 
     told = [_residents(case, event) for case, event in pairs]
     by_wechat = users_taking_wechat(
@@ -235,21 +250,25 @@ def notify_events(pairs: list[tuple[Case, CaseEvent]]) -> int:
             messages.append(
                 outbox_message(channel="sms", recipient=sms_to[None], body=sms, at=event.at)
             )
-    batch = getattr(_batch, "current", None)
-    if batch is None:
-        _tell_events(pairs)
-        return outbox_write(messages, notifications=notifications)
-    batch.pairs += pairs
-    batch.notifications += notifications
-    batch.messages += messages
-    return len(messages)
+    for hook in hooks.CASE_EVENTS:
+        hook(pairs=pairs)
+    _tell_filed([case for case, event in pairs if event.action == Action.SUBMIT])
+    return outbox_write(messages, notifications=notifications)
 
 
-def _tell_events(pairs: list[tuple[Case, CaseEvent]]) -> None:
-    """The apps above hear of the new events (`hooks.CASE_EVENTS`), in this transaction."""
-    if pairs:
-        for hook in hooks.CASE_EVENTS:
-            hook(pairs=pairs)
+def _tell_filed(cases: list[Case]) -> None:
+    """The apps above hear of the new cases (`hooks.CASE_FILED`; triage records its
+    suggestions), each in a savepoint, so that whatever one of them does wrong is undone and
+    never holds the rest of the fan-out."""
+    if not cases:
+        return
+    for hook in hooks.CASE_FILED:
+        try:
+            with transaction.atomic():
+                hook(cases=cases)
+        except Exception:
+            numbers = ", ".join(case.tracking_no for case in cases)
+            logger.exception("%s failed for %s", hook.__qualname__, numbers)
 
 
 def outbox_message(
@@ -285,38 +304,6 @@ def outbox_write(messages: list[OutboxMessage], *, notifications=()) -> int:
     Notification.objects.bulk_create(notifications, batch_size=500)
     OutboxMessage.objects.bulk_create(messages, batch_size=500)
     return len(messages)
-
-
-class _Batch:
-    def __init__(self):
-        self.staff: dict[tuple[str, int], list[int]] = {}
-        self.pairs: list[tuple[Case, CaseEvent]] = []
-        self.notifications: list[Notification] = []
-        self.messages: list[OutboxMessage] = []
-
-
-_batch = threading.local()
-
-
-@contextmanager
-def batched():
-    """Gather the notifications of the events inside the block and write them when it ends.
-
-    For jobs that emit thousands of events in one transaction (the demo history): who hears
-    of each event is still decided at the event, but staff memberships are read once per
-    audience for the whole block — do not change them inside it — and the rows are written
-    in a few bulk inserts; the apps above hear of the block's events at its end
-    (`hooks.CASE_EVENTS`). Use inside the transaction, like `notify_event`."""
-    if getattr(_batch, "current", None) is not None:
-        yield  # already batching: the outer block writes
-        return
-    _batch.current = batch = _Batch()
-    try:
-        yield
-    finally:
-        _batch.current = None
-    _tell_events(batch.pairs)
-    outbox_write(batch.messages, notifications=batch.notifications)
 
 
 def notify_people(*, users=(), mobiles=(), text: str, link: str = "", kind: str = "", now) -> int:

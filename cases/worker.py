@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from cases import hooks, services
+from cases import hooks, notify, services
 from cases.channels import CHANNELS, DeliveryFailed
 from cases.clocks import case_clocks_recompute
 from cases.models import OPEN_STATUSES, Case, CaseEvent, OutboxMessage, Status
@@ -157,6 +157,62 @@ def recompute_provisional(*, now: datetime) -> int:
     return sweep(due.select_related("sla"), step)
 
 
+def _unsent_before():
+    """An earlier message of the same queue is not sent yet (pending, or given up on)."""
+    return Exists(
+        OutboxMessage.objects.filter(
+            state__in=[OutboxMessage.State.PENDING, OutboxMessage.State.DEAD],
+            queue=OuterRef("queue"),
+            pk__lt=OuterRef("pk"),
+        )
+    )
+
+
+def fan_out_due(*, now: datetime) -> int:
+    """Fan out the new events (`notify.fan_out`): notifications, messages and the apps'
+    hooks, a batch of events at a time, one case's events in their order. Each row is claimed
+    and marked sent in the transaction that writes what it fans out to, so each event fans out
+    once: a worker that dies midway leaves its batch to the next. An event that fails is
+    retried with backoff and holds its case's later events meanwhile."""
+    due = (
+        OutboxMessage.objects.filter(
+            channel=notify.FAN_OUT, state=OutboxMessage.State.PENDING, next_attempt_at__lte=now
+        )
+        .filter(~_unsent_before())
+        .order_by("pk")
+    )
+    done = 0
+    while True:
+        with transaction.atomic():
+            batch = _claim(due)
+            if not batch:
+                return done
+            try:
+                with transaction.atomic():
+                    done += _fan_out(batch, now)
+            except Exception:
+                logger.exception("fan-out batch failed; fanning its events out one by one")
+                for message in batch:
+                    try:
+                        with transaction.atomic():
+                            done += _fan_out([message], now)
+                    except Exception as exc:
+                        message.attempts += 1  # not leased: the attempt counts here
+                        _failed(message, exc, now)
+
+
+def _fan_out(messages: list[OutboxMessage], now: datetime) -> int:
+    events = CaseEvent.objects.select_related(
+        "case__item", "case__estate", "case__resident", "actor"
+    ).in_bulk([int(m.recipient) for m in messages])
+    # An event gone since (its case merged away and deleted) has no one left to tell.
+    notify.fan_out([(e.case, e) for m in messages if (e := events.get(int(m.recipient)))])
+    OutboxMessage.objects.filter(pk__in=[m.pk for m in messages]).update(
+        state=OutboxMessage.State.SENT, sent_at=now, attempts=F("attempts") + 1
+    )
+    return len(messages)
+
+
 # A claimed message is not due again until its lease runs out, so no other worker sends it;
 # if its worker dies, another one sends it then. A worker starts no send after half the lease.
 LEASE = timedelta(minutes=5)
@@ -170,14 +226,10 @@ def deliver_outbox(*, now: datetime) -> int:
     pending (leased by another worker, or waiting for its retry) nor given up on (until it is
     sent again from the admin). So a queue goes out in order whatever the number of workers,
     and the next message is sent in the same round once the one before it is."""
-    held = OutboxMessage.objects.filter(
-        state__in=[OutboxMessage.State.PENDING, OutboxMessage.State.DEAD],
-        queue=OuterRef("queue"),
-        pk__lt=OuterRef("pk"),
-    )
     due = (
         OutboxMessage.objects.filter(state=OutboxMessage.State.PENDING, next_attempt_at__lte=now)
-        .filter(Q(queue="") | ~Exists(held))
+        .exclude(channel=notify.FAN_OUT)
+        .filter(Q(queue="") | ~_unsent_before())
         .order_by("next_attempt_at", "pk")
     )
     sent = 0
@@ -217,27 +269,33 @@ def _deliver(message: OutboxMessage, now: datetime) -> bool:
             raise DeliveryFailed(f"unknown channel {message.channel}")
         channel.send(message)
     except Exception as exc:  # whatever a backend raises, this attempt failed
-        expected = isinstance(exc, DeliveryFailed)
-        error = str(exc) if expected else f"{type(exc).__name__}: {exc}"
-        # Written escaped: a receiver's bytes may hold what a text column refuses (NUL).
-        error = "".join(c if c.isprintable() else repr(c)[1:-1] for c in error)
-        logger.warning(
-            "outbox message %s: attempt %s failed: %s",
-            message.pk,
-            message.attempts,
-            error,
-            exc_info=not expected,
-        )
-        dead = message.attempts >= settings.OUTBOX_MAX_ATTEMPTS
-        outcome.update(
-            last_error=error[:500],
-            state=OutboxMessage.State.DEAD if dead else OutboxMessage.State.PENDING,
-            # Backoff: 1, 2, 4, 8 … minutes.
-            next_attempt_at=now + timedelta(minutes=2 ** (message.attempts - 1)),
-        )
+        _failed(message, exc, now)
         return False
     outcome.update(state=OutboxMessage.State.SENT, sent_at=now)
     return True
+
+
+def _failed(message: OutboxMessage, exc: Exception, now: datetime) -> None:
+    """Record a failed attempt: retried with backoff, given up after the last attempt."""
+    expected = isinstance(exc, DeliveryFailed)
+    error = str(exc) if expected else f"{type(exc).__name__}: {exc}"
+    # Written escaped: a receiver's bytes may hold what a text column refuses (NUL).
+    error = "".join(c if c.isprintable() else repr(c)[1:-1] for c in error)
+    logger.warning(
+        "outbox message %s: attempt %s failed: %s",
+        message.pk,
+        message.attempts,
+        error,
+        exc_info=not expected,
+    )
+    dead = message.attempts >= settings.OUTBOX_MAX_ATTEMPTS
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        attempts=message.attempts,
+        last_error=error[:500],
+        state=OutboxMessage.State.DEAD if dead else OutboxMessage.State.PENDING,
+        # Backoff: 1, 2, 4, 8 … minutes.
+        next_attempt_at=now + timedelta(minutes=2 ** (message.attempts - 1)),
+    )
 
 
 def anonymise_due(*, now: datetime) -> int:
@@ -287,6 +345,7 @@ CASE_SWEEPS = {
     "escalated": hooks.Sweep(hooks.Stage.CLOCKS, escalate_due),
     "auto_closed": hooks.Sweep(hooks.Stage.CLOCKS, auto_close_due),
     "recomputed": hooks.Sweep(hooks.Stage.CLOCKS, recompute_provisional),
+    "fanned_out": hooks.Sweep(hooks.Stage.NOTICES, fan_out_due),
     "delivered": hooks.Sweep(hooks.Stage.DELIVERY, deliver_outbox),
     "anonymised": hooks.Sweep(hooks.Stage.RETENTION, anonymise_due),
     "messages_purged": hooks.Sweep(hooks.Stage.RETENTION, purge_messages),

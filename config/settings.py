@@ -284,7 +284,7 @@ SITE_URL = env_str("SITE_URL", "")
 CASE_AUTO_CLOSE_DAYS = env_int("CASE_AUTO_CLOSE_DAYS", 7)
 BOOKING_HORIZON_DAYS = env_int("BOOKING_HORIZON_DAYS", 60)  # how far ahead a service is booked
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
-WORKER_INTERVAL_SECONDS = env_int("WORKER_INTERVAL_SECONDS", 30)
+WORKER_INTERVAL_SECONDS = env_int("WORKER_INTERVAL_SECONDS", 5)
 CASE_PHOTOS_MAX = 9
 
 # Personal data (README "Personal data"): how long it is kept, and how soon a resident's

@@ -25,7 +25,6 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
-from cases import notify
 from cases.services import case_submit_many
 from connect.intake import (
     ORDER_TYPES,
@@ -353,11 +352,8 @@ def order_import_confirm(*, batch: OrderImport, actor, now: datetime | None = No
     if not preview.importable:
         raise FileProblem(preview.problem or _("Nothing to import, or rows with errors."))
     rows = [r for r in preview.rows if r.outcome in (Outcome.NEW, Outcome.NEEDS_PLACE)]
-    with notify.batched():  # staff are looked up once for the file, not once a case
-        for start in range(0, len(rows), IMPORT_BATCH):
-            _import_rows(
-                rows[start : start + IMPORT_BATCH], batch=batch, reads=preview.reads, now=now
-            )
+    for start in range(0, len(rows), IMPORT_BATCH):
+        _import_rows(rows[start : start + IMPORT_BATCH], batch=batch, reads=preview.reads, now=now)
     stored = batch.file.name
     batch.file, batch.imported_at, batch.counts = "", now, preview.counts
     batch.save(update_fields=["file", "imported_at", "counts"])

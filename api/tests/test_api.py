@@ -83,7 +83,7 @@ def test_api_create_records_the_suggestion_of_the_active_model(world, resident):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from cases.worker import deliver_outbox
+    from cases.worker import deliver_outbox, fan_out_due
     from triage.models import Suggestion
     from triage.services import model_train
 
@@ -91,8 +91,10 @@ def test_api_create_records_the_suggestion_of_the_active_model(world, resident):
     client = _client(resident)
     leak = {"item": "RB15", "description": "楼上漏水，水一直往下滴"}
     first = _create(client, world, **leak)
+    fan_out_due(now=timezone.now())
     deliver_outbox(now=timezone.now())  # the worker records the suggestions
     second = _create(client, world, **leak, key="k-2")
+    fan_out_due(now=timezone.now())
     with CaptureQueriesContext(connection) as captured:
         deliver_outbox(now=timezone.now())
 
@@ -108,10 +110,11 @@ def test_api_create_records_the_suggestion_of_the_active_model(world, resident):
 
 
 def test_api_create_without_a_model_files_the_case_and_records_nothing(world, resident):
-    from cases.worker import deliver_outbox
+    from cases.worker import deliver_outbox, fan_out_due
     from triage.models import Suggestion
 
     response = _create(_client(resident), world)
+    fan_out_due(now=timezone.now())
     deliver_outbox(now=timezone.now())
 
     assert response.status_code == 201

@@ -14,10 +14,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from cases import notify
 from cases.demo.simulation import _Simulation
 from cases.demo.world import _World
 from cases.models import Case, Notification, OutboxMessage
+from cases.worker import fan_out_due
 
 
 def _tidy(today: datetime) -> None:
@@ -48,7 +48,7 @@ def seed_cases(*, seed: int = 20261126, count: int = 3500, today: datetime | Non
         if not stories:
             return 0
         simulation.accounts(stories)
-        with notify.batched():
-            simulation.run(stories)
+        simulation.run(stories)
+        fan_out_due(now=today)  # as the worker did on the day of each event
         _tidy(today)
         return simulation.created

@@ -85,6 +85,12 @@ class OutboxMessage(models.Model):
                 condition=models.Q(state__in=["pending", "dead"]) & ~models.Q(queue=""),
                 name="outbox_queue_unsent",
             ),
+            # The events still to fan out, in order (`cases.worker.fan_out_due`).
+            models.Index(
+                fields=["id"],
+                condition=models.Q(channel="fanout", state="pending"),
+                name="outbox_fan_out_due",
+            ),
             # The delivery log of a queued recipient (a connected system, a webhook).
             models.Index(
                 fields=["recipient", "id"], condition=~models.Q(queue=""), name="outbox_queue_log"

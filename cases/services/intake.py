@@ -1,7 +1,6 @@
 """Intake: the one way a case is filed, for every channel (web, staff desk, REST API, Open311,
 visits), and never twice for a retried submission."""
 
-import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -9,7 +8,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases import hooks, notify
+from cases import notify
 from cases.models import (
     LEVELS,
     Action,
@@ -33,8 +32,6 @@ from catalog.selectors import (
 from core.errors import ApplicationError
 from orgs.models import OrgUnit
 from orgs.selectors import scope_for
-
-logger = logging.getLogger("hgj.cases")
 
 
 def _next_tracking_nos(prefix: str, now: datetime, count: int = 1) -> list[str]:
@@ -192,7 +189,7 @@ def case_submit(
 @transaction.atomic
 def case_submit_many(*, submissions: list[dict]) -> list[Case]:
     """`case_submit` for many new cases at once (a city hotline's file of orders): the same
-    checks, routing, clocks, dual receipt, intake events, notifications and hooks, written
+    checks, routing, clocks, dual receipt, intake events and their fan-out queued, written
     in a few bulk inserts instead of a dozen statements a case. For submissions that cannot
     be retries of earlier ones: no idempotency key, no photos (the caller knows them new)."""
     filings = [_prepared(**_submission(fields)) for fields in submissions]
@@ -272,8 +269,9 @@ def _prepared(
 
 
 def _filed(filings: list[_Filing]) -> list[CaseEvent]:
-    """What follows storing new cases: their tallies, both sides, the intake event, the
-    notifications and the hooks of the apps above. Returns the events."""
+    """What follows storing new cases: their tallies, both sides, the intake event and its
+    fan-out queued (notifications and the hooks of the apps above, in the worker). Returns the
+    events."""
     tally_changes([({}, case_tallies(filing.case)) for filing in filings])
     Participant.objects.bulk_create(
         [side for f in filings for side in _sides(f.case, co_handle=f.decision.co_handle)]
@@ -299,7 +297,6 @@ def _filed(filings: list[_Filing]) -> list[CaseEvent]:
         ]
     )
     notify.notify_events([(f.case, event) for f, event in zip(filings, events, strict=True)])
-    _tell_filed([filing.case for filing in filings])
     return events
 
 
@@ -473,19 +470,6 @@ def _sides(case: Case, *, co_handle: bool) -> list[Participant]:
             )
         )
     return sides
-
-
-def _tell_filed(cases: list[Case]) -> None:
-    """The apps above hear of the new cases (`hooks.CASE_FILED`; triage records its
-    suggestions), each in a savepoint, so that whatever one of them does wrong never fails the
-    intake."""
-    for hook in hooks.CASE_FILED:
-        try:
-            with transaction.atomic():
-                hook(cases=cases)
-        except Exception:
-            numbers = ", ".join(case.tracking_no for case in cases)
-            logger.exception("%s failed for %s", hook.__qualname__, numbers)
 
 
 def _submitter_party(created_by, resident) -> str:

@@ -3,9 +3,11 @@ already reported, joins it with one tap (and is refused, with nothing changed, w
 was closed meanwhile), then follows it and rates it."""
 
 import pytest
+from django.utils import timezone
 
 from cases.models import Case, CaseNeighbour, Status
 from cases.services import case_accept, case_close, case_reply, case_resolve, case_submit
+from cases.worker import fan_out_due
 from catalog.models import Item
 from core.testing import make_resident, sign_in
 from orgs.models import Household, User
@@ -68,6 +70,7 @@ def test_a_neighbour_joins_the_case_already_reported_and_rates_it(
     # Told of its progress; the page shows the handlers' answer, not the reporter's words.
     case_accept(case=first, actor=world.manager)
     case_reply(case=first, actor=world.manager, text="保洁下午来清理")
+    fan_out_due(now=timezone.now())  # the worker beside the web server
     phone.goto("/cases/notifications/")
     phone.get_by_text(first.tracking_no).first.click()
     phone.get_by_text("保洁下午来清理").wait_for()

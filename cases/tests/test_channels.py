@@ -59,10 +59,11 @@ def test_without_an_openid_or_configuration_delivery_fails_clearly(world, wechat
 
 @pytest.mark.parametrize("channel", django_settings.STAFF_NOTIFICATION_CHANNELS)
 def test_every_staff_channel_offered_files_a_report_and_tells_staff_on_it(
-    report, settings, channel
+    report, settings, channel, fan_out
 ):
     settings.STAFF_NOTIFICATION_CHANNEL = channel
     case = report()
+    fan_out()
 
     staff = OutboxMessage.objects.filter(notification__isnull=False).exclude(
         recipient=case.resident.mobile

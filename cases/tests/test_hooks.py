@@ -24,18 +24,23 @@ def filed_hook():
         hooks.CASE_FILED.remove(hook)
 
 
-def test_every_new_case_is_told_to_the_apps_above_once(report, filed_hook):
+def test_every_new_case_is_told_to_the_apps_above_once(report, filed_hook, fan_out):
     told = []
     filed_hook(lambda *, cases: told.extend(case.tracking_no for case in cases))
 
     case = report(idempotency_key="k1")
     again = report(idempotency_key="k1")  # a retry returns the case filed already
+    assert told == []  # the worker's fan-out tells them, not the request
+    fan_out()
+    fan_out()
 
     assert again.pk == case.pk
     assert told == [case.tracking_no]
 
 
-def test_a_hook_that_fails_is_logged_and_undone_and_the_case_is_filed(report, filed_hook, caplog):
+def test_a_hook_that_fails_is_logged_and_undone_and_the_rest_fans_out(
+    report, filed_hook, caplog, fan_out, world
+):
     def breaks(*, cases):
         OutboxMessage.objects.create(
             channel="log",
@@ -49,12 +54,14 @@ def test_a_hook_that_fails_is_logged_and_undone_and_the_case_is_filed(report, fi
     filed_hook(breaks)
 
     case = report()
+    fan_out()
 
     assert Case.objects.get(pk=case.pk).events.count() == 1
     assert not OutboxMessage.objects.filter(body="half done").exists()
+    assert world.grid_worker.notifications.filter(case=case).exists()
     [error] = [r for r in caplog.records if r.levelno == logging.ERROR]
     assert error.getMessage() == (
-        "test_a_hook_that_fails_is_logged_and_undone_and_the_case_is_filed.<locals>.breaks "
+        "test_a_hook_that_fails_is_logged_and_undone_and_the_rest_fans_out.<locals>.breaks "
         f"failed for {case.tracking_no}"
     )
     assert "model file missing" in error.exc_text

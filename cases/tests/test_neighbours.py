@@ -94,13 +94,14 @@ def test_a_closed_or_sensitive_case_cannot_be_joined(report, neighbour, world):
 
 
 def test_the_neighbour_hears_of_progress_and_reads_only_the_handlers_answers(
-    report, neighbour, neighbour_client, world
+    report, neighbour, neighbour_client, world, fan_out
 ):
     case = report(text=WORDS)
     services.case_join(case=case, user=neighbour.user)
     services.case_resident_reply(case=case, user=world.resident_user, text="我家502门口也有")
     services.case_accept(case=case, actor=world.manager)
     services.case_reply(case=case, actor=world.manager, text="保洁下午清理，有事打13900001111")
+    fan_out()
 
     told = OutboxMessage.objects.filter(channel="sms", recipient=neighbour.mobile)
     assert told.filter(body__contains=str(Action.ACCEPT.label)).exists()
@@ -132,7 +133,7 @@ def test_my_cases_lists_the_joined_case_without_the_reporters_words(
 
 
 def test_a_neighbour_rates_once_and_the_case_keeps_the_reporters_rating(
-    report, neighbour, neighbour_client, world, client_for
+    report, neighbour, neighbour_client, world, client_for, fan_out
 ):
     case = report(text=WORDS)
     services.case_join(case=case, user=neighbour.user)
@@ -143,6 +144,7 @@ def test_a_neighbour_rates_once_and_the_case_keeps_the_reporters_rating(
 
     neighbour_client.post(page, {"rating": "dissatisfied", "comment": "我家门口还没清"})
     again = neighbour_client.post(page, {"rating": "satisfied"}, follow=True).content.decode()
+    fan_out()
 
     case.refresh_from_db()
     row = CaseNeighbour.objects.get()
@@ -170,13 +172,16 @@ def test_a_merged_cases_neighbours_follow_the_case_it_is_merged_into(report, nei
     assert CaseNeighbour.objects.get().case == first
 
 
-def test_the_reporter_of_a_merged_case_can_open_what_they_are_told_about(report, world, client_for):
+def test_the_reporter_of_a_merged_case_can_open_what_they_are_told_about(
+    report, world, client_for, fan_out
+):
     first = report(text=WORDS)
     user = User.objects.create(username="second-reporter")
     other = make_resident(name="邻居二", mobile="13905327777", household=world.H1, user=user)
     second = report(resident=other, idempotency_key=None, created_by=user, text="纸箱堆满楼道")
     services.case_merge(case=second, into=first, actor=world.secretary)
     services.case_accept(case=first, actor=world.manager)
+    fan_out()
 
     note = Notification.objects.filter(user=user, case=first).first()
     client = client_for(user)

@@ -53,12 +53,15 @@ def test_a_residents_cases_make_the_same_queries_for_three_as_for_one(report, wo
 
 
 @pytest.mark.parametrize("who", ["manager", "resident_user"])
-def test_notifications_make_the_same_queries_for_three_as_for_one(report, world, client_for, who):
+def test_notifications_make_the_same_queries_for_three_as_for_one(
+    report, world, client_for, who, fan_out
+):
     from cases import services
 
     def notified(n):
         case = report(text=TEXTS[n])
         services.case_accept(case=case, actor=world.property_staff)
+        fan_out()
         return case
 
     notified(0)

@@ -19,12 +19,13 @@ def signin_next(response) -> str:
 
 
 def test_the_resolved_text_links_to_rating_and_sign_in_leads_there(
-    world, report, client, settings, django_capture_on_commit_callbacks
+    world, report, client, settings, django_capture_on_commit_callbacks, fan_out
 ):
     settings.SITE_URL = "https://hgj.example.cn"
     case = report()
     services.case_accept(case=case, actor=world.manager)
     services.case_resolve(case=case, actor=world.manager, note="已清理")
+    fan_out()
 
     text = OutboxMessage.objects.get(channel="sms", body__contains="已办结").body
     link = re.search(r"https://hgj\.example\.cn(/\S+)", text).group(1)

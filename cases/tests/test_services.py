@@ -46,29 +46,21 @@ def test_case_submit_places_the_case_with_both_parties_at_once(report, world):
     assert _actions(case) == [Action.SUBMIT]
 
 
-def test_case_submit_notifies_resident_grid_and_company_in_the_same_transaction(report, world):
+def test_case_submit_queues_one_fan_out_and_the_worker_tells_resident_grid_and_company(
+    report, world, fan_out
+):
     case = report()
 
+    # The request writes one outbox row for its event; the worker tells everyone from it.
+    queued = OutboxMessage.objects.get()
+    assert (queued.channel, queued.body) == ("fanout", case.tracking_no)
+    assert not Notification.objects.exists()
+    assert fan_out() == 1
     notified = set(Notification.objects.filter(case=case).values_list("user__username", flat=True))
     assert {"weiwangge", "wanggeyuan", "wuye_jingli", "wuye_kefu", "resident-r1"} <= notified
     assert "wuye2_jingli" not in notified and "wuye_weixiu" not in notified
     assert OutboxMessage.objects.filter(channel="sms", recipient=world.R1.mobile).count() == 1
-
-
-def test_batched_notifications_are_written_when_the_block_ends_and_match_unbatched(report, world):
-    from cases import notify
-
-    plain = report()
-    with notify.batched():
-        batched = report(text="楼道灯不亮了")
-        assert not Notification.objects.filter(case=batched).exists()
-    assert batched.pk != plain.pk
-
-    def received(case):
-        rows = OutboxMessage.objects.filter(notification__case=case)
-        return sorted(rows.values_list("notification__user__username", "channel"))
-
-    assert received(batched) == received(plain) != []
+    assert fan_out() == 0  # once
 
 
 def test_case_submit_clocks_come_from_the_item_policy(report):
@@ -316,7 +308,7 @@ def test_case_supervise_flags_with_a_deadline(report, world):
     assert case.events.get(action="supervise").public is False
 
 
-def test_case_dissatisfied_asks_for_follow_up_and_may_reopen(report, world):
+def test_case_dissatisfied_asks_for_follow_up_and_may_reopen(report, world, fan_out):
     case = report()
     services.case_accept(case=case, actor=world.manager, now=T0)
     services.case_resolve(
@@ -336,6 +328,7 @@ def test_case_dissatisfied_asks_for_follow_up_and_may_reopen(report, world):
     assert case.status == Status.REOPENED
     assert case.followup_needed is True and case.reopen_count == 1
     assert case.resolution_due == T0 + timedelta(hours=2) + timedelta(days=7)
+    fan_out()
     assert Notification.objects.filter(case=case, user=world.secretary).exists()
 
 
@@ -353,7 +346,7 @@ def test_case_follow_up_solved_closes_a_resolved_case(report, world):
     assert (case.status, case.followup_solved) == (Status.CLOSED, True)
 
 
-def test_case_merge_keeps_both_residents_informed(report, world):
+def test_case_merge_keeps_both_residents_informed(report, world, fan_out):
     first = report()
     from residents.models import Resident
 
@@ -362,6 +355,7 @@ def test_case_merge_keeps_both_residents_informed(report, world):
 
     services.case_merge(case=duplicate, into=first, actor=world.secretary)
     services.case_accept(case=first, actor=world.manager)
+    fan_out()
 
     duplicate.refresh_from_db()
     assert (duplicate.status, duplicate.merged_into) == (Status.MERGED, first)
@@ -380,10 +374,11 @@ def test_case_reply_public_and_internal_note(report, world):
     assert "师傅下午到" in public and "业主脾气急" not in public
 
 
-def test_case_assign_to_a_technician_of_the_company(report, world):
+def test_case_assign_to_a_technician_of_the_company(report, world, fan_out):
     case = report()
     services.case_accept(case=case, actor=world.manager)
     services.case_assign(case=case, actor=world.manager, assignee=world.technician)
+    fan_out()
 
     assert case.assignee == world.technician
     assert Notification.objects.filter(user=world.technician, case=case).exists()

@@ -15,17 +15,21 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def linked(world, report, wechat, settings):
-    """R1 reports, with WeChat linked as oR1 and case notices taken by WeChat."""
+def linked(world, report, wechat, settings, fan_out):
+    """R1 reports (and is told so), then links WeChat as oR1 and takes case notices by WeChat."""
     settings.SITE_URL = "https://hgj.example.cn"
     case = report()
+    fan_out()
     user_wechat_bind(user=world.resident_user, openid="oR1")
     user_wechat_notices_set(user=world.resident_user, kinds=[WeChatNotice.CASE])
     return case
 
 
 def _deliver() -> int:
-    return worker.deliver_outbox(now=timezone.now())
+    """The worker's round as far as delivery: the events fan out, then the outbox goes."""
+    now = timezone.now()
+    worker.fan_out_due(now=now)
+    return worker.deliver_outbox(now=now)
 
 
 def test_case_progress_reaches_the_resident_in_wechat_linking_to_the_case(world, linked, wechat):
@@ -69,8 +73,8 @@ def test_while_wechat_is_away_the_notice_waits_and_the_last_try_goes_by_text(
 ):
     services.case_accept(case=linked, actor=world.manager)
     settings.WECHAT_API_BASE = "http://127.0.0.1:9"  # nothing listens: WeChat is away
-    message = OutboxMessage.objects.get(channel="wechat")
     _deliver()
+    message = OutboxMessage.objects.get(channel="wechat")
     message.refresh_from_db()
     assert message.state == OutboxMessage.State.PENDING and message.attempts == 1
     assert not SmsMessage.objects.filter(body__contains="已受理").exists()
@@ -84,11 +88,12 @@ def test_while_wechat_is_away_the_notice_waits_and_the_last_try_goes_by_text(
     assert SmsMessage.objects.filter(mobile=world.R1.mobile, body__contains="已受理").exists()
 
 
-def test_unlinking_wechat_drops_the_choice_and_notices_go_by_text(world, linked, wechat):
+def test_unlinking_wechat_drops_the_choice_and_notices_go_by_text(world, linked, wechat, fan_out):
     user_wechat_bind(user=world.resident_user, openid="")
     world.resident_user.refresh_from_db()
     assert world.resident_user.wechat_notices == []
     services.case_accept(case=linked, actor=world.manager)
+    fan_out()
 
     assert not OutboxMessage.objects.filter(channel="wechat").exists()
     assert OutboxMessage.objects.filter(channel="sms", recipient=world.R1.mobile).exists()

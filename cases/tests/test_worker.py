@@ -96,6 +96,7 @@ def test_worker_escalation_notifies_the_new_level(report, world):
 
     case = report()
     worker.escalate_due(now=T0 + timedelta(hours=3))
+    worker.fan_out_due(now=T0 + timedelta(hours=3))
 
     event = case.events.get(action=Action.ESCALATE)
     notified = set(
@@ -117,15 +118,85 @@ def test_worker_auto_closes_unrated_resolved_cases(report, world):
 
 
 def test_worker_delivers_outbox_after_a_crash_between_commit_and_send(report, world):
-    report()  # committed with its outbox rows; nothing was sent yet (as if the process died)
-    pending = OutboxMessage.objects.filter(state="pending").count()
-    assert pending > 0 and SmsMessage.objects.count() == 0
+    report()  # committed with its fan-out row; nothing was sent yet (as if the process died)
+    assert list(OutboxMessage.objects.values_list("channel", "state")) == [("fanout", "pending")]
 
+    assert worker.deliver_outbox(now=T0 + timedelta(seconds=1)) == 0  # not a message to send
+    assert worker.fan_out_due(now=T0 + timedelta(seconds=1)) == 1
+    pending = OutboxMessage.objects.filter(state="pending").count()
     delivered = worker.deliver_outbox(now=T0 + timedelta(seconds=1))
 
-    assert delivered == pending
+    assert delivered == pending > 0
     assert SmsMessage.objects.filter(mobile=world.R1.mobile).count() == 1
     assert worker.deliver_outbox(now=T0 + timedelta(seconds=2)) == 0
+
+
+class Killed(BaseException):
+    """What a worker killed mid-transaction leaves: nothing it wrote since it began (the
+    database rolls the transaction back), and no handler of ours runs."""
+
+
+def test_a_worker_killed_between_the_case_and_its_fan_out_loses_nothing_and_repeats_nothing(
+    report, world
+):
+    from cases import hooks
+    from cases.models import Notification
+
+    case = report()
+    services.case_accept(case=case, actor=world.manager, now=T0 + timedelta(minutes=5))
+
+    def dies(*, pairs):
+        raise Killed
+
+    hooks.CASE_EVENTS.append(dies)  # dies after the notifications, before marking them done
+    try:
+        with pytest.raises(Killed):
+            worker.fan_out_due(now=T0 + timedelta(minutes=6))
+    finally:
+        hooks.CASE_EVENTS.remove(dies)
+    assert not Notification.objects.exists()
+    assert OutboxMessage.objects.filter(channel="fanout", state="pending").count() == 2
+
+    assert worker.fan_out_due(now=T0 + timedelta(minutes=7)) == 2  # the next worker
+    assert worker.fan_out_due(now=T0 + timedelta(minutes=8)) == 0
+    texts = Notification.objects.filter(user=world.resident_user).values_list("text", flat=True)
+    assert list(texts.order_by("pk")) == [
+        f"{case.tracking_no} 公共区域保洁：已提交",
+        f"{case.tracking_no} 公共区域保洁：已受理（签收）",
+    ]
+    to_resident = OutboxMessage.objects.filter(channel="sms", recipient=world.R1.mobile)
+    assert to_resident.count() == 2
+
+
+def test_an_event_that_fails_to_fan_out_is_retried_and_holds_its_cases_later_events(
+    report, world, caplog
+):
+    from cases import hooks
+    from cases.models import Notification
+
+    first, other = report(), report(text="3号楼门口路灯不亮了")
+    services.case_accept(case=first, actor=world.manager, now=T0 + timedelta(minutes=5))
+    broken = {first.events.get(action=Action.SUBMIT).pk}
+
+    def fails(*, pairs):
+        if broken & {event.pk for case, event in pairs}:
+            raise RuntimeError("receiver table locked")
+
+    hooks.CASE_EVENTS.append(fails)
+    try:
+        assert worker.fan_out_due(now=T0 + timedelta(minutes=6)) == 1  # the other case's
+    finally:
+        hooks.CASE_EVENTS.remove(fails)
+    told = Notification.objects.filter(user=world.grid_worker)
+    assert [n.case_id for n in told] == [other.pk]  # the first's accept waits for its intake
+    failed = OutboxMessage.objects.get(channel="fanout", body=first.tracking_no, attempts=1)
+    assert failed.last_error == "RuntimeError: receiver table locked"
+
+    assert worker.fan_out_due(now=T0 + timedelta(minutes=6, seconds=59)) == 0  # backoff
+    assert worker.fan_out_due(now=T0 + timedelta(minutes=7)) == 2  # in order, once
+    to_resident = Notification.objects.filter(user=world.resident_user, case=first)
+    texts = to_resident.order_by("pk").values_list("text", flat=True)
+    assert [t.rsplit("：", 1)[1] for t in texts] == ["已提交", "已受理（签收）"]
 
 
 def test_worker_retries_failed_deliveries_with_backoff_then_gives_up(report, monkeypatch, settings):
@@ -136,6 +207,7 @@ def test_worker_retries_failed_deliveries_with_backoff_then_gives_up(report, mon
     settings.OUTBOX_MAX_ATTEMPTS = 3
     monkeypatch.setitem(CHANNELS, "sms", Broken())
     report()
+    worker.fan_out_due(now=T0)
     message = OutboxMessage.objects.get(channel="sms")
 
     worker.deliver_outbox(now=T0)
@@ -271,7 +343,7 @@ def test_a_sweep_that_fails_is_logged_and_reported_and_the_others_still_run(repo
 
     case = report()
     RateCounter.objects.create(name="otp-send:13800000000", window_end=T0.timestamp(), hits=1)
-    _refuse_updates("cases_outboxmessage")  # delivery cannot claim anything
+    _refuse_updates("cases_outboxmessage")  # no event can be marked fanned out
     later = T0 + timedelta(hours=3)
 
     counts = worker.run_once(now=later)
@@ -280,6 +352,7 @@ def test_a_sweep_that_fails_is_logged_and_reported_and_the_others_still_run(repo
         "escalated": 1,
         "auto_closed": 0,
         "recomputed": 0,
+        "fanned_out": 0,
         "care_alerts": 0,
         "reminded": 0,
         "delivered": 0,
@@ -292,13 +365,14 @@ def test_a_sweep_that_fails_is_logged_and_reported_and_the_others_still_run(repo
         "failed_sweeps": 1,
     }
     assert _escalations(case) == 1
-    [error] = [r for r in caplog.records if r.levelno == logging.ERROR]
-    assert (error.name, error.getMessage()) == ("hgj.worker", "sweep delivered failed")
-    assert "disk full" in error.exc_text
+    [failed] = [r for r in caplog.records if r.getMessage().startswith("sweep ")]
+    assert (failed.name, failed.getMessage()) == ("hgj.worker", "sweep fanned_out failed")
+    assert "disk full" in failed.exc_text
 
     _allow_updates("cases_outboxmessage")
-    waiting = OutboxMessage.objects.filter(state="pending").count()  # the escalation's too
-    assert worker.run_once(now=later)["delivered"] == waiting
+    counts = worker.run_once(now=later)
+    assert counts["fanned_out"] == 2  # the intake's and the escalation's
+    assert counts["delivered"] == OutboxMessage.objects.filter(state="sent").count() - 2
     assert OutboxMessage.objects.filter(state="pending").count() == 0
 
 
@@ -309,6 +383,7 @@ def test_a_round_runs_the_clocks_then_the_notices_then_delivers_them_then_the_re
 
     assert list(counts) == [
         *("escalated", "auto_closed", "recomputed"),  # cases, on their clocks
+        "fanned_out",  # the round's events and those since the last: who hears of them
         *("reminded", "care_alerts"),  # engagement's and care's notices, to the outbox
         "delivered",  # every notice of the round, the escalation's too
         "retrained",  # triage

@@ -168,10 +168,11 @@ def test_a_hotline_with_only_a_portal_is_sent_nothing(world, fake_hotline, syste
     assert not OutboxMessage.objects.filter(channel="connect").exists()
 
 
-def test_the_hotline_hears_only_of_its_own_orders(world, report, fake_hotline, system):
+def test_the_hotline_hears_only_of_its_own_orders(world, report, fake_hotline, system, fan_out):
     case = report()  # a resident's own report through the web
 
     services.case_accept(case=case, actor=world.manager)
+    assert fan_out() == 2
 
     assert not OutboxMessage.objects.filter(channel="connect").exists()
 
@@ -183,6 +184,7 @@ def test_a_second_worker_sends_no_answer_of_an_order_while_the_one_before_is_on_
     t0 = timezone.now()
     slow, other = hotline_order("S-1", now=t0), hotline_order("O-1", now=t0)
     fake_hotline.hold = services.case_reply(case=slow, actor=world.manager, text="进展1", now=t0).pk
+    worker.fan_out_due(now=t0)
 
     def run():
         worker.deliver_outbox(now=t0)
@@ -195,6 +197,7 @@ def test_a_second_worker_sends_no_answer_of_an_order_while_the_one_before_is_on_
     )  # the first worker waits for the hotline's answer
     services.case_reply(case=slow, actor=world.manager, text="进展2", now=t0)
     services.case_reply(case=other, actor=world.manager, text="另一单", now=t0)
+    worker.fan_out_due(now=t0)
     worker.deliver_outbox(now=t0)  # a second worker, meanwhile
     sent_meanwhile = [m["text"] for m in fake_hotline.received]
     fake_hotline.release.set()

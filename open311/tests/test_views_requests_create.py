@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from cases.models import Case
-from cases.worker import deliver_outbox
+from cases.worker import deliver_outbox, fan_out_due
 from open311 import services
 from open311.tests.conftest import BASE, jpeg, json_doc, post_request, xml_doc
 from triage.models import Suggestion
@@ -258,6 +258,7 @@ def test_create_records_the_suggestion_of_the_active_model(api, app, world):
     active = model_train(reason="test")
 
     response = post_request(api, app, service_code="RB15", description="楼上漏水，水一直往下滴")
+    fan_out_due(now=timezone.now())
     deliver_outbox(now=timezone.now())
 
     assert response.status_code == 200
@@ -269,6 +270,7 @@ def test_create_records_the_suggestion_of_the_active_model(api, app, world):
 
 def test_create_without_a_model_files_the_case_and_records_nothing(api, app):
     response = post_request(api, app)
+    fan_out_due(now=timezone.now())
     deliver_outbox(now=timezone.now())
 
     assert response.status_code == 200

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from cases.models import Case
-from cases.worker import deliver_outbox
+from cases.worker import deliver_outbox, fan_out_due
 from core.testing import PASSWORD
 from residents.models import SmsMessage
 from triage.models import Suggestion
@@ -45,7 +45,8 @@ def test_resident_uses_a_suggestion_and_staff_correct_another_case(
 
     case = Case.objects.get()
     assert case.item.code == "RB15"
-    deliver_outbox(now=timezone.now())  # as the worker does beside the web server
+    fan_out_due(now=timezone.now())  # as the worker does beside the web server
+    deliver_outbox(now=timezone.now())
     suggestion = Suggestion.objects.get(case=case)
     assert suggestion.model == model and suggestion.accepted
 

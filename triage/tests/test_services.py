@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from cases import services as case_services
 from cases.models import CaseEvent
-from cases.worker import deliver_outbox
+from cases.worker import deliver_outbox, fan_out_due
 from catalog.models import Item
 from core.testing import T0
 from triage import selectors
@@ -141,7 +141,9 @@ def test_every_new_case_records_its_suggestion_once_and_service_requests_none(
 
     assert again == leak
     assert Suggestion.objects.count() == 0  # the worker records it, not the request
+    fan_out_due(now=timezone.now())
     deliver_outbox(now=timezone.now())
+    fan_out_due(now=timezone.now())
     deliver_outbox(now=timezone.now())  # a second round finds nothing more to record
     suggestion = Suggestion.objects.get()
     assert (suggestion.case, suggestion.model, suggestion.created_at) == (leak, trained, T0)
@@ -153,6 +155,7 @@ def test_a_broken_model_never_fails_the_intake(world, catalogue, report, monkeyp
     ModelVersion.objects.create(version=1, created_at=T0, is_active=True, blob=b"not a model")
 
     case = report(text="楼上漏水，水一直往下滴")
+    fan_out_due(now=timezone.now())
     deliver_outbox(now=timezone.now())
 
     assert case.pk is not None and case.events.count() == 1

@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case, CaseEvent
-from cases.worker import deliver_outbox
+from cases.worker import deliver_outbox, fan_out_due
 from core.testing import T0
 from triage.models import ModelVersion, Suggestion
 
@@ -93,6 +93,7 @@ def test_filing_a_report_records_the_suggestion_of_the_active_model(
             "idempotency_key": "k1",
         },
     )
+    fan_out_due(now=timezone.now())
     deliver_outbox(now=timezone.now())
 
     suggestion = Suggestion.objects.get(case=Case.objects.get())
