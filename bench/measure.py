@@ -3,7 +3,6 @@
 import http.client
 import json
 import os
-import resource
 import signal
 import socket
 import statistics
@@ -105,8 +104,13 @@ def sweeps_in_children(*, now_iso: str, processes: int, empty_runs: int = 0) -> 
     return results
 
 
-def peak_rss_mb() -> float:
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+def peak_rss_mb(pid: int | str = "self") -> float:
+    """A process's own high-water mark (`VmHWM`): `ru_maxrss` of a child started from the
+    bench carries the bench's own peak across fork and exec."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    raise RuntimeError(f"no VmHWM for process {pid}")
 
 
 # -- intake over real HTTP ---------------------------------------------------------------------
@@ -152,12 +156,7 @@ class Server:
 
     def worker_peak_rss_mb(self) -> list[float]:
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        peaks = []
-        for pid in children.read_text().split():
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    peaks.append(round(int(line.split()[1]) / 1024, 1))
-        return peaks
+        return [peak_rss_mb(pid) for pid in children.read_text().split()]
 
     def stop(self) -> None:
         self.process.send_signal(signal.SIGTERM)

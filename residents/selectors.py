@@ -72,10 +72,13 @@ def resident_by_mobile(*, mobile: str) -> Resident | None:
     return Resident.objects.filter(mobile=mobile).first()
 
 
-def resident_for_user(*, user) -> Resident | None:
+def resident_for_user(*, user, with_ties: bool = True) -> Resident | None:
+    """The person's resident record; with their homes and tags unless `with_ties` is False
+    (two queries fewer, for a caller that reads only the row, as intake does)."""
     if not user.is_authenticated:
         return None
-    return _with_ties(Resident.objects.filter(user=user)).first()
+    residents = Resident.objects.filter(user=user)
+    return (_with_ties(residents) if with_ties else residents).first()
 
 
 def homes_of(*, resident: Resident | None) -> tuple[QuerySet[Household], QuerySet[Building]]:

@@ -249,7 +249,7 @@ def create_case(
         if payload.channel in (Channel.PHONE, Channel.WALK_IN, Channel.DOOR_KNOCK):
             channel = payload.channel
     else:
-        resident = resident_for_user(user=request.user)
+        resident = resident_for_user(user=request.user, with_ties=False)
         if resident is None:
             raise NotFound()
         households, buildings = homes_of(resident=resident)

@@ -1,6 +1,7 @@
 """Intake: the one way a case is filed, for every channel (web, staff desk, REST API, Open311,
 visits), and never twice for a retried submission."""
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -107,7 +108,26 @@ def _same_request(case, item, description, estate, building, household, preferre
         )
 
 
-@transaction.atomic
+def _race_safe(submit):
+    """Intake in a transaction of its own; if two retries of one submission raced (the same
+    idempotency key), the case the other one stored a moment ago. No savepoint is spent on the
+    insert: a failed one rolls the whole filing back, its tracking number too."""
+
+    @functools.wraps(submit)
+    def submitted(**fields) -> Case:
+        try:
+            return transaction.atomic(submit)(**fields)
+        except IntegrityError:
+            key = fields.get("idempotency_key")
+            filed = Case.objects.filter(created_by=fields.get("created_by"), idempotency_key=key)
+            if not key or (case := filed.first()) is None:
+                raise
+            return case
+
+    return submitted
+
+
+@_race_safe
 def case_submit(
     *,
     item: Item,
@@ -178,9 +198,9 @@ def case_submit(
     images = clean_images(uploads=list(photos))
     case = filing.case
     (case.tracking_no,) = _next_tracking_nos(_prefix(case.estate), now)
-    stored = _store(case)
-    if stored is not case:
-        return stored  # another retry of the same submission stored it a moment ago
+    # The constraints are the database's to check: each would cost a query here.
+    case.full_clean(exclude=NOT_REVALIDATED, validate_constraints=False)
+    case.save()
     (event,) = _filed([filing])
     _save_photos(case, event, images, public_consent=photos_public)
     return case
@@ -419,22 +439,6 @@ def _new_case(*, item, decision, estate, building, household, now, preferred_tim
 
 def _prefix(estate) -> str:
     return estate.community.abbr or "HG"
-
-
-def _store(case: Case) -> Case:
-    """Save the new case; if two retries of one submission raced, the case the other stored."""
-    try:
-        with transaction.atomic():
-            # The constraints are the database's to check: each would cost a query here.
-            case.full_clean(exclude=NOT_REVALIDATED, validate_constraints=False)
-            case.save()
-    except IntegrityError:
-        if case.idempotency_key:
-            return Case.objects.get(
-                created_by=case.created_by, idempotency_key=case.idempotency_key
-            )
-        raise
-    return case
 
 
 def _sides(case: Case, *, co_handle: bool) -> list[Participant]:

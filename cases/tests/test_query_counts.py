@@ -78,3 +78,30 @@ def test_notifications_make_the_same_queries_for_three_as_for_one(
     assert len(answer.json()) == unread.count()
     assert page.content.decode().count('class="list-group-item ') == unread.count()
     assert (len(three), len(api_three)) == (len(one), len(api_one)), "\n".join(three + api_three)
+
+
+def test_one_intake_through_the_api_runs_a_fixed_few_statements_and_fans_out_nothing(
+    world, catalogue
+):
+    """`POST /api/v1/cases` writes only what must be atomic with the case (the case, its
+    sides, its event, its tallies and one outbox row): who hears of it is the worker's."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from api.tests.test_api import _client, _create
+    from orgs.models import User
+
+    world.R1.user = User.objects.create(username="resident-r1")
+    world.R1.save()
+    client = _client(world.R1.user)
+    _create(client, world, key="warm")  # what each process caches once (the calendar)
+    with CaptureQueriesContext(connection) as captured:
+        answer = _create(client, world, key="k-2", description="3号楼门口路灯不亮了")
+
+    assert answer.status_code == 201
+    # The test's own transaction wraps the request in a savepoint; in production it is BEGIN.
+    sql = [q["sql"] for q in captured.captured_queries if "SAVEPOINT" not in q["sql"]]
+    assert len(sql) <= 14, "\n".join(sql)
+    assert not [s for s in sql if "cases_notification" in s]
+    [queued] = [s for s in sql if "cases_outboxmessage" in s]
+    assert "fanout" in queued

@@ -114,7 +114,7 @@ class Command(BaseCommand):
         return {
             "processes": processes,
             "escalated": sum(r["escalated"] for r in results),
-            "escalation_seconds": round(
+            "escalation_and_fan_out_seconds": round(
                 max(r["ended_at"] for r in results) - min(r["started_at"] for r in results), 2
             ),
             "worker_peak_rss_mb": [r["worker_peak_rss_mb"] for r in results],

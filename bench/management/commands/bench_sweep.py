@@ -31,11 +31,17 @@ class Command(BaseCommand):
         started = time.perf_counter()
         escalated = worker.escalate_due(now=now)
         seconds = time.perf_counter() - started
+        # Who hears of each escalation: the same worker's next sweep of the round.
+        started = time.perf_counter()
+        fanned_out = worker.fan_out_due(now=now)
+        fan_out_seconds = time.perf_counter() - started
         result = {
             "escalated": escalated,
             "escalation_seconds": round(seconds, 2),
+            "fanned_out": fanned_out,
+            "fan_out_seconds": round(fan_out_seconds, 2),
             "started_at": started_at,
-            "ended_at": started_at + seconds,
+            "ended_at": started_at + seconds + fan_out_seconds,
         }
         empty = []
         for _ in range(options["empty_runs"]):
