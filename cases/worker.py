@@ -168,19 +168,21 @@ def _unsent_before():
     )
 
 
+def fan_out_queue(*, now: datetime):
+    """The events due to fan out, each only once its case's earlier ones have."""
+    due = OutboxMessage.objects.filter(
+        channel=notify.FAN_OUT, state=OutboxMessage.State.PENDING, next_attempt_at__lte=now
+    )
+    return due.filter(~_unsent_before()).order_by("pk")
+
+
 def fan_out_due(*, now: datetime) -> int:
     """Fan out the new events (`notify.fan_out`): notifications, messages and the apps'
     hooks, a batch of events at a time, one case's events in their order. Each row is claimed
     and marked sent in the transaction that writes what it fans out to, so each event fans out
     once: a worker that dies midway leaves its batch to the next. An event that fails is
     retried with backoff and holds its case's later events meanwhile."""
-    due = (
-        OutboxMessage.objects.filter(
-            channel=notify.FAN_OUT, state=OutboxMessage.State.PENDING, next_attempt_at__lte=now
-        )
-        .filter(~_unsent_before())
-        .order_by("pk")
-    )
+    due = fan_out_queue(now=now)
     done = 0
     while True:
         with transaction.atomic():

@@ -79,12 +79,10 @@ class OutboxMessage(models.Model):
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["state", "next_attempt_at"], name="outbox_due"),
-            # Whether an earlier message of the queue is still unsent: one probe.
-            models.Index(
-                fields=["queue", "id"],
-                condition=models.Q(state__in=["pending", "dead"]) & ~models.Q(queue=""),
-                name="outbox_queue_unsent",
-            ),
+            # Whether an earlier message of the queue is still unsent: one probe. Not partial:
+            # SQLite cannot use a partial index for a condition with bound parameters, and then
+            # scanned every unsent message for each candidate.
+            models.Index(fields=["queue", "id"], name="outbox_queue_order"),
             # The events still to fan out, in order (`cases.worker.fan_out_due`).
             models.Index(
                 fields=["id"],
