@@ -1,7 +1,7 @@
 """The one worker's round: the sweeps of cases (the escalation ladder, auto-close, provisional
-clocks, outbox delivery, retention of closed cases, old messages and rate counters) and those the apps above
-add to `cases.hooks.SWEEPS` (care alerts and care retention, activity reminders, triage
-retraining), run stage by stage (`cases.hooks.Stage`).
+clocks, the fan-out of new events, outbox delivery, retention of closed cases, old messages and
+rate counters) and those the apps above add to `cases.hooks.SWEEPS` (care alerts and care
+retention, activity reminders, triage retraining), run stage by stage (`cases.hooks.Stage`).
 
 Each sweep claims due rows in small batches (`sweep`; SKIP LOCKED on PostgreSQL, so several
 workers can run side by side) and calls the same services as people do. Every sweep is safe to
