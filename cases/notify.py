@@ -81,8 +81,10 @@ def _sides(participants, *, lead_only: bool) -> list[tuple[str, int]]:
 
 def _audiences(case: Case, event: CaseEvent, participants) -> list[tuple[str, int]]:
     audience = STAFF_AUDIENCE.get(event.action)
-    if event.action == Action.ASSIGN and case.assignee_id:
-        return [("user", case.assignee_id)]
+    if event.action == Action.ASSIGN:
+        # The one it named: the case may have been assigned again before the fan-out.
+        assignee = event.data.get("assignee") or case.assignee_id
+        return [("user", assignee)] if assignee else []
     if audience in ("participants", "lead"):
         return _sides(participants, lead_only=audience == "lead")
     if audience == "owner":

@@ -453,3 +453,26 @@ def test_booked_service_is_never_an_emergency(report, world):
     case = report(code=item.code, text="燃气灶不打火，漏水也要看看", household=world.H1)
 
     assert case.priority != "emergency"
+
+
+def test_each_assignment_tells_the_technician_it_named_when_the_worker_fans_out_later(
+    report, world, fan_out
+):
+    """The manager assigns one technician, a colleague reassigns another before the worker's
+    round: each hears of their own assignment, not the second twice."""
+    from core.testing import make_user
+    from orgs.roles import Role
+
+    other = make_user("wuye_weixiu2", role=Role.TECHNICIAN, company=world.P1)
+    case = report()
+    services.case_accept(case=case, actor=world.manager)
+    services.case_assign(case=case, actor=world.manager, assignee=world.technician)
+    services.case_assign(case=case, actor=world.property_staff, assignee=other)
+    fan_out()
+
+    told = Notification.objects.filter(case=case, event__action=Action.ASSIGN)
+    told = told.exclude(user=world.resident_user)  # who is told their case has a technician
+    assert sorted(told.values_list("user__username", flat=True)) == [
+        "wuye_weixiu",
+        "wuye_weixiu2",
+    ]
